@@ -1,0 +1,72 @@
+# Earful: `make run` (install, migrate, demo workspace, web + worker + beat) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+EARFUL := $(VENV)/bin/earful
+STAMP := $(VENV)/.installed
+TORCH_VERSION := 2.13.0
+ADMIN_EMAIL ?= admin@example.com
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL := redis://127.0.0.1:6379/15
+
+.PHONY: install run migrate demo test lint typecheck pytest bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch first, pinned, so the local CPU build is taken instead of a multi-GB CUDA download.
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==$(TORCH_VERSION)
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
+	@echo "created .env with a random SECRET_KEY"
+
+migrate: install .env
+	mkdir -p var
+	$(EARFUL) db upgrade
+
+demo: migrate
+	$(EARFUL) demo load
+	@if [ -n "$$EARFUL_ADMIN_PASSWORD" ]; then \
+		EARFUL_NEW_USER_PASSWORD="$$EARFUL_ADMIN_PASSWORD" $(EARFUL) user create $(ADMIN_EMAIL) --role admin --if-missing; \
+	else \
+		$(EARFUL) user create $(ADMIN_EMAIL) --role admin --if-missing; \
+	fi
+
+run: demo
+	@echo "Log in at http://$(HOST):$(PORT)/ as $(ADMIN_EMAIL)"
+	$(EARFUL) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+typecheck: install
+	$(VENV)/bin/mypy models listener sentiment responder alerts reports web settings.py worker.py
+
+# SQLite always; then PostgreSQL + Redis when they answer on localhost.
+pytest: install
+	$(PY) -m pytest
+	@if timeout 2 bash -c '</dev/tcp/127.0.0.1/5432' 2>/dev/null && timeout 2 bash -c '</dev/tcp/127.0.0.1/6379' 2>/dev/null; then \
+		echo "== again on PostgreSQL and Redis =="; \
+		TEST_DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -m "not sqlite_only and not model_only"; \
+	else \
+		echo "PostgreSQL/Redis not reachable on localhost: SQLite run only"; \
+	fi
+
+test: lint typecheck pytest
+
+bench: install
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Collectors that hear mentions on each network, and the ingestion that stores them exactly once."""

@@ -1,0 +1,15 @@
+"""The networks Earful knows, by the name stored on mentions and sources."""
+
+from __future__ import annotations
+
+NETWORKS: dict[str, str] = {
+    "x": "X",
+    "reddit": "Reddit",
+    "mastodon": "Mastodon",
+    "hackernews": "Hacker News",
+    "rss": "RSS / Atom",
+    "appstore": "App Store",
+    "googleplay": "Google Play",
+    "gbp": "Google Business Profile",
+    "trustpilot": "Trustpilot",
+}

@@ -1,0 +1,22 @@
+"""Collectors by the name stored on Source.collector, imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+
+from listener.base import Collector
+
+COLLECTORS: dict[str, str] = {
+    "import": "listener.importer:ImportCollector",
+    "replay": "listener.replay:ReplayCollector",
+}
+
+
+def load_collector(name: str) -> Collector:
+    try:
+        target = COLLECTORS[name]
+    except KeyError:
+        raise LookupError(f"no collector named {name!r}; known: {', '.join(sorted(COLLECTORS))}") from None
+    module_name, _, class_name = target.partition(":")
+    collector: Collector = getattr(importlib.import_module(module_name), class_name)()
+    return collector

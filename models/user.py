@@ -1,0 +1,32 @@
+"""Staff accounts and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import utc_column, utcnow
+
+
+class Role(str, Enum):
+    viewer = "viewer"
+    agent = "agent"
+    approver = "approver"
+    admin = "admin"
+
+
+ROLE_RANK = {Role.viewer: 0, Role.agent: 1, Role.approver: 2, Role.admin: 3}
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.agent.value, max_length=16)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+    def has_role(self, needed: Role) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[needed]

@@ -1,0 +1,1 @@
+"""Drafting public replies from saved replies, and the approve -> post state machine."""

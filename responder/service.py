@@ -1,0 +1,174 @@
+"""The reply state machine: draft -> approved -> posting -> posted | manual -> posted | failed | unknown.
+
+Services flush; the caller commits once. Every transition writes an AuditEvent in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from models import Mention, MentionStatus, Reply, ReplyStatus, SavedReply, User, record_event
+from models.base import utcnow
+from responder.drafting import choose_saved_reply, mention_variables, needs_reply, render
+from responder.posters import load_poster, poster_for_network
+
+MAX_REPLY_LENGTH = 10_000
+
+
+class ReplyStateError(Exception):
+    """The reply is not in a state that allows this action."""
+
+
+class StaleReplyError(ReplyStateError):
+    """Someone changed the draft since the editor loaded it."""
+
+    def __init__(self, reply: Reply, expected_version: int) -> None:
+        super().__init__(f"reply {reply.id} is at version {reply.version}, the editor had {expected_version}")
+        self.reply = reply
+
+
+def draft_reply(session: Session, mention: Mention, *, brand: str) -> Reply | None:
+    """Decide whether the scored mention needs an answer and, if so, draft one from a saved reply."""
+    if not needs_reply(mention):
+        mention.status = MentionStatus.no_reply.value
+        return None
+    mention.status = MentionStatus.needs_reply.value
+    if open_reply(session, mention) is not None:
+        return None
+    return _new_draft(session, mention, brand=brand, actor=None)
+
+
+def open_reply(session: Session, mention: Mention) -> Reply | None:
+    statement = select(Reply).where(Reply.mention_id == mention.id, sa.not_(_is_closed()))
+    return session.exec(statement.order_by(sa.desc(Reply.id))).first()
+
+
+def _is_closed() -> sa.ColumnElement[bool]:
+    return Reply.status.in_([ReplyStatus.rejected.value, ReplyStatus.failed.value])  # type: ignore[attr-defined]
+
+
+def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expected_version: int) -> Reply:
+    _require_status(reply, ReplyStatus.draft)
+    _require_version(reply, expected_version)
+    reply.text = _clean_text(text)
+    _bump(reply)
+    record_event(session, "reply.edited", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
+                 text=reply.text, version=reply.version)
+    return reply
+
+
+def approve(session: Session, reply: Reply, *, user: User, expected_version: int, text: str | None = None) -> Reply:
+    """Approve (optionally with the approver's final edit). The caller enqueues posting after commit."""
+    _require_status(reply, ReplyStatus.draft)
+    _require_version(reply, expected_version)
+    if text is not None:
+        reply.text = _clean_text(text)
+    if not reply.text.strip():
+        raise ReplyStateError("an empty reply cannot be approved")
+    reply.status = ReplyStatus.approved.value
+    reply.approved_by_id = user.id
+    reply.approved_at = utcnow()
+    _bump(reply)
+    record_event(session, "reply.approved", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
+                 text=reply.text, version=reply.version)
+    return reply
+
+
+def reject(session: Session, reply: Reply, *, user: User, note: str = "") -> Reply:
+    _require_status(reply, ReplyStatus.draft, ReplyStatus.approved)
+    reply.status = ReplyStatus.rejected.value
+    _bump(reply)
+    record_event(session, "reply.rejected", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
+                 note=note[:1000])
+    return reply
+
+
+def redraft(session: Session, mention: Mention, *, user: User, brand: str) -> Reply:
+    """Start a fresh draft after the previous one was rejected."""
+    if open_reply(session, mention) is not None:
+        raise ReplyStateError("this mention already has a reply in progress")
+    mention.status = MentionStatus.needs_reply.value
+    return _new_draft(session, mention, brand=brand, actor=user)
+
+
+def _new_draft(session: Session, mention: Mention, *, brand: str, actor: User | None) -> Reply:
+    saved = choose_saved_reply(session.exec(select(SavedReply).where(SavedReply.active)).all(), mention)
+    text = render(saved.body, mention_variables(mention, brand)).text if saved else ""
+    reply = Reply(mention_id=_id(mention), saved_reply_id=saved.id if saved else None, text=text,
+                  poster=poster_for_network(mention.network))
+    session.add(reply)
+    session.flush()
+    record_event(session, "reply.drafted", actor=actor, mention_id=mention.id, reply_id=reply.id, text=text,
+                 saved_reply_id=reply.saved_reply_id)
+    return reply
+
+
+def post_reply(session: Session, reply_id: int) -> Reply | None:
+    """Claim an approved reply with a conditional UPDATE and hand it to its poster; None if not claimable."""
+    claimed = session.execute(
+        sa.update(Reply)
+        .where(Reply.id == reply_id, Reply.status == ReplyStatus.approved.value)  # type: ignore[arg-type]
+        .values(status=ReplyStatus.posting.value, updated_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    reply = session.get_one(Reply, reply_id, populate_existing=True)
+    mention = session.get_one(Mention, reply.mention_id)
+    record_event(session, "reply.posting", mention_id=mention.id, reply_id=reply.id, poster=reply.poster)
+    outcome = load_poster(reply.poster).post(reply, mention)
+    if outcome.status == "manual":
+        reply.status = ReplyStatus.manual.value
+        record_event(session, "reply.ready_to_paste", mention_id=mention.id, reply_id=reply.id, text=reply.text)
+    else:
+        _mark_posted(session, reply, mention, outcome.platform_reply_id, actor=None)
+    _bump(reply)
+    return reply
+
+
+def confirm_posted(session: Session, reply: Reply, *, user: User, permalink: str | None = None) -> Reply:
+    """The operator pasted the reply on the platform by hand and says so."""
+    _require_status(reply, ReplyStatus.manual)
+    mention = session.get_one(Mention, reply.mention_id)
+    _mark_posted(session, reply, mention, (permalink or "").strip()[:200] or None, actor=user)
+    _bump(reply)
+    return reply
+
+
+def _mark_posted(session: Session, reply: Reply, mention: Mention, platform_id: str | None, *,
+                 actor: User | None) -> None:
+    reply.status = ReplyStatus.posted.value
+    reply.posted_at = utcnow()
+    reply.platform_reply_id = platform_id
+    mention.status = MentionStatus.replied.value
+    record_event(session, "reply.posted", actor=actor, mention_id=mention.id, reply_id=reply.id, text=reply.text,
+                 platform_reply_id=platform_id)
+
+
+def _require_status(reply: Reply, *allowed: ReplyStatus) -> None:
+    if reply.status not in {status.value for status in allowed}:
+        names = " or ".join(status.value for status in allowed)
+        raise ReplyStateError(f"reply {reply.id} is {reply.status}; this needs {names}")
+
+
+def _require_version(reply: Reply, expected_version: int) -> None:
+    if reply.version != expected_version:
+        raise StaleReplyError(reply, expected_version)
+
+
+def _bump(reply: Reply) -> None:
+    reply.version += 1
+    reply.updated_at = utcnow()
+
+
+def _clean_text(text: str) -> str:
+    cleaned = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    if len(cleaned) > MAX_REPLY_LENGTH:
+        raise ReplyStateError(f"a reply may be at most {MAX_REPLY_LENGTH} characters")
+    return cleaned
+
+
+def _id(mention: Mention) -> int:
+    if mention.id is None:
+        raise ValueError("the mention must be flushed before drafting")
+    return mention.id

@@ -1,0 +1,38 @@
+"""Earful's one typed configuration, read from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+VAR_DIR = ROOT / "var"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'earful.db'}")
+    broker_url: str = Field(default=f"sqla+sqlite:///{VAR_DIR / 'broker.db'}")
+    secret_key: SecretStr = Field(default=SecretStr(""))
+    base_url: str = "http://127.0.0.1:5000"
+    brand_name: str = "Lumo Home"
+
+    sentiment_model: str = "earful-e5-small"
+    model_cache_dir: Path = VAR_DIR / "models"
+    score_batch_size: int = Field(default=32, ge=1, le=512)
+    torch_threads: int = Field(default=0, ge=0)
+
+    collect_interval_seconds: int = Field(default=60, ge=5)
+    demo_replay_speed: float = Field(default=60.0, gt=0)
+
+    session_cookie_secure: bool = False
+    admin_password: SecretStr | None = Field(default=None, alias="EARFUL_ADMIN_PASSWORD")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

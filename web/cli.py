@@ -1,0 +1,164 @@
+"""The `earful` command: a FlaskGroup on create_app, plus database, user, demo, collect and run commands."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, select
+
+from models import User
+from models.db import session_scope
+from models.migrate import upgrade
+from settings import Settings
+
+
+def _create_app() -> object:
+    from web import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def cli() -> None:
+    """Earful: social listening and review response."""
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["EARFUL_SETTINGS"]
+    return settings
+
+
+def _factory() -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = current_app.extensions["earful.session_factory"]
+    return factory
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply every migration to DATABASE_URL."""
+    upgrade(_settings().database_url)
+    click.echo("database is up to date")
+
+
+@cli.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", default="agent", type=click.Choice(["viewer", "agent", "approver", "admin"]))
+@click.option("--password", envvar="EARFUL_NEW_USER_PASSWORD", default=None, help="generated when omitted")
+@click.option("--if-missing", is_flag=True, help="do nothing when the user exists")
+@with_appcontext
+def user_create(email: str, role: str, password: str | None, if_missing: bool) -> None:
+    """Create a user; a generated password is printed once."""
+    from web.auth.service import create_user
+
+    with session_scope(_factory()) as session:
+        if if_missing and session.exec(select(User).where(User.email == email.lower())).first():
+            click.echo(f"user {email} exists")
+            return
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        try:
+            create_user(session, email, password, role=role)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"created {role} {email}" + (f" with password: {password}" if generated else ""))
+
+
+@cli.group()
+def demo() -> None:
+    """The demo workspace."""
+
+
+@demo.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Add starter saved replies and the replay source, and collect its history now."""
+    from listener.demo import load_demo_workspace
+    from listener.service import run_collection
+
+    settings = _settings()
+    with session_scope(_factory()) as session:
+        source = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
+        source_id = source.id
+    assert source_id is not None
+    summary = run_collection(_factory(), source_id)
+    click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
+
+
+@cli.command("collect")
+@click.argument("source_id", type=int)
+@with_appcontext
+def collect(source_id: int) -> None:
+    """Collect from one source now, in this process."""
+    from listener.service import run_collection
+
+    summary = run_collection(_factory(), source_id)
+    for error in summary.errors:
+        click.echo(f"skipped {error}", err=True)
+    click.echo(f"fetched {summary.fetched}, new {summary.inserted}, bad rows {len(summary.errors)}")
+    if summary.failure:
+        raise click.ClickException(f"collection failed: {summary.failure}")
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def run(host: str, port: int) -> None:
+    """Web + worker + beat in one command (the embedded default)."""
+    Path("var").mkdir(exist_ok=True)
+    commands = {
+        "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
+                "web.wsgi:app"],
+        "worker": [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
+                   "-Q", "collect,score,post,alerts", "--concurrency", "2"],
+        "beat": [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", "INFO",
+                 "--schedule", "var/celerybeat-schedule"],
+    }
+    children = {name: subprocess.Popen(command, env=os.environ.copy()) for name, command in commands.items()}
+    click.echo(f"Earful is running at http://{host}:{port}/  (Ctrl-C stops web, worker and beat)")
+    _supervise(children)
+
+
+def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    stopping = False
+
+    def stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping and all(child.poll() is None for child in children.values()):
+        time.sleep(0.5)
+    for name, child in children.items():
+        if child.poll() is None:
+            child.terminate()
+        elif not stopping:
+            click.echo(f"{name} exited with {child.returncode}; stopping the others", err=True)
+    for child in children.values():
+        child.wait(timeout=30)
+    failed = [name for name, child in children.items() if child.returncode not in (0, -signal.SIGTERM)]
+    if failed and not stopping:
+        sys.exit(1)

@@ -1,0 +1,101 @@
+"""The Celery app, its queues and beat schedule, and the dispatcher the web app uses to enqueue work.
+
+Run a worker with `celery -A worker worker -Q collect,score,post,alerts` (the Procfile does).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from celery import Celery
+from kombu import Queue
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from models.db import make_engine, make_session_factory
+from settings import Settings, get_settings
+
+QUEUES = ("collect", "score", "post", "alerts")
+TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks")
+TASK_ROUTES = {
+    "earful.collect": {"queue": "collect"},
+    "earful.collect_due": {"queue": "collect"},
+    "earful.score_pending": {"queue": "score"},
+    "earful.post_reply": {"queue": "post"},
+}
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("earful", broker=settings.broker_url, include=list(TASK_MODULES))
+    _ensure_broker_dir(settings.broker_url)
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue="collect",
+        task_routes=TASK_ROUTES,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        beat_schedule={
+            "collect-due-sources": {"task": "earful.collect_due", "schedule": float(settings.collect_interval_seconds)},
+            "score-pending": {"task": "earful.score_pending", "schedule": 30.0},
+        },
+        timezone="UTC",
+    )
+    app.conf.earful_settings = settings
+    return app
+
+
+def _ensure_broker_dir(broker_url: str) -> None:
+    if broker_url.startswith("sqla+sqlite:///"):
+        Path(broker_url.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+class Dispatcher(Protocol):
+    """How request handlers and tasks ask for follow-up work, without importing the task modules."""
+
+    def collect(self, source_id: int) -> None: ...
+    def score_pending(self) -> None: ...
+    def post_reply(self, reply_id: int) -> None: ...
+
+
+class CeleryDispatcher:
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def collect(self, source_id: int) -> None:
+        self.app.send_task("earful.collect", args=[source_id], queue="collect")
+
+    def score_pending(self) -> None:
+        self.app.send_task("earful.score_pending", queue="score")
+
+    def post_reply(self, reply_id: int) -> None:
+        self.app.send_task("earful.post_reply", args=[reply_id], queue="post")
+
+
+@lru_cache(maxsize=1)
+def worker_session_factory() -> sessionmaker[Session]:
+    """One engine per worker process, built on first use (after the fork), never at import time."""
+    return make_session_factory(make_engine(get_settings().database_url))
+
+
+def worker_dispatcher() -> Dispatcher:
+    return CeleryDispatcher(default_celery_app())
+
+
+@lru_cache(maxsize=1)
+def default_celery_app() -> Celery:
+    return make_celery(get_settings())
+
+
+def __getattr__(name: str) -> Celery:
+    # `celery -A worker` looks up `worker.app`/`worker.celery`; building it lazily keeps imports side-effect free.
+    if name in ("app", "celery"):
+        return default_celery_app()
+    raise AttributeError(name)
