@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from celery import Celery
-from kombu import Queue
+from kombu import Queue  # type: ignore[attr-defined]
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -35,7 +35,7 @@ def make_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         result_serializer="json",
         task_ignore_result=True,
-        task_queues=[Queue(name) for name in QUEUES],
+        task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
         task_default_queue="collect",
         task_routes=TASK_ROUTES,
         task_acks_late=True,

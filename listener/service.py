@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from listener.base import Batch, CollectorError, RawMention, RowError
 from listener.registry import load_collector
@@ -69,8 +69,9 @@ def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, sou
     rows = _unique_rows(mentions, source_id)
     if not rows:
         return []
-    statement = _insert_for(session).values(rows).on_conflict_do_nothing(index_elements=["network", "external_id"])
-    result = session.execute(statement.returning(Mention.id))  # type: ignore[arg-type]
+    statement = _insert_for(session).on_conflict_do_nothing(index_elements=["network", "external_id"])
+    # executemany + RETURNING runs as SQLAlchemy's batched "insertmanyvalues", not one statement per row
+    result = session.execute(statement.returning(col(Mention.id), sort_by_parameter_order=True), rows)
     return sorted(row[0] for row in result)
 
 
@@ -136,7 +137,9 @@ class CollectionSummary:
     failure: CollectorError | None = None
 
 
-def run_collection(session_factory: sessionmaker[Session], source_id: int, *, max_pages: int = 100) -> CollectionSummary:
+def run_collection(
+    session_factory: sessionmaker[Session], source_id: int, *, max_pages: int = 100
+) -> CollectionSummary:
     """Collect page after page, committing each page with its cursor, until the source has nothing more."""
     summary = CollectionSummary()
     for _ in range(max_pages):

@@ -7,6 +7,16 @@ from models.source import Source
 from models.user import ROLE_RANK, Role, User
 
 __all__ = [
-    "AuditEvent", "record_event", "Mention", "MentionStatus", "OPEN_REPLY_STATUSES", "ROLE_RANK", "Reply", "ReplyStatus",
-    "Role", "SavedReply", "Source", "User",
+    "OPEN_REPLY_STATUSES",
+    "ROLE_RANK",
+    "AuditEvent",
+    "Mention",
+    "MentionStatus",
+    "Reply",
+    "ReplyStatus",
+    "Role",
+    "SavedReply",
+    "Source",
+    "User",
+    "record_event",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utc_column, utcnow
 
 
-class MentionStatus(str, Enum):
+class MentionStatus(StrEnum):
     new = "new"  # collected, not yet scored
     needs_reply = "needs_reply"
     no_reply = "no_reply"

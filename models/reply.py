@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.base import utc_column, utcnow
 
 
-class ReplyStatus(str, Enum):
+class ReplyStatus(StrEnum):
     draft = "draft"
     approved = "approved"
     posting = "posting"

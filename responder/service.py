@@ -6,7 +6,7 @@ Services flush; the caller commits once. Every transition writes an AuditEvent i
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Mention, MentionStatus, Reply, ReplyStatus, SavedReply, User, record_event
 from models.base import utcnow
@@ -41,11 +41,11 @@ def draft_reply(session: Session, mention: Mention, *, brand: str) -> Reply | No
 
 def open_reply(session: Session, mention: Mention) -> Reply | None:
     statement = select(Reply).where(Reply.mention_id == mention.id, sa.not_(_is_closed()))
-    return session.exec(statement.order_by(sa.desc(Reply.id))).first()
+    return session.exec(statement.order_by(col(Reply.id).desc())).first()
 
 
 def _is_closed() -> sa.ColumnElement[bool]:
-    return Reply.status.in_([ReplyStatus.rejected.value, ReplyStatus.failed.value])  # type: ignore[attr-defined]
+    return col(Reply.status).in_([ReplyStatus.rejected.value, ReplyStatus.failed.value])
 
 
 def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expected_version: int) -> Reply:
@@ -108,7 +108,7 @@ def post_reply(session: Session, reply_id: int) -> Reply | None:
     """Claim an approved reply with a conditional UPDATE and hand it to its poster; None if not claimable."""
     claimed = session.execute(
         sa.update(Reply)
-        .where(Reply.id == reply_id, Reply.status == ReplyStatus.approved.value)  # type: ignore[arg-type]
+        .where(col(Reply.id) == reply_id, col(Reply.status) == ReplyStatus.approved.value)
         .values(status=ReplyStatus.posting.value, updated_at=utcnow())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]

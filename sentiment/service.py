@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models import Mention, MentionStatus
 from models.base import utcnow
@@ -20,10 +19,10 @@ Scorer = Callable[[Sequence[str]], "list[Score]"]
 def pending_mentions(session: Session, limit: int) -> list[Mention]:
     """Oldest first; on PostgreSQL two scoring workers skip each other's rows instead of scoring them twice."""
     statement = (
-        sa.select(Mention).where(Mention.status == MentionStatus.new.value)  # type: ignore[arg-type]
-        .order_by(Mention.id).limit(limit).with_for_update(skip_locked=True)  # type: ignore[arg-type]
+        select(Mention).where(col(Mention.status) == MentionStatus.new.value)
+        .order_by(col(Mention.id)).limit(limit).with_for_update(skip_locked=True)
     )
-    return list(session.scalars(statement))
+    return list(session.exec(statement))
 
 
 def text_for_scoring(mention: Mention) -> str:

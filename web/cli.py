@@ -12,15 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import User
 from models.db import session_scope
 from models.migrate import upgrade
-from settings import Settings
+from web.extensions import app_settings, session_factory
 
 
 def _create_app() -> object:
@@ -34,16 +32,6 @@ def cli() -> None:
     """Earful: social listening and review response."""
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["EARFUL_SETTINGS"]
-    return settings
-
-
-def _factory() -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = current_app.extensions["earful.session_factory"]
-    return factory
-
-
 @cli.group()
 def db() -> None:
     """Database schema."""
@@ -53,7 +41,7 @@ def db() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Apply every migration to DATABASE_URL."""
-    upgrade(_settings().database_url)
+    upgrade(app_settings().database_url)
     click.echo("database is up to date")
 
 
@@ -72,7 +60,7 @@ def user_create(email: str, role: str, password: str | None, if_missing: bool) -
     """Create a user; a generated password is printed once."""
     from web.auth.service import create_user
 
-    with session_scope(_factory()) as session:
+    with session_scope(session_factory()) as session:
         if if_missing and session.exec(select(User).where(User.email == email.lower())).first():
             click.echo(f"user {email} exists")
             return
@@ -97,12 +85,12 @@ def demo_load() -> None:
     from listener.demo import load_demo_workspace
     from listener.service import run_collection
 
-    settings = _settings()
-    with session_scope(_factory()) as session:
+    settings = app_settings()
+    with session_scope(session_factory()) as session:
         source = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
         source_id = source.id
     assert source_id is not None
-    summary = run_collection(_factory(), source_id)
+    summary = run_collection(session_factory(), source_id)
     click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
 
 
@@ -113,7 +101,7 @@ def collect(source_id: int) -> None:
     """Collect from one source now, in this process."""
     from listener.service import run_collection
 
-    summary = run_collection(_factory(), source_id)
+    summary = run_collection(session_factory(), source_id)
     for error in summary.errors:
         click.echo(f"skipped {error}", err=True)
     click.echo(f"fetched {summary.fetched}, new {summary.inserted}, bad rows {len(summary.errors)}")

@@ -1,0 +1,1 @@
+"""Spike alerts on negative talk: detection (pure statistics), later channels and delivery."""

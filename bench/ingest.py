@@ -1,0 +1,113 @@
+"""Ingestion throughput with dedup: Earful's batched upsert vs a naive row-by-row ORM add + commit.
+
+Both run in the same process on fresh tables of the same database, on the same generated mentions
+(half of them repeats). The naive baseline is timed on a prefix of the stream (it is slow) and reported
+as a rate; the ratio of rates is the figure to compare.
+
+    .venv/bin/python bench/ingest.py                          # SQLite under a temp dir
+    .venv/bin/python bench/ingest.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
+
+from listener.base import RawMention
+from listener.service import insert_new_mentions
+from models import Mention
+from models.db import make_engine
+
+BATCH = 1_000
+START = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def generate(rows: int, seed: int = 1) -> list[RawMention]:
+    """`rows` mentions of which half repeat an earlier one (as overlapping polls do)."""
+    rng = random.Random(seed)
+    unique = rows // 2
+    stream = [_mention(i) for i in range(unique)]
+    stream += [stream[rng.randrange(unique)] for _ in range(rows - unique)]
+    rng.shuffle(stream)
+    return stream
+
+
+def _mention(i: int) -> RawMention:
+    return RawMention(network=("x", "reddit", "appstore", "googleplay")[i % 4], external_id=str(10**15 + i),
+                      text=f"Order {i} still not here, tracking stuck for days #lumo", author=f"user{i % 5000}",
+                      author_id=str(i % 5000), created_at=START + timedelta(seconds=i))
+
+
+def reset(engine: sa.Engine) -> None:
+    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.create_all(engine)
+
+
+def run_batched(engine: sa.Engine, stream: list[RawMention]) -> float:
+    started = time.perf_counter()
+    for offset in range(0, len(stream), BATCH):
+        with Session(engine) as session:
+            insert_new_mentions(session, stream[offset:offset + BATCH], source_id=None)
+            session.commit()
+    return time.perf_counter() - started
+
+
+def run_naive(engine: sa.Engine, stream: list[RawMention]) -> float:
+    started = time.perf_counter()
+    with Session(engine) as session:
+        for raw in stream:
+            exists = session.exec(select(Mention.id).where(Mention.network == raw.network,
+                                                           Mention.external_id == raw.external_id)).first()
+            if exists is None:
+                session.add(Mention(network=raw.network, external_id=raw.external_id, text=raw.text,
+                                    author=raw.author, author_id=raw.author_id, created_at=raw.created_at))
+                session.commit()
+    return time.perf_counter() - started
+
+
+def count(engine: sa.Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(sa.func.count()).select_from(Mention)).one()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--baseline-rows", type=int, default=5_000)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='earful-bench-')}/bench.db"
+    engine = make_engine(url)
+    stream = generate(args.rows)
+    expected_unique = len({(m.network, m.external_id) for m in stream})
+
+    reset(engine)
+    batched_seconds = run_batched(engine, stream)
+    assert count(engine) == expected_unique, "batched ingest lost or duplicated rows"
+    reset(engine)
+    prefix = stream[: args.baseline_rows]
+    naive_seconds = run_naive(engine, prefix)
+    assert count(engine) == len({(m.network, m.external_id) for m in prefix})
+    reset(engine)
+
+    batched_rate = len(stream) / batched_seconds
+    naive_rate = len(prefix) / naive_seconds
+    print(f"database: {engine.dialect.name}")
+    print(f"batched upsert: {len(stream):,} mentions ({expected_unique:,} unique) in {batched_seconds:.2f}s "
+          f"= {batched_rate:,.0f} mentions/s")
+    print(f"naive ORM add+commit: {len(prefix):,} mentions in {naive_seconds:.2f}s = {naive_rate:,.0f} mentions/s")
+    print(f"ratio: {batched_rate / naive_rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
