@@ -18,7 +18,6 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'earful.db'}")
     broker_url: str = Field(default=f"sqla+sqlite:///{VAR_DIR / 'broker.db'}")
     secret_key: SecretStr = Field(default=SecretStr(""))
-    base_url: str = "http://127.0.0.1:5000"
     brand_name: str = "Lumo Home"
 
     sentiment_model: str = "earful-e5-small"
