@@ -1,0 +1,53 @@
+"""The `earful` command's schema and account commands (web/cli.py) on the auth service, against a temp file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import select
+
+from models import User
+from models.db import make_engine, make_session_factory
+from settings import get_settings
+from web.auth.service import verify_password
+from web.cli import cli
+
+
+@pytest.fixture()
+def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BROKER_URL", f"sqla+sqlite:///{tmp_path / 'broker.db'}")
+    monkeypatch.setenv("SECRET_KEY", "cli-test-secret")
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_then_user_create(database_file: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    env = {"EARFUL_NEW_USER_PASSWORD": "correct horse battery"}
+    result = runner.invoke(cli, ["user", "create", "Boss@Example.com", "--role", "admin"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "created admin Boss@Example.com" in result.output
+
+    again = runner.invoke(cli, ["user", "create", "boss@example.com", "--role", "admin", "--if-missing"], env=env)
+    assert again.exit_code == 0 and "exists" in again.output
+    duplicate = runner.invoke(cli, ["user", "create", "boss@example.com"], env=env)
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+    with make_session_factory(make_engine(database_file))() as session:
+        user = session.exec(select(User)).one()
+    assert user.role == "admin" and verify_password(user.password_hash, "correct horse battery")
+
+
+def test_user_create_reports_a_short_password(database_file: str) -> None:
+    runner = CliRunner()
+    runner.invoke(cli, ["db", "upgrade"])
+    result = runner.invoke(cli, ["user", "create", "a@example.com"], env={"EARFUL_NEW_USER_PASSWORD": "short"})
+    assert result.exit_code != 0
+    assert "at least 10 characters" in result.output

@@ -1,0 +1,89 @@
+"""The mention page renders hostile customer content as inert text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+
+from models import Mention, User
+
+
+def _page(client: FlaskClient, mention: Mention) -> str:
+    response = client.get(f"/mentions/{mention.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_script_and_event_handlers_are_escaped(client: FlaskClient, logged_in: Callable[[str], User],
+                                               make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    mention = make_mention(
+        status="needs_reply", author='<img src=x onerror=alert(1)>', title="<script>alert(1)</script>",
+        text='<script>alert(1)</script> and <img src=x onerror=alert(1)> "quoted" \'single\'',
+        reason="<b>model</b> said so", topics=["<i>topic</i>"],
+    )
+    html = _page(client, mention)
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<b>model</b>" not in html and "<i>topic</i>" not in html
+    # The only scripts are the app's own static file.
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/app.js" defer>']
+
+
+def test_javascript_url_is_not_linked(client: FlaskClient, logged_in: Callable[[str], User],
+                                      make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    mention = make_mention(status="needs_reply", url="javascript:alert(1)")
+    html = _page(client, mention)
+    assert "javascript:" not in html
+    assert "not an http(s) address" in html
+
+
+def test_http_url_is_linked_safely(client: FlaskClient, logged_in: Callable[[str], User],
+                                   make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    mention = make_mention(status="needs_reply", url='https://example.com/r/1?a=1&b="x"')
+    html = _page(client, mention)
+    assert 'href="https://example.com/r/1?a=1&amp;b=&#34;x&#34;"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_rtl_and_zero_width_characters_are_isolated_and_flagged(
+        client: FlaskClient, logged_in: Callable[[str], User], make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    tricky = "refund\u202egnp.exe\u202c please \u200bnow \u05e9\u05dc\u05d5\u05dd"
+    mention = make_mention(status="needs_reply", author="\u202eevil", text=tricky)
+    html = _page(client, mention)
+    assert f'<div class="mention-text" dir="auto">{tricky}</div>' in html
+    assert "<bdi>\u202eevil</bdi>" in html
+    assert "hidden characters" in html
+
+
+def test_long_text_is_shown_in_full(client: FlaskClient, logged_in: Callable[[str], User],
+                                    make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    text = ("word " * 2000).strip()[:9_990] + " THE-END"
+    mention = make_mention(status="needs_reply", text=text)
+    assert len(text) >= 10_000 - 2
+    assert text in _page(client, mention)
+
+
+def test_analysis_is_shown(client: FlaskClient, logged_in: Callable[[str], User],
+                           make_mention: Callable[..., Mention]) -> None:
+    logged_in("viewer")
+    mention = make_mention(status="needs_reply", sentiment="negative", confidence=0.91, reason="late delivery",
+                           topics=["delivery"], language="en", model_name="earful-e5-small", model_version="0.3.0",
+                           rating=1, title="Never again")
+    html = _page(client, mention)
+    for expected in ("negative", "91% confident", "late delivery", "delivery", "earful-e5-small 0.3.0",
+                     "Never again", 'aria-label="1 out of 5 stars"'):
+        assert expected in html
+
+
+def test_unknown_mention_is_404(client: FlaskClient, logged_in: Callable[[str], User]) -> None:
+    logged_in("viewer")
+    assert client.get("/mentions/999999").status_code == 404

@@ -1,0 +1,57 @@
+"""The review-queue web app. `create_app` is the entry point that reads settings and wires everything."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from settings import Settings, get_settings
+from web import db, errors, formatting, health, security
+from web.auth import bp as auth_bp
+from web.auth import init_login
+from web.config import configure
+from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
+from web.queue import bp as queue_bp
+
+if TYPE_CHECKING:
+    from worker import Dispatcher
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    dispatcher: Dispatcher | None = None,
+) -> Flask:
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    configure(app, settings)
+    app.extensions[SESSION_FACTORY_KEY] = session_factory or _default_session_factory(settings)
+    app.extensions[DISPATCHER_KEY] = dispatcher or _default_dispatcher(settings)
+
+    db.init_app(app)
+    CSRFProtect(app)
+    init_login(app)
+    security.init_app(app)
+    errors.init_app(app)
+    formatting.init_app(app)
+    for blueprint in (auth_bp, queue_bp, health.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _default_session_factory(settings: Settings) -> sessionmaker[Session]:
+    from models.db import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def _default_dispatcher(settings: Settings) -> Dispatcher:
+    # Imported here so that tests and tools that inject a dispatcher never load Celery.
+    from worker import CeleryDispatcher, make_celery
+
+    return CeleryDispatcher(make_celery(settings))

@@ -1,0 +1,114 @@
+"""State-changing reply actions: thin POST handlers that call the responder service and redirect (PRG)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session
+
+from models import Reply, Role
+from responder.service import StaleReplyError, approve, confirm_posted, edit_draft, redraft, reject
+from web.auth.login import acting_user
+from web.auth.roles import role_required
+from web.db import db_session
+from web.extensions import app_settings, dispatcher
+from web.queue.blueprint import bp
+from web.queue.detail import Conflict
+from web.queue.views import get_mention, render_mention
+
+
+@bp.post("/replies/<int:reply_id>/save")
+@role_required(Role.agent)
+def save_reply(reply_id: int) -> ResponseReturnValue:
+    session, reply = _session_and_reply(reply_id)
+    text = request.form.get("text", "")
+    try:
+        edit_draft(session, reply, text, user=acting_user(), expected_version=_version())
+    except StaleReplyError:
+        return _stale(session, reply, text)
+    session.commit()
+    flash("Draft saved.", "success")
+    return _back_to(reply)
+
+
+@bp.post("/replies/<int:reply_id>/approve")
+@role_required(Role.approver)
+def approve_reply(reply_id: int) -> ResponseReturnValue:
+    session, reply = _session_and_reply(reply_id)
+    text = request.form.get("text", "")
+    try:
+        approve(session, reply, user=acting_user(), expected_version=_version(), text=text)
+    except StaleReplyError:
+        return _stale(session, reply, text)
+    session.commit()
+    _enqueue_post(reply)
+    return _back_to(reply)
+
+
+@bp.post("/replies/<int:reply_id>/reject")
+@role_required(Role.approver)
+def reject_reply(reply_id: int) -> ResponseReturnValue:
+    session, reply = _session_and_reply(reply_id)
+    reject(session, reply, user=acting_user(), note=request.form.get("note", "").strip())
+    session.commit()
+    flash("Reply rejected. Start a new draft when you are ready.", "success")
+    return _back_to(reply)
+
+
+@bp.post("/replies/<int:reply_id>/confirm")
+@role_required(Role.agent)
+def confirm_reply(reply_id: int) -> ResponseReturnValue:
+    session, reply = _session_and_reply(reply_id)
+    confirm_posted(session, reply, user=acting_user(), permalink=request.form.get("permalink"))
+    session.commit()
+    flash("Marked as posted.", "success")
+    return _back_to(reply)
+
+
+@bp.post("/mentions/<int:mention_id>/redraft")
+@role_required(Role.agent)
+def redraft_reply(mention_id: int) -> ResponseReturnValue:
+    session = db_session()
+    mention = get_mention(session, mention_id)
+    redraft(session, mention, user=acting_user(), brand=app_settings().brand_name)
+    session.commit()
+    flash("New draft created.", "success")
+    return redirect(url_for("queue.mention", mention_id=mention_id))
+
+
+def _session_and_reply(reply_id: int) -> tuple[Session, Reply]:
+    session = db_session()
+    reply = session.get(Reply, reply_id)
+    if reply is None:
+        abort(404, "No such reply.")
+    return session, reply
+
+
+def _version() -> int:
+    raw = request.form.get("version", "")
+    if not raw.isdigit():
+        abort(400, "The form is missing the draft version; reload the page.")
+    return int(raw)
+
+
+def _stale(session: Session, reply: Reply, submitted: str) -> ResponseReturnValue:
+    session.rollback()
+    session.refresh(reply)
+    conflict = Conflict(stored_text=reply.text, submitted_text=submitted)
+    return render_mention(session, get_mention(session, reply.mention_id), conflict=conflict, status=409)
+
+
+def _enqueue_post(reply: Reply) -> None:
+    assert reply.id is not None
+    try:
+        dispatcher().post_reply(reply.id)
+    except Exception:  # the approval is committed; say plainly that posting was not queued
+        current_app.logger.exception("could not enqueue posting of reply %s", reply.id)
+        flash("Reply approved, but queuing it for posting failed. Tell an administrator; it will not be "
+              "posted until it is queued.", "error")
+        return
+    flash("Reply approved and queued for posting.", "success")
+
+
+def _back_to(reply: Reply) -> ResponseReturnValue:
+    return redirect(url_for("queue.mention", mention_id=reply.mention_id))
