@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
@@ -34,20 +35,43 @@ class IngestResult:
         return self.fetched - len(self.inserted_ids)
 
 
-def collect(session: Session, source_id: int) -> IngestResult:
-    """Fetch one page for the source and ingest it. The caller commits (rows and cursor together).
+@dataclass(frozen=True)
+class SourceSnapshot:
+    id: int
+    collector: str
+    config: dict[str, Any]
+    cursor: dict[str, Any] | None
+    enabled: bool
 
-    A failed fetch is recorded on the source and returned, not raised, so that the record commits too.
-    """
+
+def snapshot(session: Session, source_id: int) -> SourceSnapshot:
     source = session.get_one(Source, source_id)
-    if not source.enabled:
+    return SourceSnapshot(id=source_id, collector=source.collector, config=dict(source.config),
+                          cursor=source.cursor, enabled=source.enabled)
+
+
+def collect_page(session_factory: sessionmaker[Session], source_id: int) -> IngestResult:
+    """Fetch one page with no transaction open, then store it and its cursor in one short transaction.
+
+    If another run moved the cursor meanwhile, this page is dropped: that run stored the same rows, and
+    whatever else this page held is fetched again from the new cursor. A failed fetch is recorded on the
+    source and returned, not raised.
+    """
+    with session_scope(session_factory) as session:
+        before = snapshot(session, source_id)
+    if not before.enabled:
         return IngestResult(source_id=source_id, fetched=0)
     try:
-        batch = load_collector(source.collector).fetch(dict(source.config), source.cursor)
+        batch = load_collector(before.collector).fetch(before.config, before.cursor)
     except CollectorError as error:
-        _record_failure(session, source, error)
+        with session_scope(session_factory) as session:
+            _record_failure(session, session.get_one(Source, source_id), error)
         return IngestResult(source_id=source_id, fetched=0, failure=error)
-    return ingest(session, source, batch)
+    with session_scope(session_factory) as session:
+        source = session.get_one(Source, source_id, with_for_update=True)
+        if source.cursor != before.cursor:
+            return IngestResult(source_id=source_id, fetched=0, more=True)
+        return ingest(session, source, batch)
 
 
 def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
@@ -143,8 +167,7 @@ def run_collection(
     """Collect page after page, committing each page with its cursor, until the source has nothing more."""
     summary = CollectionSummary()
     for _ in range(max_pages):
-        with session_scope(session_factory) as session:
-            result = collect(session, source_id)
+        result = collect_page(session_factory, source_id)
         summary.pages += 1
         summary.fetched += result.fetched
         summary.inserted += len(result.inserted_ids)

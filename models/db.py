@@ -42,7 +42,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front and waits for it (busy_timeout). A deferred transaction that
+    # reads and then writes fails at once with "database is locked" if another writer committed meanwhile.
+    # The price is that transactions serialise, so none may be long: model inference and network fetches
+    # happen outside them.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

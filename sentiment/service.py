@@ -1,8 +1,13 @@
-"""Scoring what the listener stored: the oldest unscored mentions, one batch per call."""
+"""Scoring what the listener stored: read the oldest unscored mentions, infer, write the scores back.
+
+The model runs with no transaction open, so a slow batch never holds a database lock; the write only
+touches mentions that are still unscored, so two scorers racing on the same rows do no harm.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -16,13 +21,17 @@ if TYPE_CHECKING:
 Scorer = Callable[[Sequence[str]], "list[Score]"]
 
 
-def pending_mentions(session: Session, limit: int) -> list[Mention]:
-    """Oldest first; on PostgreSQL two scoring workers skip each other's rows instead of scoring them twice."""
+@dataclass(frozen=True)
+class PendingText:
+    mention_id: int
+    text: str
+
+
+def pending_texts(session: Session, limit: int) -> list[PendingText]:
     statement = (
-        select(Mention).where(col(Mention.status) == MentionStatus.new.value)
-        .order_by(col(Mention.id)).limit(limit).with_for_update(skip_locked=True)
+        select(Mention).where(col(Mention.status) == MentionStatus.new.value).order_by(col(Mention.id)).limit(limit)
     )
-    return list(session.exec(statement))
+    return [PendingText(_id(mention), text_for_scoring(mention)) for mention in session.exec(statement)]
 
 
 def text_for_scoring(mention: Mention) -> str:
@@ -30,14 +39,13 @@ def text_for_scoring(mention: Mention) -> str:
     return f"{mention.title}\n{mention.text}" if mention.title else mention.text
 
 
-def score_pending(session: Session, scorer: Scorer, *, limit: int) -> list[Mention]:
-    """Score up to `limit` new mentions. The caller drafts replies for them and commits."""
-    mentions = pending_mentions(session, limit)
-    if not mentions:
-        return []
-    scores = scorer([text_for_scoring(mention) for mention in mentions])
-    for mention, score in zip(mentions, scores, strict=True):
-        apply_score(mention, score)
+def save_scores(session: Session, pending: Sequence[PendingText], scores: Sequence[Score]) -> list[Mention]:
+    """Store each score on its mention if nobody scored it meanwhile; returns the mentions updated."""
+    by_id = dict(zip((item.mention_id for item in pending), scores, strict=True))
+    statement = select(Mention).where(col(Mention.id).in_(by_id), col(Mention.status) == MentionStatus.new.value)
+    mentions = list(session.exec(statement.order_by(col(Mention.id))))
+    for mention in mentions:
+        apply_score(mention, by_id[_id(mention)])
     session.flush()
     return mentions
 
@@ -52,3 +60,9 @@ def apply_score(mention: Mention, score: Score) -> None:
     mention.model_name = score.model_name
     mention.model_version = score.model_version
     mention.scored_at = utcnow()
+
+
+def _id(mention: Mention) -> int:
+    if mention.id is None:
+        raise ValueError("only stored mentions are scored")
+    return mention.id

@@ -1,33 +1,51 @@
-"""Celery task for scoring: batches of new mentions through the model, then a draft for each that needs one."""
+"""Scoring on the `score` queue: batches of new mentions through the model, then a draft for each."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from celery import shared_task
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
 
 from models.db import session_scope
 from responder.service import draft_reply
-from sentiment.service import score_pending
-from settings import get_settings
+from sentiment.service import Scorer, pending_texts, save_scores
+from settings import Settings, get_settings
 from worker import worker_session_factory
 
 MAX_ROUNDS = 200
 
 
-@shared_task(name="earful.score_pending")
-def score_pending_mentions() -> int:
+def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, brand: str) -> int:
+    """One round: read up to `limit` unscored mentions, score them outside any transaction, save and draft."""
+    with session_scope(factory) as session:
+        pending = pending_texts(session, limit)
+    if not pending:
+        return 0
+    scores = scorer([item.text for item in pending])
+    with session_scope(factory) as session:
+        for mention in save_scores(session, pending, scores):
+            draft_reply(session, mention, brand=brand)
+    return len(pending)
+
+
+def settings_scorer(settings: Settings) -> Scorer:
     from sentiment import score_texts
 
+    return partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
+                   batch_size=settings.score_batch_size, threads=settings.torch_threads or None)
+
+
+@shared_task(name="earful.score_pending")
+def score_pending_mentions() -> int:
     settings = get_settings()
-    scorer = partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir)
+    scorer = settings_scorer(settings)
     total = 0
     for _ in range(MAX_ROUNDS):
-        with session_scope(worker_session_factory()) as session:
-            mentions = score_pending(session, scorer, limit=settings.score_batch_size * 4)
-            for mention in mentions:
-                draft_reply(session, mention, brand=settings.brand_name)
-        if not mentions:
+        scored = score_round(worker_session_factory(), scorer, limit=settings.score_batch_size * 4,
+                             brand=settings.brand_name)
+        if not scored:
             break
-        total += len(mentions)
+        total += scored
     return total

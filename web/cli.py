@@ -114,13 +114,16 @@ def collect(source_id: int) -> None:
 @click.option("--port", default=5000, type=int)
 @with_appcontext
 def run(host: str, port: int) -> None:
-    """Web + worker + beat in one command (the embedded default)."""
+    """Web + workers + beat in one command (the embedded default)."""
     Path("var").mkdir(exist_ok=True)
     commands = {
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
                 "web.wsgi:app"],
         "worker": [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
-                   "-Q", "collect,score,post,alerts", "--concurrency", "2"],
+                   "-Q", "collect,post,alerts", "--concurrency", "2", "--hostname", "worker@%h"],
+        # One scoring process: the model is loaded once and SQLite sees a single writer of scores.
+        "scorer": [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel", "INFO",
+                   "-Q", "score", "--concurrency", "1", "--hostname", "scorer@%h"],
         "beat": [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", "INFO",
                  "--schedule", "var/celerybeat-schedule"],
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,8 @@ from listener.service import run_collection
 from models import AuditEvent, Mention, Reply, Source, User
 from models.db import session_scope
 from responder.library import load_starter_saved_replies
-from responder.service import draft_reply, post_reply
-from sentiment import score_texts
-from sentiment.service import score_pending
+from responder.service import post_reply
+from sentiment.tasks import score_round, settings_scorer
 from settings import Settings
 from tests.web.web_helpers import login, post_form
 from web import create_app
@@ -66,10 +64,7 @@ def test_a_mention_travels_from_import_to_posted_with_a_complete_audit_trail(
     summary = run_collection(session_factory, source.id)
     assert (summary.inserted, [e.line for e in summary.errors]) == (3, [4])
 
-    scorer = partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir)
-    with session_scope(session_factory) as session:
-        for mention in score_pending(session, scorer, limit=10):
-            draft_reply(session, mention, brand=settings.brand_name)
+    assert score_round(session_factory, settings_scorer(settings), limit=10, brand=settings.brand_name) == 3
 
     with session_factory() as session:
         mentions = {m.external_id: m for m in session.exec(select(Mention))}
