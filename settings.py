@@ -13,7 +13,7 @@ VAR_DIR = ROOT / "var"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'earful.db'}")
     broker_url: str = Field(default=f"sqla+sqlite:///{VAR_DIR / 'broker.db'}")
@@ -29,7 +29,6 @@ class Settings(BaseSettings):
     demo_replay_speed: float = Field(default=60.0, gt=0)
 
     session_cookie_secure: bool = False
-    admin_password: SecretStr | None = Field(default=None, alias="EARFUL_ADMIN_PASSWORD")
 
 
 @lru_cache(maxsize=1)
