@@ -1,0 +1,105 @@
+"""Batched e5 embeddings (mean pooling, L2 norm, e5 prefix) with optional per-word logit shares.
+
+e5's model card asks for the "query: " prefix when embeddings are used as classification features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sentiment.encoder import QUERY_PREFIX
+from sentiment.scoring import WordWeights
+
+if TYPE_CHECKING:
+    import torch
+
+MAX_TOKENS = 256
+
+
+@dataclass(frozen=True)
+class Embedded:
+    vectors: np.ndarray  # (n, dim) float32, L2-normalised
+    words: list[WordWeights] | None
+
+
+def length_batches(texts: list[str], batch_size: int) -> Iterator[list[int]]:
+    """Indices grouped so each batch holds texts of similar length (little padding)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        yield order[start: start + batch_size]
+
+
+class Embedder:
+    def __init__(self, folder: Path, quantize: bool = False, prefix: str = QUERY_PREFIX) -> None:
+        import torch
+        from transformers import AutoTokenizer, BertModel
+
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+        if quantize:
+            dynamic = torch.ao.quantization.quantize_dynamic
+            model = dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)  # type: ignore[no-untyped-call]
+        self.model: Any = model
+        self.dim = int(model.config.hidden_size)
+        self.prefix = prefix
+
+    def embed(self, texts: list[str], batch_size: int = 32, directions: np.ndarray | None = None) -> Embedded:
+        """Embed texts; with ``directions`` (dim, k) also return each word's contribution along them."""
+        import torch
+
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        words: list[WordWeights | None] = [None] * len(texts)
+        with torch.inference_mode():
+            for idx in length_batches(texts, batch_size):
+                batch = [texts[i] for i in idx]
+                enc = self.tokenizer([self.prefix + t for t in batch], padding=True, truncation=True,
+                                     max_length=MAX_TOKENS, return_tensors="pt", return_offsets_mapping=True)
+                offsets = enc.pop("offset_mapping")
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                summed = (hidden * mask).sum(1)
+                pooled = summed / mask.sum(1).clamp(min=1.0)
+                vectors[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+                if directions is not None:
+                    for row, i in enumerate(idx):
+                        words[i] = _word_weights(batch[row], len(self.prefix), hidden[row],
+                                                 enc["attention_mask"][row], offsets[row], pooled[row], directions)
+        return Embedded(vectors, None if directions is None else [w for w in words if w is not None])
+
+
+def _word_weights(text: str, shift: int, hidden: torch.Tensor, mask: torch.Tensor, offsets: torch.Tensor,
+                  pooled: torch.Tensor, directions: np.ndarray) -> WordWeights:
+    # The heads are linear in the normalised mean of token states, so token t adds
+    # (h_t . d) / (n_tokens * |mean|) to a logit along direction d: an exact additive share.
+    n_tokens = float(mask.sum())
+    scale = 1.0 / (n_tokens * float(pooled.norm()) + 1e-12)
+    proj = (hidden.numpy() @ directions) * scale
+    spans: list[tuple[int, int]] = []
+    shares: list[np.ndarray] = []
+    for t, (start, end) in enumerate(offsets.tolist()):
+        if not mask[t] or end <= shift or end <= start:
+            continue
+        start, end = max(start - shift, 0), end - shift
+        if spans and (start < spans[-1][1] or (start == spans[-1][1] and _joins(text, start))):
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            shares[-1] = shares[-1] + proj[t]
+        else:
+            spans.append((start, end))
+            shares.append(proj[t].copy())
+    words = tuple(text[a:b].strip() for a, b in spans)
+    return WordWeights(words, tuple(tuple(float(x) for x in s) for s in shares))
+
+
+def _joins(text: str, start: int) -> bool:
+    """Abutting subword pieces form one word, except in kana/kanji text, which has no spaces to go by."""
+    return start > 0 and not text[start].isspace() and not (_is_cjk(text[start - 1]) or _is_cjk(text[start]))
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF

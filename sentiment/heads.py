@@ -1,0 +1,116 @@
+"""Small torch heads on frozen, L2-normalised e5 embeddings; fitting, temperature scaling, save/load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class LinearHead(nn.Module):
+    """Standardise the embedding, then one linear layer (logistic regression) so word shares stay exact."""
+
+    center: torch.Tensor
+    scale: torch.Tensor
+
+    def __init__(self, dim: int, n_out: int) -> None:
+        super().__init__()
+        self.register_buffer("center", torch.zeros(dim))
+        self.register_buffer("scale", torch.ones(dim))
+        self.linear = nn.Linear(dim, n_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear((x - self.center) / self.scale)
+
+    def directions(self) -> np.ndarray:
+        """(dim, n_out): logit k = x . directions[:, k] + constant."""
+        return (self.linear.weight / self.scale).T.detach().numpy().astype(np.float32)
+
+
+def margin_directions(head: LinearHead) -> np.ndarray:
+    """Per class, the direction of its logit minus the mean of the other classes' logits."""
+    d = head.directions()
+    if d.shape[1] == 1:
+        return d
+    others = (d.sum(axis=1, keepdims=True) - d) / (d.shape[1] - 1)
+    return (d - others).astype(np.float32)
+
+
+def fit_head(x: np.ndarray, targets: np.ndarray, weights: np.ndarray, pair_mask: np.ndarray | None,
+             n_out: int, l2: float, steps: int = 300, seed: int = 0) -> LinearHead:
+    """Weighted logistic regression (full batch, Adam).
+
+    ``pair_mask`` marks rows whose source only knows negative vs positive: their loss is a softmax over
+    those two logits, so binary data teaches polarity without teaching "never neutral".
+    """
+    torch.manual_seed(seed)
+    xt, yt, wt = torch.from_numpy(x), torch.from_numpy(targets), torch.from_numpy(weights / weights.sum())
+    head = LinearHead(x.shape[1], n_out)
+    head.center.copy_(xt.mean(0))
+    head.scale.copy_(xt.std(0) + 1e-6)
+    opt = torch.optim.Adam(head.parameters(), lr=0.02)
+    pair = None if pair_mask is None else torch.from_numpy(pair_mask)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (row_losses(head(xt), yt, pair) * wt).sum() + l2 * head.linear.weight.pow(2).sum()
+        loss.backward()  # type: ignore[no-untyped-call]
+        opt.step()
+    return head.eval()
+
+
+def row_losses(logits: torch.Tensor, targets: torch.Tensor, pair: torch.Tensor | None) -> torch.Tensor:
+    if logits.shape[1] == 1:
+        return nn.functional.binary_cross_entropy_with_logits(logits[:, 0], targets.float(), reduction="none")
+    full = nn.functional.cross_entropy(logits, targets, reduction="none")
+    if pair is None:
+        return full
+    polar = logits[:, [0, 2]]
+    binary = nn.functional.cross_entropy(polar, (targets == 2).long(), reduction="none")
+    return torch.where(pair, binary, full)
+
+
+def fit_temperature(logits: np.ndarray, targets: np.ndarray, pair_mask: np.ndarray | None) -> float:
+    """Single temperature minimising calibration-split NLL (Guo et al., 2017)."""
+    lt, yt = torch.from_numpy(logits), torch.from_numpy(targets)
+    pair = None if pair_mask is None else torch.from_numpy(pair_mask)
+    log_t = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=100)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = row_losses(lt / log_t.exp(), yt, pair).mean()
+        loss.backward()  # type: ignore[no-untyped-call]
+        return loss
+
+    opt.step(closure)  # type: ignore[no-untyped-call]
+    return float(log_t.detach().exp().clamp(0.05, 20.0))
+
+
+def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
+    with torch.inference_mode():
+        return head(torch.from_numpy(x)).numpy()
+
+
+def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"sentiment": _detached(sentiment.state_dict()), "complaint": _detached(complaint.state_dict()),
+               "meta": meta}
+    torch.save(payload, path)
+
+
+def _detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in state.items()}
+
+
+def load_heads(path: Path) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    heads = []
+    for key in ("sentiment", "complaint"):
+        state = payload[key]
+        head = LinearHead(state["linear.weight"].shape[1], state["linear.weight"].shape[0])
+        head.load_state_dict(state)
+        heads.append(head.eval())
+    return heads[0], heads[1], dict(payload["meta"])

