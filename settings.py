@@ -30,6 +30,21 @@ class Settings(BaseSettings):
 
     session_cookie_secure: bool = False
 
+    # Platform credentials. A source whose network needs one refuses to run (and says so) when it is unset.
+    x_bearer_token: SecretStr | None = None
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    reddit_username: str | None = None
+    reddit_password: SecretStr | None = None
+    reddit_user_agent: str = "earful/0.1 (self-hosted social listening)"
+    mastodon_access_token: SecretStr | None = None
+    appstore_connect_key_id: str | None = None
+    appstore_connect_issuer_id: str | None = None
+    appstore_connect_private_key_file: Path | None = None
+    google_service_account_file: Path | None = None
+    trustpilot_api_key: SecretStr | None = None
+    trustpilot_api_secret: SecretStr | None = None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -11,6 +11,7 @@ from typing import Any
 
 from listener.base import Batch, PermanentCollectorError, RawMention, RowError
 from listener.rows import RowInvalid, row_to_mention
+from settings import Settings
 
 PAGE_ROWS = 1_000
 FORMATS = ("csv", "jsonl")
@@ -59,6 +60,9 @@ def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
 
 class ImportCollector:
     """config: {"path": "...", "format": "csv"|"jsonl" (optional), "network": default network (optional)}."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
         path = Path(str(config.get("path", "")))

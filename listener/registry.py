@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from listener.base import Collector
+from settings import Settings
 
 COLLECTORS: dict[str, str] = {
     "import": "listener.importer:ImportCollector",
@@ -12,11 +13,12 @@ COLLECTORS: dict[str, str] = {
 }
 
 
-def load_collector(name: str) -> Collector:
+def load_collector(name: str, settings: Settings) -> Collector:
+    """Collectors are built with the settings, where their credentials live (never in Source.config)."""
     try:
         target = COLLECTORS[name]
     except KeyError:
         raise LookupError(f"no collector named {name!r}; known: {', '.join(sorted(COLLECTORS))}") from None
     module_name, _, class_name = target.partition(":")
-    collector: Collector = getattr(importlib.import_module(module_name), class_name)()
+    collector: Collector = getattr(importlib.import_module(module_name), class_name)(settings)
     return collector

@@ -16,6 +16,7 @@ from typing import Any
 from listener.base import Batch, PermanentCollectorError, RawMention, RowError
 from listener.importer import detect_format, read_rows
 from listener.rows import RowInvalid, parse_timestamp, row_to_mention
+from settings import Settings
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "mentions.jsonl"
 PAGE_ROWS = 500
@@ -50,7 +51,8 @@ def shifted_time(original: datetime, *, split: datetime, anchor: datetime, speed
 class ReplayCollector:
     """config: {"anchor": ISO time, "split": ISO time in the file, "speed": float, "path": optional file}."""
 
-    def __init__(self, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, settings: Settings | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.settings = settings
         self.clock = clock
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:

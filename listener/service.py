@@ -16,6 +16,7 @@ from listener.registry import load_collector
 from models import Mention, MentionStatus, Source, record_event
 from models.base import utcnow
 from models.db import session_scope
+from settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 5
@@ -50,7 +51,7 @@ def snapshot(session: Session, source_id: int) -> SourceSnapshot:
                           cursor=source.cursor, enabled=source.enabled)
 
 
-def collect_page(session_factory: sessionmaker[Session], source_id: int) -> IngestResult:
+def collect_page(session_factory: sessionmaker[Session], source_id: int, *, settings: Settings) -> IngestResult:
     """Fetch one page with no transaction open, then store it and its cursor in one short transaction.
 
     If another run moved the cursor meanwhile, this page is dropped: that run stored the same rows, and
@@ -62,7 +63,7 @@ def collect_page(session_factory: sessionmaker[Session], source_id: int) -> Inge
     if not before.enabled:
         return IngestResult(source_id=source_id, fetched=0)
     try:
-        batch = load_collector(before.collector).fetch(before.config, before.cursor)
+        batch = load_collector(before.collector, settings).fetch(before.config, before.cursor)
     except CollectorError as error:
         with session_scope(session_factory) as session:
             _record_failure(session, session.get_one(Source, source_id), error)
@@ -162,12 +163,12 @@ class CollectionSummary:
 
 
 def run_collection(
-    session_factory: sessionmaker[Session], source_id: int, *, max_pages: int = 100
+    session_factory: sessionmaker[Session], source_id: int, *, settings: Settings, max_pages: int = 100
 ) -> CollectionSummary:
     """Collect page after page, committing each page with its cursor, until the source has nothing more."""
     summary = CollectionSummary()
     for _ in range(max_pages):
-        result = collect_page(session_factory, source_id)
+        result = collect_page(session_factory, source_id, settings=settings)
         summary.pages += 1
         summary.fetched += result.fetched
         summary.inserted += len(result.inserted_ids)

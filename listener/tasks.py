@@ -10,6 +10,7 @@ from sqlmodel import select
 from listener.service import run_collection
 from models import Source
 from models.db import session_scope
+from settings import get_settings
 from worker import worker_dispatcher, worker_session_factory
 
 DEFAULT_RETRY_SECONDS = 60.0
@@ -17,7 +18,7 @@ DEFAULT_RETRY_SECONDS = 60.0
 
 @shared_task(name="earful.collect", bind=True, max_retries=8)
 def collect_source(self: Task, source_id: int) -> dict[str, Any]:
-    summary = run_collection(worker_session_factory(), source_id)
+    summary = run_collection(worker_session_factory(), source_id, settings=get_settings())
     if summary.inserted:
         worker_dispatcher().score_pending()
     failure = summary.failure

@@ -90,7 +90,7 @@ def demo_load() -> None:
         source = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
         source_id = source.id
     assert source_id is not None
-    summary = run_collection(session_factory(), source_id)
+    summary = run_collection(session_factory(), source_id, settings=app_settings())
     click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
 
 
@@ -101,7 +101,7 @@ def collect(source_id: int) -> None:
     """Collect from one source now, in this process."""
     from listener.service import run_collection
 
-    summary = run_collection(session_factory(), source_id)
+    summary = run_collection(session_factory(), source_id, settings=app_settings())
     for error in summary.errors:
         click.echo(f"skipped {error}", err=True)
     click.echo(f"fetched {summary.fetched}, new {summary.inserted}, bad rows {len(summary.errors)}")

@@ -39,7 +39,7 @@ class InlineDispatcher:
         self.factory = factory
 
     def collect(self, source_id: int) -> None:
-        run_collection(self.factory, source_id)
+        run_collection(self.factory, source_id, settings=Settings())
 
     def score_pending(self) -> None:
         raise AssertionError("not used here")
@@ -61,7 +61,7 @@ def test_a_mention_travels_from_import_to_posted_with_a_complete_audit_trail(
         session.add(source)
     assert source.id is not None
 
-    summary = run_collection(session_factory, source.id)
+    summary = run_collection(session_factory, source.id, settings=settings)
     assert (summary.inserted, [e.line for e in summary.errors]) == (3, [4])
 
     assert score_round(session_factory, settings_scorer(settings), limit=10, brand=settings.brand_name) == 3

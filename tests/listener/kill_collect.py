@@ -6,6 +6,7 @@ import sys
 
 from listener import service
 from models.db import make_engine, make_session_factory
+from settings import Settings
 
 url, source_id, die_on_page = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 real_ingest = service.ingest
@@ -22,4 +23,4 @@ def ingest_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 service.ingest = ingest_then_die
-service.run_collection(make_session_factory(make_engine(url)), source_id)
+service.run_collection(make_session_factory(make_engine(url)), source_id, settings=Settings(database_url=url))

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from listener.base import Batch, RawMention, RowError
 from listener.service import ingest, run_collection
 from models import AuditEvent, Mention, Source
+from settings import Settings
 
 WHEN = datetime(2026, 11, 5, 14, 0, tzinfo=timezone.utc)
 
@@ -45,7 +46,7 @@ def test_bad_rows_are_summarised_on_the_source(db_session: Session, make_source:
 
 
 def test_run_collection_commits_each_page_with_its_cursor(session_factory: sessionmaker[Session],
-                                                          tmp_path: Path) -> None:
+                                                          tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "export.jsonl"
     rows = [{"network": "reddit", "external_id": f"t3_{i}", "text": f"post {i}",
              "created_at": "2026-11-01T00:00:00Z"} for i in range(3)]
@@ -56,23 +57,23 @@ def test_run_collection_commits_each_page_with_its_cursor(session_factory: sessi
         session.commit()
         source_id = source.id
     assert source_id is not None
-    summary = run_collection(session_factory, source_id)
+    summary = run_collection(session_factory, source_id, settings=settings)
     assert (summary.fetched, summary.inserted, [e.line for e in summary.errors]) == (3, 3, [4])
-    assert run_collection(session_factory, source_id).inserted == 0
+    assert run_collection(session_factory, source_id, settings=settings).inserted == 0
     with session_factory() as session:
         assert count(session) == 3
         assert session.get_one(Source, source_id).cursor == {"line": 4}
 
 
 def test_a_permanent_failure_disables_the_source_and_is_audited(session_factory: sessionmaker[Session],
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path, settings: Settings) -> None:
     with session_factory() as session:
         source = Source(name="gone", collector="import", network="x", config={"path": str(tmp_path / "gone.csv")})
         session.add(source)
         session.commit()
         source_id = source.id
     assert source_id is not None
-    summary = run_collection(session_factory, source_id)
+    summary = run_collection(session_factory, source_id, settings=settings)
     assert summary.failure is not None and not summary.failure.transient
     with session_factory() as session:
         stored = session.get_one(Source, source_id)
