@@ -59,6 +59,9 @@ class PermanentCollectorError(CollectorError):
 
 
 class Collector(Protocol):
-    """One per network. `fetch` must be pure reading: ingestion stores the batch and its cursor together."""
+    """One per network, built with the Settings (credentials). `fetch` only reads: ingestion stores the batch
+    and its cursor together. `coverage` says what the platform lets it see (e.g. "the last 7 days")."""
+
+    coverage: str
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch: ...

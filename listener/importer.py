@@ -61,6 +61,8 @@ def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
 class ImportCollector:
     """config: {"path": "...", "format": "csv"|"jsonl" (optional), "network": default network (optional)}."""
 
+    coverage = "everything in the file"
+
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings
 

@@ -51,6 +51,8 @@ def shifted_time(original: datetime, *, split: datetime, anchor: datetime, speed
 class ReplayCollector:
     """config: {"anchor": ISO time, "split": ISO time in the file, "speed": float, "path": optional file}."""
 
+    coverage = "the bundled recording, released as its time comes"
+
     def __init__(self, settings: Settings | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
         self.settings = settings
         self.clock = clock
