@@ -10,6 +10,19 @@ from settings import Settings
 COLLECTORS: dict[str, str] = {
     "import": "listener.importer:ImportCollector",
     "replay": "listener.replay:ReplayCollector",
+    "x_mentions": "listener.x:XMentionsCollector",
+    "x_search": "listener.x:XSearchCollector",
+    "reddit_search": "listener.reddit:RedditSearchCollector",
+    "reddit_mentions": "listener.reddit:RedditMentionsCollector",
+    "mastodon_hashtag": "listener.mastodon:MastodonHashtagCollector",
+    "mastodon_mentions": "listener.mastodon:MastodonMentionsCollector",
+    "hackernews": "listener.hackernews:HackerNewsCollector",
+    "rss": "listener.rss:RssCollector",
+    "appstore_feed": "listener.appstore:AppStoreFeedCollector",
+    "appstore_connect": "listener.appstore_connect:AppStoreConnectCollector",
+    "googleplay": "listener.googleplay:GooglePlayCollector",
+    "gbp": "listener.gbp:BusinessProfileCollector",
+    "trustpilot": "listener.trustpilot:TrustpilotCollector",
 }
 
 

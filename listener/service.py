@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
-from listener.base import Batch, CollectorError, RawMention, RowError
+from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
+from listener.query import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
 from models import Mention, MentionStatus, Source, record_event
 from models.base import utcnow
@@ -30,10 +31,11 @@ class IngestResult:
     errors: list[RowError] = field(default_factory=list)
     more: bool = False
     failure: CollectorError | None = None
+    filtered_out: int = 0
 
     @property
     def duplicates(self) -> int:
-        return self.fetched - len(self.inserted_ids)
+        return self.fetched - self.filtered_out - len(self.inserted_ids)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,19 @@ def collect_page(session_factory: sessionmaker[Session], source_id: int, *, sett
 
 
 def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
-    inserted = insert_new_mentions(session, batch.mentions, source_id=source.id)
+    """Store the batch's new mentions that match the source's query, and its cursor.
+
+    An invalid stored query fails the source like a permanent collector error and leaves the cursor where it
+    was: storing the batch unfiltered would queue replies to people who never mentioned the brand, and once the
+    query is fixed the same page is fetched again.
+    """
+    try:
+        wanted = matching_mentions(source.config, batch.mentions)
+    except QuerySyntaxError as error:
+        failure = PermanentCollectorError(f"the query is invalid: {error.message} (at column {error.position + 1})")
+        _record_failure(session, source, failure)
+        return IngestResult(source_id=_id(source), fetched=0, failure=failure)
+    inserted = insert_new_mentions(session, wanted, source_id=source.id)
     source.cursor = batch.cursor
     source.items_collected += len(inserted)
     source.last_run_at = utcnow()
@@ -86,7 +100,20 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
     if batch.errors:
         log.warning("source %s skipped %d bad row(s): %s", source.id, len(batch.errors), source.last_error)
     return IngestResult(source_id=_id(source), fetched=len(batch.mentions), inserted_ids=inserted,
-                        errors=batch.errors, more=batch.more)
+                        errors=batch.errors, more=batch.more, filtered_out=len(batch.mentions) - len(wanted))
+
+
+def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) -> Sequence[RawMention]:
+    """Native searches are broader than the query (listener.query_compile), so the whole query applies here."""
+    text = config.get("query")
+    if not text:
+        return mentions
+    if not isinstance(text, str):
+        raise QuerySyntaxError("the query must be text", 0)
+    query = parse(text)
+    return [mention for mention in mentions if matches(
+        query, text=f"{mention.title}\n{mention.text}" if mention.title else mention.text,
+        language=mention.language, network=mention.network)]
 
 
 def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, source_id: int | None) -> list[int]:

@@ -1,0 +1,300 @@
+"""HTTP and paging shared by the review-site collectors (App Store Connect, Google Play, GBP, Trustpilot).
+
+Every review API here lists newest first in pages. A collector walks pages from the top until it reaches
+reviews an earlier walk already stored; the cursor keeps the walk's position between fetches and, once the
+walk ends, the newest (time, ids) it saw as the stop mark for the next walk.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
+from listener.rows import MAX_TEXT_CHARS, clean_text
+from settings import Settings
+
+TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+USER_AGENT = "earful/0.1 (self-hosted review response)"
+DEFAULT_RATE_LIMIT_WAIT = 60.0  # seconds, for 429s that carry no Retry-After
+MAX_MESSAGE_CHARS = 500
+TargetT = TypeVar("TargetT")
+
+
+class PlatformRejected(PermanentCollectorError):
+    """A 4xx other than 429: bad credentials, no access, or a request the platform refuses."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ItemInvalid(ValueError):
+    """One review in a page cannot become a mention; it is skipped and reported."""
+
+
+def new_client() -> httpx.Client:
+    return httpx.Client(timeout=TIMEOUT, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+
+
+def request_json(client: httpx.Client, method: str, url: str, *, what: str, **kwargs: Any) -> dict[str, Any]:
+    """Send one request and return its JSON object, or raise a CollectorError saying what went wrong."""
+    try:
+        response = client.request(method, url, **kwargs)
+    except httpx.TimeoutException as error:
+        raise CollectorError(f"{what}: timed out ({type(error).__name__})") from error
+    except httpx.TransportError as error:
+        raise CollectorError(f"{what}: network error ({type(error).__name__}: {error})") from error
+    check_status(response, what)
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise CollectorError(f"{what}: HTTP {response.status_code} with a body that is not JSON") from None
+    if not isinstance(body, dict):
+        raise CollectorError(f"{what}: expected a JSON object, got {type(body).__name__}")
+    return body
+
+
+def check_status(response: httpx.Response, what: str) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    message = f"{what}: HTTP {status}: {platform_message(response)}"
+    if status == 429:
+        raise CollectorError(message, retry_after=retry_after(response) or DEFAULT_RATE_LIMIT_WAIT)
+    if status >= 500 or status == 408:
+        raise CollectorError(message, retry_after=retry_after(response))
+    raise PlatformRejected(message, status=status)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Retry-After is either delay-seconds or an HTTP date (RFC 9110 10.2.3)."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def platform_message(response: httpx.Response) -> str:
+    """The platform's own words for the failure, from whichever error shape it uses."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    text = _message_from(body) if isinstance(body, dict) else None
+    return bounded(text or response.text.strip() or response.reason_phrase, MAX_MESSAGE_CHARS)
+
+
+def _message_from(body: dict[str, Any]) -> str | None:
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):  # App Store Connect
+        first = errors[0]
+        return " - ".join(str(first[key]) for key in ("code", "title", "detail") if first.get(key))
+    error = body.get("error")
+    if isinstance(error, dict):  # Google APIs
+        return " ".join(str(part) for part in (error.get("status"), error.get("message")) if part)
+    if isinstance(error, str):  # OAuth 2.0 token endpoint
+        return f"{error}: {body.get('error_description', '')}".rstrip(": ")
+    fault = body.get("fault")
+    if isinstance(fault, dict):  # Trustpilot's API gateway
+        return str(fault.get("faultstring", ""))
+    message = body.get("message") or body.get("details")
+    return str(message) if message else None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """A JSON object field, or an empty one when the platform sent something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def bounded(value: Any, limit: int) -> str:
+    text = clean_text(str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def review_text(value: Any) -> str:
+    return "" if value is None else bounded(value, MAX_TEXT_CHARS)
+
+
+def parse_time(value: Any, name: str) -> datetime:
+    if not isinstance(value, str) or not value:
+        raise ItemInvalid(f"{name} is missing")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ItemInvalid(f"{name} {value[:40]!r} is not an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        raise ItemInvalid(f"{name} {value[:40]!r} has no time zone")
+    return parsed.astimezone(timezone.utc)
+
+
+def review_id(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 128:
+        raise ItemInvalid(f"{name} is missing or longer than 128 characters")
+    return value.strip()
+
+
+def star_rating(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ItemInvalid(f"{name} {str(value)[:20]!r} is not a whole number of stars from 1 to 5")
+    return value
+
+
+def language_code(value: Any) -> str | None:
+    """Platforms write ja_JP, pt-BR or en; the mention keeps the language part."""
+    if not isinstance(value, str):
+        return None
+    code = value.replace("-", "_").split("_")[0].strip().lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
+def require(settings: Settings | None, name: str) -> Any:
+    value = getattr(settings, name, None) if settings is not None else None
+    if value is None or value == "" or (hasattr(value, "get_secret_value") and not value.get_secret_value()):
+        raise PermanentCollectorError(f"{name.upper()} is not set")
+    return value
+
+
+class TokenCache:
+    """Bearer tokens by credential, reused until shortly before they expire. Collectors are built for each
+    fetch, so the process-wide TOKENS is what spares a signature or a token exchange per fetch."""
+
+    def __init__(self, clock: Callable[[], float] = time.time, margin: float = 60.0) -> None:
+        self.clock = clock
+        self.margin = margin
+        self._tokens: dict[Hashable, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[float], tuple[str, float]]) -> str:
+        """`make(now)` returns a new token and the time it expires."""
+        now = self.clock()
+        with self._lock:
+            cached = self._tokens.get(key)
+        if cached and cached[1] - self.margin > now:
+            return cached[0]
+        token, expires_at = make(now)
+        with self._lock:
+            self._tokens[key] = (token, expires_at)
+        return token
+
+
+TOKENS = TokenCache()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A point in the feed: the newest time seen and the ids at that instant. Older items are stored."""
+
+    at: datetime | None = None
+    ids: frozenset[str] = frozenset()
+
+    def covers(self, when: datetime, item_id: str) -> bool:
+        return self.at is not None and (when < self.at or (when == self.at and item_id in self.ids))
+
+    def advanced(self, when: datetime, item_id: str) -> Mark:
+        if self.at is None or when > self.at:
+            return Mark(when, frozenset({item_id}))
+        return Mark(self.at, self.ids | {item_id}) if when == self.at else self
+
+    def dump(self) -> dict[str, Any] | None:
+        return None if self.at is None else {"at": self.at.isoformat(), "ids": sorted(self.ids)}
+
+    @classmethod
+    def load(cls, data: Any) -> Mark:
+        if not isinstance(data, dict) or not data.get("at"):
+            return cls()
+        return cls(datetime.fromisoformat(data["at"]), frozenset(str(i) for i in data.get("ids", [])))
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next: str | None
+    related: dict[str, Any] = field(default_factory=dict)  # e.g. included resources, by id
+
+
+@dataclass(frozen=True)
+class Parsed:
+    when: datetime  # the time the feed is ordered by
+    mention: RawMention
+
+
+class ReviewCollector(ABC, Generic[TargetT]):
+    """Walks a newest-first review feed page by page; subclasses say how to ask and how to read a review."""
+
+    coverage: str
+
+    def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
+        target = self.target(config or {})
+        cursor = cursor or {}
+        walk = cursor.get("walk") or {}
+        with new_client() as client:
+            page, walk = self._resume(client, target, walk)
+        return self._walk(page, target, Mark.load(cursor.get("stop")), walk)
+
+    def _resume(self, client: httpx.Client, target: TargetT, walk: dict[str, Any]) -> tuple[Page, dict[str, Any]]:
+        """A continuation the platform no longer accepts (an expired page token) restarts the walk at the top."""
+        token = walk.get("next")
+        try:
+            return self.page(client, target, token), walk
+        except PlatformRejected as error:
+            if token is None or error.status not in (400, 404, 410):
+                raise
+        return self.page(client, target, None), {}
+
+    def _walk(self, page: Page, target: TargetT, stop: Mark, walk: dict[str, Any]) -> Batch:
+        seen = Mark.load(walk.get("seen")) if walk.get("seen") else stop
+        offset = int(walk.get("offset", 0))
+        mentions: list[RawMention] = []
+        errors: list[RowError] = []
+        reached = False
+        for index, item in enumerate(page.items, start=offset + 1):
+            try:
+                parsed = self.parse(item, target, page)
+            except ItemInvalid as error:
+                errors.append(RowError(index, f"{_label(item)}: {error}"))
+                continue
+            if stop.covers(parsed.when, parsed.mention.external_id):
+                reached = True
+                continue
+            seen = seen.advanced(parsed.when, parsed.mention.external_id)
+            mentions.append(parsed.mention)
+        if reached or not page.next:
+            return Batch(mentions, {"stop": seen.dump()}, errors, more=False)
+        walk = {"next": page.next, "seen": seen.dump(), "offset": offset + len(page.items)}
+        return Batch(mentions, {"stop": stop.dump(), "walk": walk}, errors, more=True)
+
+    @abstractmethod
+    def target(self, config: dict[str, Any]) -> TargetT:
+        """The validated Source.config (ids that go into URLs are checked here)."""
+
+    @abstractmethod
+    def page(self, client: httpx.Client, target: TargetT, token: str | None) -> Page:
+        """One page of reviews: the first when token is None, else the one the token continues to."""
+
+    @abstractmethod
+    def parse(self, item: Any, target: TargetT, page: Page) -> Parsed:
+        """One review as a mention, or ItemInvalid."""
+
+
+def _label(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("id", "reviewId", "name"):
+            if isinstance(item.get(key), str):
+                return f"review {bounded(item[key], 80)}"
+    return "review"
