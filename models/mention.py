@@ -52,3 +52,15 @@ class Mention(SQLModel, table=True):
     model_version: str | None = Field(default=None, max_length=200)
     scored_at: datetime | None = Field(default=None, sa_column=utc_column())
     extra: dict[str, Any] | None = Field(default=None, sa_column=json_column())
+    duplicate_of_id: int | None = Field(default=None, foreign_key="mention.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+
+
+class MentionSource(SQLModel, table=True):
+    """Every source that heard a mention: the same post found by two sources is one mention linked to both."""
+
+    __tablename__ = "mention_source"
+
+    mention_id: int = Field(foreign_key="mention.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

@@ -21,4 +21,5 @@ class Source(SQLModel, table=True):
     items_collected: int = Field(default=0)
     last_run_at: datetime | None = Field(default=None, sa_column=utc_column())
     last_error: str | None = Field(default=None, max_length=2000)
+    run_started_at: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
