@@ -5,22 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
+from listener.duplicates import fingerprint_hash, mark_duplicates
 from listener.query import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
-from models import Mention, MentionStatus, Source, record_event
-from models.base import utcnow
+from models import Mention, MentionSource, MentionStatus, Source, record_event
+from models.base import UTCDateTime, utcnow
 from models.db import session_scope
 from settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_ERRORS_SHOWN = 5
+# A run renews its claim after every page, so only a crashed run leaves a claim this old behind.
+RUN_LEASE = timedelta(minutes=10)
 
 
 @dataclass
@@ -32,6 +37,7 @@ class IngestResult:
     more: bool = False
     failure: CollectorError | None = None
     filtered_out: int = 0
+    duplicates_of: dict[int, int] = field(default_factory=dict)
 
     @property
     def duplicates(self) -> int:
@@ -91,6 +97,8 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
         _record_failure(session, source, failure)
         return IngestResult(source_id=_id(source), fetched=0, failure=failure)
     inserted = insert_new_mentions(session, wanted, source_id=source.id)
+    link_to_source(session, wanted, source_id=_id(source))
+    originals = mark_duplicates(session, inserted)
     source.cursor = batch.cursor
     source.items_collected += len(inserted)
     source.last_run_at = utcnow()
@@ -100,7 +108,8 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
     if batch.errors:
         log.warning("source %s skipped %d bad row(s): %s", source.id, len(batch.errors), source.last_error)
     return IngestResult(source_id=_id(source), fetched=len(batch.mentions), inserted_ids=inserted,
-                        errors=batch.errors, more=batch.more, filtered_out=len(batch.mentions) - len(wanted))
+                        errors=batch.errors, more=batch.more, filtered_out=len(batch.mentions) - len(wanted),
+                        duplicates_of=originals)
 
 
 def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) -> Sequence[RawMention]:
@@ -127,12 +136,25 @@ def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, sou
     return sorted(row[0] for row in result)
 
 
-def _insert_for(session: Session) -> sqlite.Insert | postgresql.Insert:
+def link_to_source(session: Session, mentions: Sequence[RawMention], *, source_id: int) -> None:
+    """Link every mention of the batch, new or stored before (maybe by another source), to this source:
+    one INSERT .. SELECT .. ON CONFLICT DO NOTHING."""
+    keys = list({(mention.network, mention.external_id) for mention in mentions})
+    if not keys:
+        return
+    heard = (sa.select(col(Mention.id), sa.literal(source_id, sa.Integer), sa.literal(utcnow(), UTCDateTime()))
+             .where(sa.tuple_(col(Mention.network), col(Mention.external_id)).in_(keys)))
+    statement = _insert_for(session, MentionSource).from_select(["mention_id", "source_id", "first_seen_at"], heard)
+    session.execute(statement.on_conflict_do_nothing(index_elements=["mention_id", "source_id"]))
+
+
+def _insert_for(session: Session, table: type[Mention] | type[MentionSource] = Mention,
+                ) -> sqlite.Insert | postgresql.Insert:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(Mention)
+        return postgresql.insert(table)
     if dialect == "sqlite":
-        return sqlite.insert(Mention)
+        return sqlite.insert(table)
     raise NotImplementedError(f"ingestion supports SQLite and PostgreSQL, not {dialect}")
 
 
@@ -152,6 +174,7 @@ def _row(mention: RawMention, source_id: int | None, now: object) -> dict[str, o
         "rating": mention.rating, "url": mention.url, "language_hint": mention.language,
         "in_reply_to_brand": mention.in_reply_to_brand, "created_at": mention.created_at,
         "collected_at": now, "status": MentionStatus.new.value, "extra": mention.extra,
+        "fingerprint": fingerprint_hash(mention.text),
     }
 
 
@@ -179,7 +202,6 @@ def _id(source: Source) -> int:
     return source.id
 
 
-
 @dataclass
 class CollectionSummary:
     pages: int = 0
@@ -187,20 +209,61 @@ class CollectionSummary:
     inserted: int = 0
     errors: list[RowError] = field(default_factory=list)
     failure: CollectorError | None = None
+    already_running: bool = False
 
 
 def run_collection(
     session_factory: sessionmaker[Session], source_id: int, *, settings: Settings, max_pages: int = 100
 ) -> CollectionSummary:
-    """Collect page after page, committing each page with its cursor, until the source has nothing more."""
+    """Collect page after page, committing each page with its cursor, until the source has nothing more.
+
+    Only one run per source at a time: a second one returns at once with `already_running` set."""
+    claim = claim_run(session_factory, source_id)
+    if claim is None:
+        with session_scope(session_factory) as session:
+            session.get_one(Source, source_id)  # a source that does not exist is an error, not a busy one
+        return CollectionSummary(already_running=True)
     summary = CollectionSummary()
-    for _ in range(max_pages):
-        result = collect_page(session_factory, source_id, settings=settings)
-        summary.pages += 1
-        summary.fetched += result.fetched
-        summary.inserted += len(result.inserted_ids)
-        summary.errors.extend(result.errors)
-        summary.failure = result.failure
-        if result.failure or not result.more:
-            break
+    try:
+        for _ in range(max_pages):
+            result = collect_page(session_factory, source_id, settings=settings)
+            summary.pages += 1
+            summary.fetched += result.fetched
+            summary.inserted += len(result.inserted_ids)
+            summary.errors.extend(result.errors)
+            summary.failure = result.failure
+            if result.failure or not result.more:
+                break
+            claim = renew_run(session_factory, source_id, claim)
+            if claim is None:  # our lease ran out and another run took the source over
+                break
+    finally:
+        if claim is not None:
+            release_run(session_factory, source_id, claim)
     return summary
+
+
+def claim_run(session_factory: sessionmaker[Session], source_id: int, *, lease: timedelta = RUN_LEASE,
+              ) -> datetime | None:
+    """Take the source's run lock with a conditional UPDATE. Returns the claim (its start time, which
+    renewing and releasing check) or None while another run's lease is live."""
+    now = utcnow()
+    free = col(Source.run_started_at).is_(None) | (col(Source.run_started_at) < now - lease)
+    return now if _move_claim(session_factory, source_id, free, now) else None
+
+
+def renew_run(session_factory: sessionmaker[Session], source_id: int, claim: datetime) -> datetime | None:
+    now = utcnow()
+    return now if _move_claim(session_factory, source_id, col(Source.run_started_at) == claim, now) else None
+
+
+def release_run(session_factory: sessionmaker[Session], source_id: int, claim: datetime) -> None:
+    """Release only our own claim: a run whose lease was taken over must not free the new holder's."""
+    _move_claim(session_factory, source_id, col(Source.run_started_at) == claim, None)
+
+
+def _move_claim(session_factory: sessionmaker[Session], source_id: int, held: sa.ColumnElement[bool],
+                to: datetime | None) -> bool:
+    statement = sa.update(Source).where(col(Source.id) == source_id, held).values(run_started_at=to)
+    with session_scope(session_factory) as session:
+        return session.exec(statement.execution_options(synchronize_session=False)).rowcount == 1

@@ -26,7 +26,8 @@ def collect_source(self: Task, source_id: int) -> dict[str, Any]:
         countdown = failure.retry_after or DEFAULT_RETRY_SECONDS * 2 ** self.request.retries
         raise self.retry(exc=failure, countdown=countdown)
     return {"source_id": source_id, "fetched": summary.fetched, "inserted": summary.inserted,
-            "bad_rows": len(summary.errors), "failure": str(failure) if failure else None}
+            "bad_rows": len(summary.errors), "failure": str(failure) if failure else None,
+            "already_running": summary.already_running}
 
 
 @shared_task(name="earful.collect_due")

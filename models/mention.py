@@ -24,6 +24,7 @@ class Mention(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("network", "external_id", name="uq_mention_network_external_id"),
         sa.Index("ix_mention_status_created", "status", "created_at", "id"),
+        sa.Index("ix_mention_fingerprint_created", "fingerprint", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,6 +54,7 @@ class Mention(SQLModel, table=True):
     scored_at: datetime | None = Field(default=None, sa_column=utc_column())
     extra: dict[str, Any] | None = Field(default=None, sa_column=json_column())
     duplicate_of_id: int | None = Field(default=None, foreign_key="mention.id", index=True)
+    fingerprint: str | None = Field(default=None, max_length=64)  # sha256 of the normalised text
     assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
 

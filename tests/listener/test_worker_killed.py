@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from listener import importer
+from listener.service import RUN_LEASE
 from models import Mention, Source
 from models.db import make_engine
 
@@ -54,5 +55,16 @@ def test_kill_between_fetch_and_commit(fresh_database_url: str, tmp_path: Path, 
     total, _, cursor = stored(fresh_database_url, source_id)
     assert total == committed_pages * importer.PAGE_ROWS
     assert (cursor or {}).get("line", 0) == committed_pages * importer.PAGE_ROWS
+    expire_lease(fresh_database_url, source_id)
     assert run_killer(fresh_database_url, source_id, die_on_page=0) == 0
     assert stored(fresh_database_url, source_id) == (ROWS, ROWS, {"line": ROWS})
+
+
+def expire_lease(url: str, source_id: int) -> None:
+    """The killed run still holds the source's lease; let it run out, as it does RUN_LEASE later."""
+    with Session(make_engine(url)) as session:
+        source = session.get_one(Source, source_id)
+        assert source.run_started_at is not None
+        source.run_started_at -= RUN_LEASE
+        session.add(source)
+        session.commit()

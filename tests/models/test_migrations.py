@@ -18,5 +18,5 @@ def test_every_migration_downgrades_and_upgrades_again(fresh_database_url: str) 
     upgrade(fresh_database_url)
     engine = make_engine(fresh_database_url)
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
     engine.dispose()

@@ -1,0 +1,115 @@
+"""Near-duplicates: retweets, quotes, syndicated copies and reposts of one post are grouped under the earliest.
+
+Two mentions are the same post when their normalised text (fingerprint) is equal and the later one was
+written at most DUPLICATE_WINDOW after the earlier. A duplicate points at the group's original, never at
+another duplicate, so groups stay one level deep.
+
+Each mention stores the SHA-256 of its fingerprint when it is inserted; finding a new mention's original is
+an indexed equality lookup on (fingerprint, created_at).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
+
+from models import Mention
+
+DUPLICATE_WINDOW = timedelta(days=7)
+# Counted in display units (a CJK or Hangul character is two): short generic posts such as "thanks!",
+# "ありがとう！" or "감사합니다!" are written independently by many people and are not copies of each other.
+MIN_FINGERPRINT_UNITS = 24
+MAX_CANDIDATES = 10_000
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+# Handles as X/Reddit (`@name`, `u/name`) and Mastodon (`@name@instance.social`) write them.
+_HANDLE = re.compile(r"(?<!\w)(?:@[\w.-]+(?:@[\w.-]+)?|/?u/[\w-]+)")
+_RETWEET = re.compile(r"(?<!\w)(?:rt|via)(?!\w)")
+_WIDE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+                   "\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def fingerprint(text: str) -> str | None:
+    """The text reduced to its letters and digits, or None when too little is left to identify a post."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    folded = _RETWEET.sub(" ", _HANDLE.sub(" ", _URL.sub(" ", folded)))
+    kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+    units = sum(2 if _WIDE.match(ch) else 1 for ch in kept)
+    return kept if units >= MIN_FINGERPRINT_UNITS else None
+
+
+def fingerprint_hash(text: str) -> str | None:
+    kept = fingerprint(text)
+    return hashlib.sha256(kept.encode("utf-8")).hexdigest() if kept else None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    created_at: datetime
+    fingerprint: str | None
+    duplicate_of_id: int | None = None
+
+
+def find_originals(new_ids: Iterable[int], candidates: Sequence[Candidate],
+                   window: timedelta = DUPLICATE_WINDOW) -> dict[int, int]:
+    """{new mention id: id of its group's original} for the new mentions that repeat an earlier one.
+
+    `candidates` holds the new mentions themselves and every stored mention in their window."""
+    wanted = set(new_ids)
+    assigned: dict[int, int] = {}
+    earliest: dict[str, list[Candidate]] = {}
+    for candidate in sorted(candidates, key=lambda c: (c.created_at, c.id)):
+        if candidate.fingerprint is None:
+            continue
+        group = earliest.setdefault(candidate.fingerprint, [])
+        if candidate.id in wanted:
+            first = next((c for c in group if candidate.created_at - c.created_at <= window), None)
+            if first is not None:
+                assigned[candidate.id] = assigned.get(first.id) or first.duplicate_of_id or first.id
+        group.append(candidate)
+    return assigned
+
+
+def mark_duplicates(session: Session, new_ids: Sequence[int]) -> dict[int, int]:
+    """Point each new mention that repeats an earlier one at the original; returns what it set."""
+    if not new_ids:
+        return {}
+    new = [_candidate(row) for row in session.exec(_columns().where(col(Mention.id).in_(new_ids)))]
+    fingerprinted = [c for c in new if c.fingerprint is not None]
+    if not fingerprinted:
+        return {}
+    originals = find_originals(new_ids, _window_candidates(session, fingerprinted) + new)
+    if originals:
+        # ORM bulk UPDATE by primary key: one executemany
+        session.execute(sa.update(Mention), [{"id": new_id, "duplicate_of_id": original}
+                                             for new_id, original in originals.items()])
+    return originals
+
+
+def _window_candidates(session: Session, new: Sequence[Candidate]) -> list[Candidate]:
+    start = min(c.created_at for c in new) - DUPLICATE_WINDOW
+    end = max(c.created_at for c in new)
+    statement = (_columns().where(col(Mention.fingerprint).in_({c.fingerprint for c in new}),
+                                  col(Mention.created_at) >= start, col(Mention.created_at) <= end,
+                                  col(Mention.id).not_in([c.id for c in new]))
+                 .order_by(col(Mention.created_at)).limit(MAX_CANDIDATES))
+    return [_candidate(row) for row in session.exec(statement)]
+
+
+def _columns() -> Select[int | None, datetime, str | None, int | None]:
+    return select(Mention.id, Mention.created_at, Mention.fingerprint, Mention.duplicate_of_id)
+
+
+def _candidate(row: tuple[int | None, datetime, str | None, int | None]) -> Candidate:
+    mention_id, created_at, hashed, duplicate_of_id = row
+    assert mention_id is not None  # stored rows have ids
+    return Candidate(mention_id, created_at, hashed, duplicate_of_id)
