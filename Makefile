@@ -13,7 +13,7 @@ PORT ?= 5000
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL := redis://127.0.0.1:6379/15
 
-.PHONY: install run migrate demo test lint typecheck pytest bench clean
+.PHONY: install test-install run migrate demo test lint typecheck pytest bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,22 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Browser tests use Debian's chromium and chromedriver (never `playwright install`, which downloads a browser)
+# and the playwright package. Without apt (or root) they are skipped with the reason, and `make test` still runs.
+BROWSER_STAMP := $(VENV)/.browser
+$(BROWSER_STAMP): | $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+			|| echo "apt-get could not install chromium: the browser tests will be skipped"; \
+	else \
+		echo "no apt-get (or not root): install chromium chromium-driver yourself; browser tests will be skipped"; \
+	fi
+	touch $(BROWSER_STAMP)
+
 install: $(STAMP)
+
+test-install: install $(BROWSER_STAMP)
 
 .env:
 	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
@@ -47,14 +62,14 @@ run: demo
 	@echo "Log in at http://$(HOST):$(PORT)/ as $(ADMIN_EMAIL)"
 	$(EARFUL) run --host $(HOST) --port $(PORT)
 
-lint: install
+lint: test-install
 	$(VENV)/bin/ruff check .
 
-typecheck: install
+typecheck: test-install
 	$(VENV)/bin/mypy models listener sentiment responder alerts reports web settings.py worker.py
 
 # SQLite always; then PostgreSQL + Redis when they answer on localhost.
-pytest: install
+pytest: test-install
 	$(PY) -m pytest
 	@if timeout 2 bash -c '</dev/tcp/127.0.0.1/5432' 2>/dev/null && timeout 2 bash -c '</dev/tcp/127.0.0.1/6379' 2>/dev/null; then \
 		echo "== again on PostgreSQL and Redis =="; \

@@ -24,6 +24,7 @@ TASK_ROUTES = {
     "earful.collect_due": {"queue": "collect"},
     "earful.score_pending": {"queue": "score"},
     "earful.post_reply": {"queue": "post"},
+    "earful.reconcile_replies": {"queue": "post"},
 }
 
 
@@ -45,6 +46,7 @@ def make_celery(settings: Settings) -> Celery:
         beat_schedule={
             "collect-due-sources": {"task": "earful.collect_due", "schedule": float(settings.collect_interval_seconds)},
             "score-pending": {"task": "earful.score_pending", "schedule": 30.0},
+            "reconcile-replies": {"task": "earful.reconcile_replies", "schedule": 120.0},
         },
         timezone="UTC",
     )

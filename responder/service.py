@@ -1,4 +1,5 @@
 """The reply state machine: draft -> approved -> posting -> posted | manual -> posted | failed | unknown.
+Posting itself (claim, post, record) lives in responder.posting; post_reply is re-exported here.
 
 Services flush; the caller commits once. Every transition writes an AuditEvent in the same transaction.
 """
@@ -11,7 +12,10 @@ from sqlmodel import Session, col, select
 from models import Mention, MentionStatus, Reply, ReplyStatus, SavedReply, User, record_event
 from models.base import utcnow
 from responder.drafting import choose_saved_reply, mention_variables, needs_reply, render
-from responder.posters import load_poster, poster_for_network
+from responder.posters import poster_for_network
+from responder.posting import post_reply as post_reply  # re-exported: the entry point callers know
+from responder.states import bump as _bump
+from responder.states import mark_posted
 
 MAX_REPLY_LENGTH = 10_000
 
@@ -104,45 +108,30 @@ def _new_draft(session: Session, mention: Mention, *, brand: str, actor: User | 
     return reply
 
 
-def post_reply(session: Session, reply_id: int) -> Reply | None:
-    """Claim an approved reply with a conditional UPDATE and hand it to its poster; None if not claimable."""
-    claimed = session.execute(
-        sa.update(Reply)
-        .where(col(Reply.id) == reply_id, col(Reply.status) == ReplyStatus.approved.value)
-        .values(status=ReplyStatus.posting.value, updated_at=utcnow())
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    reply = session.get_one(Reply, reply_id, populate_existing=True)
-    mention = session.get_one(Mention, reply.mention_id)
-    record_event(session, "reply.posting", mention_id=mention.id, reply_id=reply.id, poster=reply.poster)
-    outcome = load_poster(reply.poster).post(reply, mention)
-    if outcome.status == "manual":
-        reply.status = ReplyStatus.manual.value
-        record_event(session, "reply.ready_to_paste", mention_id=mention.id, reply_id=reply.id, text=reply.text)
-    else:
-        _mark_posted(session, reply, mention, outcome.platform_reply_id, actor=None)
-    _bump(reply)
-    return reply
-
-
 def confirm_posted(session: Session, reply: Reply, *, user: User, permalink: str | None = None) -> Reply:
     """The operator pasted the reply on the platform by hand and says so."""
     _require_status(reply, ReplyStatus.manual)
     mention = session.get_one(Mention, reply.mention_id)
-    _mark_posted(session, reply, mention, (permalink or "").strip()[:200] or None, actor=user)
+    mark_posted(session, reply, mention, (permalink or "").strip()[:200] or None, actor=user)
     _bump(reply)
     return reply
 
 
-def _mark_posted(session: Session, reply: Reply, mention: Mention, platform_id: str | None, *,
-                 actor: User | None) -> None:
-    reply.status = ReplyStatus.posted.value
-    reply.posted_at = utcnow()
-    reply.platform_reply_id = platform_id
-    mention.status = MentionStatus.replied.value
-    record_event(session, "reply.posted", actor=actor, mention_id=mention.id, reply_id=reply.id, text=reply.text,
-                 platform_reply_id=platform_id)
+def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
+    """A failed reply (refused, or not found after an unknown outcome) goes back to draft to be fixed and
+    re-approved: re-sending is always a person's decision."""
+    _require_status(reply, ReplyStatus.failed)
+    mention = session.get_one(Mention, reply.mention_id)
+    other = open_reply(session, mention)
+    if other is not None and other.id != reply.id:
+        raise ReplyStateError("this mention already has another reply in progress")
+    reply.status = ReplyStatus.draft.value
+    mention.status = MentionStatus.needs_reply.value
+    _bump(reply)
+    record_event(session, "reply.reopened", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
+                 previous_error=reply.error)
+    reply.error = None
+    return reply
 
 
 def _require_status(reply: Reply, *allowed: ReplyStatus) -> None:
@@ -154,11 +143,6 @@ def _require_status(reply: Reply, *allowed: ReplyStatus) -> None:
 def _require_version(reply: Reply, expected_version: int) -> None:
     if reply.version != expected_version:
         raise StaleReplyError(reply, expected_version)
-
-
-def _bump(reply: Reply) -> None:
-    reply.version += 1
-    reply.updated_at = utcnow()
 
 
 def _clean_text(text: str) -> str:

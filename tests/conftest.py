@@ -47,10 +47,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Model-only tests touch no database or broker, so the PostgreSQL + Redis run skips them."""
+    """Model-only and browser tests gain nothing from PostgreSQL + Redis, so that second run skips them."""
     for item in items:
         if "tests/sentiment/" in item.nodeid:
             item.add_marker(pytest.mark.model_only)
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.sqlite_only)
 
 
 @pytest.fixture()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from settings import Settings, get_settings
-from web import db, errors, formatting, health, security
+from web import db, errors, formatting, health, security, sources
+from web.api import bp as api_bp
 from web.auth import bp as auth_bp
 from web.auth import init_login
 from web.config import configure
@@ -34,12 +35,12 @@ def create_app(
     app.extensions[DISPATCHER_KEY] = dispatcher or _default_dispatcher(settings)
 
     db.init_app(app)
-    CSRFProtect(app)
+    CSRFProtect(app).exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     init_login(app)
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
-    for blueprint in (auth_bp, queue_bp, health.bp):
+    for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp):
         app.register_blueprint(blueprint)
     return app
 

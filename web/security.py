@@ -21,8 +21,8 @@ SECURITY_HEADERS = {
 
 
 def require_login() -> ResponseReturnValue | None:
-    # Deny by default: a new route is private unless it is listed as public here.
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    # Deny by default: a new route is private unless it is listed as public here. /api/v1 checks its own tokens.
+    if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/v1/") or current_user.is_authenticated:
         return None
     response: ResponseReturnValue = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     return response

@@ -45,8 +45,7 @@ class InlineDispatcher:
         raise AssertionError("not used here")
 
     def post_reply(self, reply_id: int) -> None:
-        with session_scope(self.factory) as session:
-            post_reply(session, reply_id)
+        post_reply(self.factory, reply_id, settings=Settings())
 
 
 @pytest.mark.slow
@@ -77,28 +76,35 @@ def test_a_mention_travels_from_import_to_posted_with_a_complete_audit_trail(
         korean_draft = session.exec(select(Reply).where(Reply.mention_id == mentions["gp:77"].id)).one()
         assert "김민지님" in korean_draft.text
 
-    approver = make_user(role="approver")
+    agent, approver = make_user(role="agent"), make_user(role="approver")
     app = create_app(settings, session_factory=session_factory, dispatcher=InlineDispatcher(session_factory))
-    client = app.test_client()
-    assert login(client, approver).status_code == 302
-    assert "ann_k" in client.get("/queue").get_data(as_text=True)
     page = f"/mentions/{smashed.id}"
     final_text = draft.text + " We'll send a new kettle today."
-    response = post_form(client, f"/replies/{draft.id}/approve", {"text": final_text, "version": str(draft.version)},
-                         token_from=page)
-    assert response.status_code == 302
-    assert "ready to paste" in client.get(page).get_data(as_text=True).lower()
-    response = post_form(client, f"/replies/{draft.id}/confirm",
-                         {"permalink": "https://x.com/lumohome/status/1902000000000000000"}, token_from=page)
-    assert response.status_code == 302
+    with app.test_client() as client:  # the agent finishes the draft ...
+        assert login(client, agent).status_code == 302
+        assert "ann_k" in client.get("/queue?tab=awaiting").get_data(as_text=True)
+        response = post_form(client, f"/replies/{draft.id}/save", {"text": final_text, "version": str(draft.version)},
+                             token_from=page)
+        assert response.status_code == 302
+    with app.test_client() as client:  # ... and a second pair of eyes approves it
+        assert login(client, approver).status_code == 302
+        response = post_form(client, f"/replies/{draft.id}/approve",
+                             {"text": final_text, "version": str(draft.version + 1)}, token_from=page)
+        assert response.status_code == 302
+        assert "ready to paste" in client.get(page).get_data(as_text=True).lower()
+        response = post_form(client, f"/replies/{draft.id}/confirm",
+                             {"permalink": "https://x.com/lumohome/status/1902000000000000000"}, token_from=page)
+        assert response.status_code == 302
 
     with session_factory() as session:
         reply = session.get_one(Reply, draft.id)
         assert reply.status == "posted" and reply.text == final_text
         assert session.get_one(Mention, smashed.id).status == "replied"
-        trail = session.exec(select(AuditEvent).where(AuditEvent.mention_id == smashed.id)
+        trail = session.exec(select(AuditEvent).where(AuditEvent.mention_id == smashed.id,
+                                                      col(AuditEvent.action).startswith("reply."))
                              .order_by(col(AuditEvent.id))).all()
         assert [event.action for event in trail] == [
-            "reply.drafted", "reply.approved", "reply.posting", "reply.ready_to_paste", "reply.posted"]
-        assert [event.actor for event in trail] == ["system", approver.email, "system", "system", approver.email]
+            "reply.drafted", "reply.edited", "reply.approved", "reply.posting", "reply.ready_to_paste", "reply.posted"]
+        assert [event.actor for event in trail] == [
+            "system", agent.email, approver.email, "system", "system", approver.email]
         assert trail[1].details["text"] == final_text == trail[-1].details["text"]

@@ -1,11 +1,13 @@
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from models import AuditEvent, Mention, Reply, SavedReply, User
 from responder import service
 from responder.service import ReplyStateError, StaleReplyError
+from settings import Settings
 
 
 @pytest.fixture()
@@ -38,16 +40,19 @@ def test_chatter_needs_no_reply(db_session: Session, make_mention: Callable[...,
 
 
 def test_approve_post_manual_confirm_with_a_complete_audit_trail(
-    db_session: Session, negative_mention: Mention, make_user: Callable[..., User]
+    db_session: Session, negative_mention: Mention, make_user: Callable[..., User],
+    session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
     approver = make_user(role="approver")
     reply = service.draft_reply(db_session, negative_mention, brand="Lumo")
     assert reply is not None and reply.id is not None
+    assert reply.poster == "x"  # X credentials are not set in these settings: it is answered by hand
     service.approve(db_session, reply, user=approver, expected_version=reply.version, text="Sorry, DM us.")
     db_session.flush()
-    posted = service.post_reply(db_session, reply.id)
-    assert posted is not None and posted.status == "manual"
-    assert service.post_reply(db_session, reply.id) is None  # a second delivery of the task does nothing
+    posted = service.post_reply(session_factory, reply.id, settings=settings)
+    assert posted is not None and (posted.status, posted.poster, posted.attempts) == ("manual", "manual", 1)
+    assert service.post_reply(session_factory, reply.id, settings=settings) is None  # a second delivery: no-op
+    db_session.refresh(reply)
     service.confirm_posted(db_session, reply, user=approver, permalink="https://x.com/lumohome/status/1")
     assert reply.status == "posted" and negative_mention.status == "replied"
     assert actions(db_session, negative_mention) == [

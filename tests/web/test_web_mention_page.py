@@ -31,7 +31,8 @@ def test_script_and_event_handlers_are_escaped(client: FlaskClient, logged_in: C
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<b>model</b>" not in html and "<i>topic</i>" not in html
     # The only scripts are the app's own static file.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/app.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [f'<script src="/static/{name}" defer>' for name in
+                                                  ("vendor/htmx.min.js", "js/app.js", "js/count.js", "js/shortcuts.js")]
 
 
 def test_javascript_url_is_not_linked(client: FlaskClient, logged_in: Callable[[str], User],

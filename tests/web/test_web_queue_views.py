@@ -46,7 +46,8 @@ def test_queue_filters_over_http(client: FlaskClient, logged_in: Callable[[str],
 
 def test_queue_rejects_unknown_filter_values(client: FlaskClient, logged_in: Callable[[str], User]) -> None:
     logged_in("agent")
-    for query in ("tab=all", "network=<script>", "sentiment=furious", "language=english!", "before=garbage"):
+    for query in ("tab=all", "network=<script>", "sentiment=furious", "language=english!", "after=garbage",
+                  "since=2026-02-01&until=2026-01-01", "rating=0", "assignee=999999", "q=" + "x" * 201):
         response = client.get(f"/queue?{query}")
         assert response.status_code == 400, query
         assert "<script>" not in response.get_data(as_text=True)
@@ -62,7 +63,7 @@ def test_queue_pages_through_links(client: FlaskClient, logged_in: Callable[[str
     older = re.search(r'<a rel="next" href="([^"]+)"', first)
     assert older, "no link to the next page"
     next_url = older.group(1).replace("&amp;", "&")
-    assert "network=x" in next_url and "before=" in next_url
+    assert "network=x" in next_url and "after=" in next_url
     second_ids = MENTION_LINK.findall(client.get(next_url).get_data(as_text=True))
     assert len(first_ids) == 50 and len(second_ids) == 10
     assert first_ids + second_ids == [str(m.id) for m in reversed(created)]

@@ -6,6 +6,7 @@ from flask import Flask, abort
 from flask_login import LoginManager, UserMixin, current_user
 
 from models import Role, User
+from web.auth.ratelimit import LOGIN_LIMITER_KEY, login_limiter
 from web.db import db_session
 
 
@@ -60,3 +61,4 @@ def init_login(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.user_loader(load_user)
     app.add_template_global(can)
+    app.extensions[LOGIN_LIMITER_KEY] = login_limiter()

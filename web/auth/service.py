@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -10,6 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from models import Role, User
+from models.base import utcnow
+from web.auth.lockout import is_locked, record_failure, record_success
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -48,14 +51,20 @@ def create_user(session: Session, email: str, password: str, role: str | Role = 
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Missing users cost a hash check too (no timing oracle)."""
+def authenticate(session: Session, email: str, password: str, *, now: datetime | None = None) -> User | None:
+    """The active, unlocked user with these credentials, or None; failures count towards a lockout (flushed).
+
+    Missing and locked users cost a hash check too, so timing tells nothing about the account.
+    """
+    now = now or utcnow()
     user = _find_user(session, normalize_email(email))
-    if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH:
+    if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH or is_locked(user, now):
         verify_password(_dummy_hash(), password[:MAX_PASSWORD_LENGTH])
         return None
     if not verify_password(user.password_hash, password):
+        record_failure(session, user, now)
         return None
+    record_success(user)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+import math
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from web.auth.blueprint import bp
 from web.auth.login import SessionUser
+from web.auth.ratelimit import LOGIN_LIMITER_KEY, SlidingWindowLimiter
 from web.auth.redirects import is_local_path
 from web.auth.service import authenticate
 from web.db import db_session
+
+LOGIN_FAILED_MESSAGE = ("Email or password is incorrect. After repeated failures an account is locked for "
+                        "15 minutes; try again later.")
 
 
 def _next_path() -> str:
@@ -26,11 +32,16 @@ def login() -> ResponseReturnValue:
             return redirect(next_path)
         return render_template("auth/login.html", next_path=next_path, email="")
     email = request.form.get("email", "")
+    retry_after = _login_limiter().hit(request.remote_addr or "unknown")
+    if retry_after is not None:
+        flash("Too many login attempts from this address. Wait a few minutes and try again.", "error")
+        page = render_template("auth/login.html", next_path=next_path, email=email)
+        return page, 429, {"Retry-After": str(math.ceil(retry_after))}
     user = authenticate(db_session(), email, request.form.get("password", ""))
+    db_session().commit()  # keeps the failure count, or the reset and any password-hash upgrade
     if user is None:
-        flash("Email or password is incorrect.", "error")
+        flash(LOGIN_FAILED_MESSAGE, "error")
         return render_template("auth/login.html", next_path=next_path, email=email), 401
-    db_session().commit()  # authenticate may have upgraded the password hash
     session.clear()  # a fresh session on login: nothing from before the login survives
     login_user(SessionUser(user))
     return redirect(next_path)
@@ -42,3 +53,8 @@ def logout() -> ResponseReturnValue:
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _login_limiter() -> SlidingWindowLimiter:
+    limiter: SlidingWindowLimiter = current_app.extensions[LOGIN_LIMITER_KEY]
+    return limiter

@@ -7,14 +7,18 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from models import Reply, Role
-from responder.service import StaleReplyError, approve, confirm_posted, edit_draft, redraft, reject
+from responder.service import StaleReplyError, confirm_posted, redraft, reject
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
 from web.extensions import app_settings, dispatcher
+from web.queue.approval import approve_draft, save_draft
 from web.queue.blueprint import bp
 from web.queue.detail import Conflict
-from web.queue.views import get_mention, render_mention
+from web.queue.htmx import allow_self_approval, wants_partial
+from web.queue.views import get_mention, render_mention, render_reply_section
+
+REPLY_SECTION = "reply"
 
 
 @bp.post("/replies/<int:reply_id>/save")
@@ -23,10 +27,12 @@ def save_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = _session_and_reply(reply_id)
     text = request.form.get("text", "")
     try:
-        edit_draft(session, reply, text, user=acting_user(), expected_version=_version())
+        save_draft(session, reply, text, user=acting_user(), expected_version=_version())
     except StaleReplyError:
         return _stale(session, reply, text)
     session.commit()
+    if wants_partial(REPLY_SECTION):
+        return render_reply_section(session, get_mention(session, reply.mention_id), notice="Draft saved.")
     flash("Draft saved.", "success")
     return _back_to(reply)
 
@@ -37,7 +43,8 @@ def approve_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = _session_and_reply(reply_id)
     text = request.form.get("text", "")
     try:
-        approve(session, reply, user=acting_user(), expected_version=_version(), text=text)
+        approve_draft(session, reply, user=acting_user(), expected_version=_version(), text=text,
+                      allow_self_approval=allow_self_approval())
     except StaleReplyError:
         return _stale(session, reply, text)
     session.commit()
@@ -95,19 +102,30 @@ def _stale(session: Session, reply: Reply, submitted: str) -> ResponseReturnValu
     session.rollback()
     session.refresh(reply)
     conflict = Conflict(stored_text=reply.text, submitted_text=submitted)
+    if wants_partial(REPLY_SECTION):
+        return render_reply_section(session, get_mention(session, reply.mention_id), conflict=conflict, status=409)
     return render_mention(session, get_mention(session, reply.mention_id), conflict=conflict, status=409)
 
 
 def _enqueue_post(reply: Reply) -> None:
     assert reply.id is not None
-    try:
-        dispatcher().post_reply(reply.id)
-    except Exception:  # the approval is committed; say plainly that posting was not queued
-        current_app.logger.exception("could not enqueue posting of reply %s", reply.id)
+    if enqueue_posts([reply.id]):
+        flash("Reply approved and queued for posting.", "success")
+
+
+def enqueue_posts(reply_ids: list[int]) -> bool:
+    """Hand committed approvals to the poster; False (and an error shown) when any could not be queued."""
+    failed = []
+    for reply_id in reply_ids:
+        try:
+            dispatcher().post_reply(reply_id)
+        except Exception:  # the approval is committed; say plainly that posting was not queued
+            current_app.logger.exception("could not enqueue posting of reply %s", reply_id)
+            failed.append(reply_id)
+    if failed:
         flash("Reply approved, but queuing it for posting failed. Tell an administrator; it will not be "
-              "posted until it is queued.", "error")
-        return
-    flash("Reply approved and queued for posting.", "success")
+              f"posted until it is queued (reply {', '.join(map(str, failed))}).", "error")
+    return not failed
 
 
 def _back_to(reply: Reply) -> ResponseReturnValue:

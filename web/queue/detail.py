@@ -1,13 +1,15 @@
-"""What the mention page shows: the mention, its current reply, and its audit trail."""
+"""What the mention page shows: the mention, its current reply with its length and lint, and its audit trail."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from models import AuditEvent, Mention, Reply
+from models import AuditEvent, Mention, Reply, User
 from responder.service import open_reply
+from web.queue.lint import ReplyLength, lint, reply_length
+from web.queue.presence import VIEW_ACTION
 
 MAX_AUDIT_EVENTS = 500
 
@@ -26,12 +28,18 @@ class MentionDetail:
     reply: Reply | None  # the open (or posted) reply; None when the last one was rejected or failed
     last_closed: Reply | None
     events: list[AuditEvent]
+    assignee: User | None = None
+    length: ReplyLength | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def mention_detail(session: Session, mention: Mention) -> MentionDetail:
     reply = open_reply(session, mention)
     last_closed = None if reply is not None else latest_reply(session, mention)
-    return MentionDetail(mention, reply, last_closed, audit_trail(session, mention))
+    assignee = session.get(User, mention.assignee_id) if mention.assignee_id else None
+    length = reply_length(reply.text, mention.network) if reply else None
+    problems = lint(reply.text, mention.network) if reply else []
+    return MentionDetail(mention, reply, last_closed, audit_trail(session, mention), assignee, length, problems)
 
 
 def latest_reply(session: Session, mention: Mention) -> Reply | None:
@@ -40,6 +48,7 @@ def latest_reply(session: Session, mention: Mention) -> Reply | None:
 
 
 def audit_trail(session: Session, mention: Mention, limit: int = MAX_AUDIT_EVENTS) -> list[AuditEvent]:
-    statement = (select(AuditEvent).where(AuditEvent.mention_id == mention.id)
+    # Views are presence pings, not changes; they would drown the history.
+    statement = (select(AuditEvent).where(AuditEvent.mention_id == mention.id, AuditEvent.action != VIEW_ACTION)
                  .order_by(col(AuditEvent.at), col(AuditEvent.id)).limit(limit))
     return list(session.exec(statement).all())

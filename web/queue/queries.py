@@ -1,72 +1,34 @@
-"""The review queue as plain queries: tabs, filters and keyset pagination on (created_at desc, id desc)."""
+"""The review queue as plain queries: one page in a tab under filters and a sort, keyset-paginated, and the
+count of every tab in one grouped query."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from listener.networks import NETWORKS
-from models import Mention, MentionStatus, Reply, ReplyStatus, Source
+from models import Mention, Reply, Role, Source, User
+from web.queue.cursor import Cursor, QueueSort, SortKey
+from web.queue.filters import QueueFilters, filter_conditions
+from web.queue.tabs import QueueTab, stage, tab_condition
 
 PAGE_SIZE = 50
 SENTIMENTS = ("positive", "neutral", "negative")
-
-
-class QueueTab(StrEnum):
-    needs_reply = "needs_reply"
-    awaiting = "awaiting"
-    manual = "manual"
-    posted = "posted"
-    no_reply = "no_reply"
-
-
-TAB_LABELS = {
-    QueueTab.needs_reply: "Needs reply",
-    QueueTab.awaiting: "Awaiting approval",
-    QueueTab.manual: "Ready to paste",
-    QueueTab.posted: "Posted",
-    QueueTab.no_reply: "No reply needed",
-}
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Position after the last row shown: the next page starts strictly below (created_at, id)."""
-
-    created_at: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{self.created_at.isoformat()}|{self.id}"
-
-    @classmethod
-    def decode(cls, raw: str) -> Cursor:
-        stamp, separator, raw_id = raw.rpartition("|")
-        if not separator or not raw_id.isdigit():
-            raise ValueError("the page cursor must look like <iso time>|<id>")
-        created_at = datetime.fromisoformat(stamp)
-        if created_at.tzinfo is None:
-            raise ValueError("the page cursor's time must carry a timezone")
-        return cls(created_at, int(raw_id))
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    tab: QueueTab = QueueTab.needs_reply
-    network: str | None = None
-    sentiment: str | None = None
-    language: str | None = None
+STAFF_ROLES = (Role.agent.value, Role.approver.value, Role.admin.value)
+APPROVER_ROLES = (Role.approver.value, Role.admin.value)
 
 
 @dataclass(frozen=True)
 class QueueRow:
     mention: Mention
-    reply_status: str | None
+    reply: Reply | None  # the newest reply, whatever its state
+
+    @property
+    def reply_status(self) -> str | None:
+        return self.reply.status if self.reply else None
 
 
 @dataclass(frozen=True)
@@ -75,27 +37,73 @@ class QueuePage:
     next_cursor: Cursor | None = None
 
 
-def queue_page(session: Session, filters: QueueFilters, *, before: Cursor | None = None,
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    role: str
+
+
+def queue_page(session: Session, filters: QueueFilters, *, after: Cursor | None = None,
                limit: int = PAGE_SIZE) -> QueuePage:
-    statement = select(Mention).where(_tab_condition(filters.tab), *_filter_conditions(filters))
-    if before is not None:
-        statement = statement.where(_older_than(before))
-    statement = statement.order_by(col(Mention.created_at).desc(), col(Mention.id).desc()).limit(limit + 1)
-    mentions = list(session.exec(statement).all())
-    page, has_more = mentions[:limit], len(mentions) > limit
-    statuses = latest_reply_statuses(session, [_id(mention) for mention in page])
-    rows = [QueueRow(mention, statuses.get(_id(mention))) for mention in page]
-    next_cursor = Cursor(page[-1].created_at, _id(page[-1])) if has_more else None
+    key = sort_key(filters.sort)
+    descending = filters.sort is not QueueSort.waiting
+    statement = select(Mention, key).where(tab_condition(filters.tab), *filter_conditions(filters))
+    if after is not None:
+        statement = statement.where(_beyond(key, after, descending=descending))
+    order = (key.desc(), col(Mention.id).desc()) if descending else (key.asc(), col(Mention.id).asc())
+    found = list(session.exec(statement.order_by(*order).limit(limit + 1)).all())
+    page, has_more = found[:limit], len(found) > limit
+    replies = latest_replies(session, [_id(mention) for mention, _key in page])
+    rows = [QueueRow(mention, replies.get(_id(mention))) for mention, _key in page]
+    next_cursor = None
+    if has_more:
+        last, last_key = page[-1]
+        next_cursor = Cursor(filters.sort, _sort_value(last_key), _id(last))
     return QueuePage(rows, next_cursor)
 
 
-def latest_reply_statuses(session: Session, mention_ids: Sequence[int]) -> dict[int, str]:
+def tab_counts(session: Session, filters: QueueFilters) -> dict[QueueTab, int]:
+    """Mentions per tab under the current filters (the tab itself aside), in one grouped query."""
+    staged = select(stage().label("stage")).where(*filter_conditions(filters)).subquery()
+    statement = sa.select(staged.c.stage, sa.func.count()).group_by(staged.c.stage)
+    counts = {row[0]: row[1] for row in session.execute(statement)}
+    return {tab: int(counts.get(tab.value, 0)) for tab in QueueTab}
+
+
+def sort_key(sort: QueueSort) -> sa.ColumnElement[SortKey]:
+    if sort is QueueSort.negative:
+        return negativity()
+    return col(Mention.created_at)  # type: ignore[return-value]
+
+
+def negativity() -> sa.ColumnElement[SortKey]:
+    """Confident negatives first, then less confident ones, neutral, positive, and unscored last."""
+    confidence = sa.func.coalesce(col(Mention.confidence), 0.0)
+    sentiment = col(Mention.sentiment)
+    score = sa.case((sentiment == "negative", 2.0 + confidence), (sentiment == "neutral", 1.0),
+                    (sentiment == "positive", 1.0 - confidence), else_=-1.0)
+    return sa.type_coerce(score, sa.Float)
+
+
+def _beyond(key: sa.ColumnElement[SortKey], cursor: Cursor, *, descending: bool) -> sa.ColumnElement[bool]:
+    # Spelled out rather than a row-value comparison so every backend can use the (status, created_at, id) index.
+    mention_id = col(Mention.id)
+    if descending:
+        return sa.or_(key < cursor.key, sa.and_(key == cursor.key, mention_id < cursor.id))
+    return sa.or_(key > cursor.key, sa.and_(key == cursor.key, mention_id > cursor.id))
+
+
+def _sort_value(value: object) -> SortKey:
+    return float(value) if isinstance(value, (int, float)) else value  # type: ignore[return-value]
+
+
+def latest_replies(session: Session, mention_ids: Sequence[int]) -> dict[int, Reply]:
     if not mention_ids:
         return {}
-    statement = (select(Reply.mention_id, Reply.status).where(col(Reply.mention_id).in_(mention_ids))
-                 .order_by(col(Reply.id)))
+    statement = select(Reply).where(col(Reply.mention_id).in_(mention_ids)).order_by(col(Reply.id))
     # Ordered by id, so the newest reply of each mention is written last and wins.
-    return {mention_id: status for mention_id, status in session.exec(statement).all()}
+    return {reply.mention_id: reply for reply in session.exec(statement).all()}
 
 
 def known_networks(session: Session) -> list[str]:
@@ -104,40 +112,22 @@ def known_networks(session: Session) -> list[str]:
     return sorted(set(NETWORKS) | set(configured))
 
 
-def _tab_condition(tab: QueueTab) -> sa.ColumnElement[bool]:
-    if tab is QueueTab.awaiting:
-        return _has_reply_in(ReplyStatus.draft)
-    if tab is QueueTab.manual:
-        return _has_reply_in(ReplyStatus.manual)
-    mention_status = {
-        QueueTab.needs_reply: MentionStatus.needs_reply,
-        QueueTab.posted: MentionStatus.replied,
-        QueueTab.no_reply: MentionStatus.no_reply,
-    }[tab]
-    return col(Mention.status) == mention_status.value
+def known_sources(session: Session) -> list[tuple[int, str]]:
+    rows = session.exec(select(Source.id, Source.name).order_by(col(Source.name), col(Source.id))).all()
+    return [(source_id, name) for source_id, name in rows if source_id is not None]
 
 
-def _has_reply_in(status: ReplyStatus) -> sa.ColumnElement[bool]:
-    return sa.exists().where(col(Reply.mention_id) == col(Mention.id), col(Reply.status) == status.value)
-
-
-def _filter_conditions(filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
-    conditions = []
-    if filters.network:
-        conditions.append(col(Mention.network) == filters.network)
-    if filters.sentiment:
-        conditions.append(col(Mention.sentiment) == filters.sentiment)
-    if filters.language:
-        conditions.append(col(Mention.language) == filters.language)
-    return conditions
-
-
-def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
-    # Spelled out rather than a row-value comparison so every backend can use ix_mention_status_created.
-    created_at, mention_id = col(Mention.created_at), col(Mention.id)
-    return sa.or_(created_at < cursor.created_at, sa.and_(created_at == cursor.created_at, mention_id < cursor.id))
+def staff(session: Session, roles: Sequence[str] = STAFF_ROLES) -> list[Person]:
+    """Active users who can work the queue: the people a mention may be assigned or escalated to."""
+    statement = select(User).where(col(User.active), col(User.role).in_(roles)).order_by(col(User.email))
+    return [Person(_user_id(user), user.email, user.role) for user in session.exec(statement).all()]
 
 
 def _id(mention: Mention) -> int:
     assert mention.id is not None  # rows read from the database always have one
     return mention.id
+
+
+def _user_id(user: User) -> int:
+    assert user.id is not None
+    return user.id

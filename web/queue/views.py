@@ -1,19 +1,34 @@
-"""Read-only queue pages: the list with tabs and filters, and one mention with its reply."""
+"""Read-only queue pages: the list with tabs, filters, search and sorts, and one mention with its reply."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from models import Mention
+from web.auth.login import acting_user
 from web.db import db_session
 from web.queue.blueprint import bp
+from web.queue.cursor import SORT_LABELS
 from web.queue.detail import Conflict, mention_detail
-from web.queue.params import InvalidQuery, parse_cursor, parse_filters
-from web.queue.queries import SENTIMENTS, TAB_LABELS, QueueFilters, known_networks, queue_page
+from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
+from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
+from web.queue.presence import other_viewers, record_view
+from web.queue.queries import (
+    APPROVER_ROLES,
+    SENTIMENTS,
+    known_networks,
+    known_sources,
+    queue_page,
+    staff,
+    tab_counts,
+)
+from web.queue.tabs import TAB_LABELS
+
+QUEUE_BODY = "queue-body"
 
 
 @bp.get("/")
@@ -24,28 +39,64 @@ def home() -> ResponseReturnValue:
 @bp.get("/queue")
 def index() -> ResponseReturnValue:
     session = db_session()
-    networks = known_networks(session)
+    networks, sources, people = known_networks(session), known_sources(session), staff(session)
+    choices = QueueChoices(networks, [source_id for source_id, _ in sources], [person.id for person in people])
     try:
-        filters = parse_filters(request.args, networks)
-        before = parse_cursor(request.args.get("before"))
+        filters = parse_filters(request.args, choices)
+        after = parse_cursor(request.args.get("after"), filters.sort)
     except InvalidQuery as error:
         abort(400, str(error))
-    page = queue_page(session, filters, before=before)
-    return render_template("queue/index.html", page=page, filters=filters, networks=networks,
-                           sentiments=SENTIMENTS, tabs=TAB_LABELS, filter_args=_filter_args(filters),
-                           first_page=before is None)
+    context: dict[str, Any] = {
+        "page": queue_page(session, filters, after=after), "counts": tab_counts(session, filters),
+        "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
+        "networks": networks, "sources": sources, "people": people, "sentiments": SENTIMENTS,
+        "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id,
+    }
+    partial = wants_partial(QUEUE_BODY)
+    template = "queue/_body.html" if partial else "queue/index.html"
+    return vary_on_htmx(make_response(render_template(template, partial=partial, **context)))
 
 
 @bp.get("/mentions/<int:mention_id>")
 def mention(mention_id: int) -> ResponseReturnValue:
     session = db_session()
-    return render_mention(session, get_mention(session, mention_id))
+    found = get_mention(session, mention_id)
+    record_view(session, mention_id, acting_user())
+    session.commit()
+    return render_mention(session, found)
+
+
+@bp.get("/mentions/<int:mention_id>/presence")
+def presence(mention_id: int) -> ResponseReturnValue:
+    """Polled by the open mention page; each poll also counts as still viewing."""
+    session = db_session()
+    get_mention(session, mention_id)
+    record_view(session, mention_id, acting_user())
+    session.commit()
+    return render_template("queue/_presence.html", viewers=other_viewers(session, mention_id, acting_user()),
+                           mention_id=mention_id)
 
 
 def render_mention(session: Session, mention: Mention, *, conflict: Conflict | None = None,
                    status: int = 200) -> ResponseReturnValue:
-    detail = mention_detail(session, mention)
-    return render_template("queue/mention.html", detail=detail, conflict=conflict), status
+    user = acting_user()
+    assert mention.id is not None
+    context = _mention_context(session, mention, conflict)
+    context["viewers"] = other_viewers(session, mention.id, user)
+    return render_template("queue/mention.html", **context), status
+
+
+def render_reply_section(session: Session, mention: Mention, *, conflict: Conflict | None = None,
+                         notice: str | None = None, status: int = 200) -> ResponseReturnValue:
+    """The reply section alone (and the history, out of band) for an htmx save."""
+    context = _mention_context(session, mention, conflict)
+    return render_template("queue/_reply_partial.html", notice=notice, **context), status
+
+
+def _mention_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:
+    return {"detail": mention_detail(session, mention), "conflict": conflict, "people": staff(session),
+            "approvers": staff(session, APPROVER_ROLES), "self_approval": allow_self_approval(),
+            "me": acting_user().id}
 
 
 def get_mention(session: Session, mention_id: int) -> Mention:
@@ -53,9 +104,3 @@ def get_mention(session: Session, mention_id: int) -> Mention:
     if mention is None:
         abort(404, "No such mention.")
     return mention
-
-
-def _filter_args(filters: QueueFilters) -> dict[str, Any]:
-    """The current filters as url_for arguments, so tab and page links keep them."""
-    values = {"network": filters.network, "sentiment": filters.sentiment, "language": filters.language}
-    return {name: value for name, value in values.items() if value}

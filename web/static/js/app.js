@@ -24,4 +24,28 @@ function enableCopyButtons() {
   }
 }
 
-document.addEventListener("DOMContentLoaded", enableCopyButtons);
+// htmx leaves the page as it was when a request fails; say so instead of failing silently.
+function reportRequestErrors() {
+  const status = document.getElementById("request-status");
+  if (!status) {
+    return;
+  }
+  const show = (message) => {
+    status.textContent = message;
+    status.hidden = false;
+  };
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const code = event.detail.xhr ? event.detail.xhr.status : "";
+    show(code === 400 ? "Those filters are not valid; check the dates and values." :
+      `The request failed (${code}). Reload the page and try again.`);
+  });
+  document.body.addEventListener("htmx:sendError", () => show("The server could not be reached. Try again."));
+  document.body.addEventListener("htmx:afterSwap", () => {
+    status.hidden = true;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  enableCopyButtons();
+  reportRequestErrors();
+});

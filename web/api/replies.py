@@ -1,0 +1,77 @@
+"""Reply actions, through the same approval rules as the queue (four eyes, superseded drafts), which call the
+responder service, so every change writes its audit event."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlmodel import Session
+
+from models import Reply, Role
+from responder.service import StaleReplyError, reject
+from web.api.auth import api_user
+from web.api.errors import ApiError
+from web.api.routing import operation
+from web.api.schemas import ApproveReply, ApproveResult, EditReply, RejectReply, ReplyOut
+from web.db import db_session
+from web.extensions import dispatcher
+from web.queue.approval import approve_draft, save_draft
+from web.queue.htmx import allow_self_approval
+
+
+@operation("PATCH", "/replies/{reply_id}", summary="Edit a draft reply", tag="replies", response=ReplyOut,
+           role=Role.agent, body=EditReply, conflicts=True)
+def edit_reply(reply_id: int, *, body: EditReply) -> ReplyOut:
+    session, reply = _session_and_reply(reply_id)
+    try:
+        save_draft(session, reply, body.text, user=api_user(), expected_version=body.version)
+    except StaleReplyError:
+        raise _stale(session, reply, body.text) from None
+    session.commit()
+    return ReplyOut.model_validate(reply)
+
+
+@operation("POST", "/replies/{reply_id}/approve", summary="Approve a draft and queue it for posting",
+           tag="replies", response=ApproveResult, role=Role.approver, body=ApproveReply, conflicts=True)
+def approve_reply(reply_id: int, *, body: ApproveReply) -> ApproveResult:
+    session, reply = _session_and_reply(reply_id)
+    try:
+        approve_draft(session, reply, user=api_user(), expected_version=body.version, text=body.text,
+                      allow_self_approval=allow_self_approval())
+    except StaleReplyError:
+        raise _stale(session, reply, body.text if body.text is not None else reply.text) from None
+    session.commit()
+    return ApproveResult(reply=ReplyOut.model_validate(reply), posting_queued=_enqueue_post(reply))
+
+
+@operation("POST", "/replies/{reply_id}/reject", summary="Reject a draft or approved reply", tag="replies",
+           response=ReplyOut, role=Role.approver, body=RejectReply, conflicts=True)
+def reject_reply(reply_id: int, *, body: RejectReply) -> ReplyOut:
+    session, reply = _session_and_reply(reply_id)
+    reject(session, reply, user=api_user(), note=body.note.strip())
+    session.commit()
+    return ReplyOut.model_validate(reply)
+
+
+def _session_and_reply(reply_id: int) -> tuple[Session, Reply]:
+    session = db_session()
+    reply = session.get(Reply, reply_id)
+    if reply is None:
+        raise ApiError(404, "not_found", "No such reply.")
+    return session, reply
+
+
+def _stale(session: Session, reply: Reply, submitted: str) -> ApiError:
+    session.rollback()
+    session.refresh(reply)
+    return ApiError(409, "stale_version", "The reply changed since this version; merge and retry.",
+                    stored_text=reply.text, submitted_text=submitted, version=reply.version)
+
+
+def _enqueue_post(reply: Reply) -> bool:
+    assert reply.id is not None
+    try:
+        dispatcher().post_reply(reply.id)
+    except Exception:  # the approval is committed; the response says plainly that posting was not queued
+        current_app.logger.exception("could not enqueue posting of reply %s", reply.id)
+        return False
+    return True

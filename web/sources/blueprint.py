@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("sources", __name__, url_prefix="/sources")

@@ -1,0 +1,134 @@
+"""Thin views over listener.sources: parse the form, call the service, commit once, redirect (PRG)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from listener.networks import NETWORKS
+from listener.registry import COLLECTORS
+from listener.sources import (
+    QueryTestResult,
+    SourceInvalid,
+    SourceSpec,
+    config_without_query,
+    coverage,
+    create_source,
+    query_of,
+    set_enabled,
+    source_rows,
+    test_source,
+    update_source,
+    validate,
+)
+from models import Role, Source
+from web.auth.login import acting_user
+from web.auth.roles import role_required
+from web.db import db_session
+from web.extensions import app_settings
+from web.sources.blueprint import bp
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the form shows: the submitted text as typed, so an error never loses the admin's input."""
+
+    name: str = ""
+    collector: str = "import"
+    network: str = "x"
+    query: str = ""
+    config_json: str = "{}"
+
+    @classmethod
+    def submitted(cls, form: MultiDict[str, str]) -> FormValues:
+        return cls(**{key: form.get(key, "") for key in ("name", "collector", "network", "query")},
+                   config_json=form.get("config", ""))
+
+    @classmethod
+    def of(cls, source: Source) -> FormValues:
+        return cls(name=source.name, collector=source.collector, network=source.network, query=query_of(source),
+                   config_json=config_without_query(source.config))
+
+
+@bp.get("")
+@role_required(Role.admin)
+def index() -> ResponseReturnValue:
+    return render_template("sources/index.html", rows=source_rows(db_session(), app_settings()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.admin)
+def new() -> ResponseReturnValue:
+    if request.method == "GET":
+        return render_form(FormValues(), source=None)
+    return submit(None)
+
+
+@bp.route("/<int:source_id>/edit", methods=["GET", "POST"])
+@role_required(Role.admin)
+def edit(source_id: int) -> ResponseReturnValue:
+    source = get_source(source_id)
+    if request.method == "GET":
+        return render_form(FormValues.of(source), source=source)
+    return submit(source)
+
+
+@bp.post("/<int:source_id>/enabled")
+@role_required(Role.admin)
+def toggle(source_id: int) -> ResponseReturnValue:
+    wanted = request.form.get("enabled")
+    if wanted not in ("0", "1"):
+        abort(400, "The form did not say whether to enable or disable the source; reload the page.")
+    session = db_session()
+    source = get_source(source_id)
+    if set_enabled(session, source, wanted == "1", actor=acting_user()):
+        session.commit()
+    flash(f"{source.name} is {'enabled' if source.enabled else 'disabled'}.", "success")
+    return redirect(url_for("sources.index"))
+
+
+@bp.post("/<int:source_id>/test")
+@role_required(Role.admin)
+def test(source_id: int) -> ResponseReturnValue:
+    source = get_source(source_id)
+    spec = SourceSpec(name=source.name, collector=source.collector, network=source.network,
+                      config=dict(source.config))
+    return render_template("sources/test.html", source=source,
+                           result=test_source(spec, settings=app_settings()))
+
+
+def submit(source: Source | None) -> ResponseReturnValue:
+    values = FormValues.submitted(request.form)
+    try:
+        spec = validate(**asdict(values))
+    except SourceInvalid as error:
+        return render_form(values, source=source, errors=error.errors, status=400)
+    if request.form.get("action") == "test":
+        return render_form(values, source=source, result=test_source(spec, settings=app_settings()))
+    session = db_session()
+    if source is None:
+        source = create_source(session, spec, actor=acting_user())
+        flash(f"Source {source.name} added. It runs at the next collection.", "success")
+    elif update_source(session, source, spec, actor=acting_user()):
+        flash(f"Source {source.name} saved.", "success")
+    else:
+        flash("Nothing changed.", "info")
+    session.commit()
+    return redirect(url_for("sources.index"))
+
+
+def render_form(values: FormValues, *, source: Source | None, errors: dict[str, str] | None = None,
+                result: QueryTestResult | None = None, status: int = 200) -> ResponseReturnValue:
+    collectors = {name: coverage(name) for name in sorted(COLLECTORS)}
+    return render_template("sources/form.html", values=values, source=source, errors=errors or {},
+                           result=result, collectors=collectors, networks=NETWORKS), status
+
+
+def get_source(source_id: int) -> Source:
+    source = db_session().get(Source, source_id)
+    if source is None:
+        abort(404, "No such source.")
+    return source
