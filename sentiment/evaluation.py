@@ -1,17 +1,24 @@
-"""Held-out evaluation of calibrated heads, per dataset, and the int8 acceptance rule."""
+"""Held-out evaluation: per-dataset metrics from probabilities, the held-out rows, and a whole-model evaluation.
+
+The same metric code serves training (probabilities from cached embeddings) and ``earful eval`` (probabilities
+from the model as it scores in production), so the committed metrics.json and the CLI agree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sentiment.heads import LinearHead, logits_of
+from sentiment import datasets
+from sentiment.datasets import Example
 from sentiment.metrics import accuracy, expected_calibration_error, macro_f1, macro_recall
 
 if TYPE_CHECKING:
-    from sentiment.train import Task
+    from sentiment.heads import LinearHead
+    from sentiment.model import SentimentModel
 
 HEADLINE = {
     "tweeteval_macro_recall": ("sentiment", "tweeteval", "macro_recall"),
@@ -20,6 +27,14 @@ HEADLINE = {
     "rotten_tomatoes_accuracy": ("sentiment", "rotten_tomatoes", "accuracy"),
     "complaint_macro_f1": ("complaint", "complaints", "macro_f1"),
 }
+# Published figures for orientation (shared/data/README.md); they are on other splits, so not like for like.
+REFERENCES = {
+    "tweeteval_macro_recall": "TweetEval test: TimeLMs-2021 73.7, BERTweet 73.4, RoBERTa-base 71.3, FastText 62.9",
+    "complaint_macro_f1": "complaints: up to 79 (ACL 2019), up to 87 (transformers, COLING 2020)",
+    "nsmc_accuracy": "NSMC official test: BERT-class Korean models about 90",
+}
+SEED = 13
+RT_LIMIT = 3000
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,8 @@ class Calibrated:
     temperature: float
 
     def probs(self, x: np.ndarray) -> np.ndarray:
+        from sentiment.heads import logits_of
+
         logits = logits_of(self.head, x) / self.temperature
         if logits.shape[1] == 1:
             return np.asarray(1.0 / (1.0 + np.exp(-logits[:, 0])))
@@ -35,14 +52,46 @@ class Calibrated:
         return np.asarray(z / z.sum(axis=1, keepdims=True))
 
 
-def evaluate(sentiment_rows: Task, complaint_rows: Task, sentiment: Calibrated,
-             complaint: Calibrated) -> dict[str, Any]:
-    out: dict[str, Any] = {"sentiment": _sentiment(sentiment_rows, sentiment),
-                           "complaint": _complaint(complaint_rows, complaint)}
-    out["headline"] = {name: _dig(out, path) for name, path in HEADLINE.items()}
-    out["headline"]["ece_sentiment_3way"] = out["sentiment"]["ece_3way"]
-    out["headline"]["ece_complaint"] = out["complaint"]["ece"]
+def all_examples(data_dir: Path, rt_limit: int = RT_LIMIT, seed: int = SEED) -> list[Example]:
+    rows = datasets.tweeteval(data_dir) + datasets.complaints(data_dir) + datasets.nsmc(data_dir)
+    rows += datasets.ja_polarity() + datasets.rotten_tomatoes(rt_limit, seed)
+    return [r for r in rows if r.text]
+
+
+def held_out(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list[Example]:
+    """The fixed test share of every dataset (optionally the first ``limit`` rows of each, for quick checks)."""
+    rows = datasets.split(all_examples(data_dir, seed=seed), seed)["test"]
+    if limit is None:
+        return rows
+    kept: dict[str, int] = {}
+    out = []
+    for r in rows:
+        if kept.get(r.dataset, 0) < limit:
+            kept[r.dataset] = kept.get(r.dataset, 0) + 1
+            out.append(r)
     return out
+
+
+def evaluate_rows(rows: list[Example], probs: np.ndarray, complaint: np.ndarray) -> dict[str, Any]:
+    """Metrics for rows given each row's 3-way probabilities and complaint probability."""
+    s = np.array([r.sentiment is not None for r in rows], dtype=bool)
+    c = np.array([r.complaint is not None for r in rows], dtype=bool)
+    s_rows, c_rows = [r for r, k in zip(rows, s, strict=True) if k], [r for r, k in zip(rows, c, strict=True) if k]
+    out: dict[str, Any] = {"sentiment": sentiment_metrics(s_rows, probs[s]),
+                           "complaint": complaint_metrics(c_rows, complaint[c])}
+    out["headline"] = {name: _dig(out, path) for name, path in HEADLINE.items()}
+    out["headline"]["ece_sentiment_3way"] = out["sentiment"].get("ece_3way")
+    out["headline"]["ece_sentiment_binary"] = out["sentiment"].get("ece_binary")
+    out["headline"]["ece_complaint"] = out["complaint"].get("ece")
+    return out
+
+
+def evaluate_model(model: SentimentModel, rows: list[Example], batch_size: int = 32) -> dict[str, Any]:
+    """Score the rows with a loaded model, exactly as production does, and measure."""
+    predictions = model.predict([r.text for r in rows], batch_size)
+    probs = np.array([p.probs for p in predictions], dtype=np.float64).reshape(-1, 3)
+    complaint = np.array([p.complaint for p in predictions], dtype=np.float64)
+    return evaluate_rows(rows, probs, complaint)
 
 
 def _dig(tree: dict[str, Any], path: tuple[str, ...]) -> float | None:
@@ -54,42 +103,41 @@ def _dig(tree: dict[str, Any], path: tuple[str, ...]) -> float | None:
     return float(node)
 
 
-def _names(task: Task) -> np.ndarray:
-    return np.array([r.dataset for r in task.rows])
-
-
-def _sentiment(task: Task, model: Calibrated) -> dict[str, Any]:
-    probs, names, pair = model.probs(task.x), _names(task), task.pair
-    assert pair is not None
+def sentiment_metrics(rows: list[Example], probs: np.ndarray) -> dict[str, Any]:
+    names = np.array([r.dataset for r in rows])
+    y = np.array([r.sentiment for r in rows], dtype=np.int64)
+    pair = np.array([r.binary for r in rows], dtype=bool)
     out: dict[str, Any] = {}
     for name in np.unique(names):
         sel = names == name
-        y, p = task.y[sel], probs[sel]
         if pair[sel].all():
-            pred = np.where(p[:, 2] >= p[:, 0], 2, 0)
-            out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y, pred), "task": "binary neg/pos"}
+            pred = np.where(probs[sel, 2] >= probs[sel, 0], 2, 0)
+            out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred), "task": "binary neg/pos"}
         else:
-            pred = p.argmax(axis=1)
-            out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y, pred),
-                              "macro_recall": macro_recall(y, pred), "task": "3-way"}
+            pred = probs[sel].argmax(axis=1)
+            out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred),
+                              "macro_recall": macro_recall(y[sel], pred), "task": "3-way"}
     three = ~pair
-    out["ece_3way"] = expected_calibration_error(probs[three].max(axis=1), probs[three].argmax(axis=1) == task.y[three])
-    polar = probs[pair][:, [0, 2]] / probs[pair][:, [0, 2]].sum(axis=1, keepdims=True)
-    out["ece_binary"] = expected_calibration_error(polar.max(axis=1), (polar.argmax(axis=1) * 2) == task.y[pair])
-    out["temperature"] = model.temperature
+    if three.any():
+        p3 = probs[three]
+        out["ece_3way"] = expected_calibration_error(p3.max(axis=1), p3.argmax(axis=1) == y[three])
+    if pair.any():
+        polar = probs[pair][:, [0, 2]] / probs[pair][:, [0, 2]].sum(axis=1, keepdims=True)
+        out["ece_binary"] = expected_calibration_error(polar.max(axis=1), (polar.argmax(axis=1) * 2) == y[pair])
     return out
 
 
-def _complaint(task: Task, model: Calibrated) -> dict[str, Any]:
-    prob, names = model.probs(task.x), _names(task)
+def complaint_metrics(rows: list[Example], prob: np.ndarray) -> dict[str, Any]:
+    names = np.array([r.dataset for r in rows])
+    y = np.array([r.complaint for r in rows], dtype=np.int64)
     pred = (prob >= 0.5).astype(np.int64)
     out: dict[str, Any] = {}
     for name in np.unique(names):
         sel = names == name
-        out[str(name)] = {"n": int(sel.sum()), "macro_f1": macro_f1(task.y[sel], pred[sel]),
-                          "accuracy": accuracy(task.y[sel], pred[sel])}
-    out["ece"] = expected_calibration_error(np.maximum(prob, 1 - prob), pred == task.y)
-    out["temperature"] = model.temperature
+        out[str(name)] = {"n": int(sel.sum()), "macro_f1": macro_f1(y[sel], pred[sel]),
+                          "accuracy": accuracy(y[sel], pred[sel])}
+    if len(rows):
+        out["ece"] = expected_calibration_error(np.maximum(prob, 1 - prob), pred == y)
     return out
 
 
@@ -97,3 +145,21 @@ def int8_within_one_point(fp32: dict[str, Any], int8: dict[str, Any]) -> bool:
     """int8 is acceptable only if no headline score drops by more than one point."""
     pairs = [(fp32["headline"][k], int8["headline"][k]) for k in HEADLINE]
     return all(a is None or b is None or a - b <= 0.01 for a, b in pairs)
+
+
+def format_table(metrics: dict[str, Any]) -> str:
+    """A plain-text table: dataset, head, n, metric, value (accuracy too), and the published reference if any."""
+    lines = [f"{'dataset':<16} {'head':<10} {'n':>5}  {'metric':<13} {'value':>6} {'acc':>6}  reference"]
+    for head in ("sentiment", "complaint"):
+        for name, row in sorted(metrics[head].items()):
+            if not isinstance(row, dict):
+                continue
+            metric = "macro_recall" if "macro_recall" in row else "macro_f1" if "macro_f1" in row else "accuracy"
+            ref = next((v for k, v in REFERENCES.items() if HEADLINE[k] == (head, name, metric)), "")
+            lines.append(f"{name:<16} {head:<10} {row['n']:>5}  {metric:<13} {100 * row[metric]:>6.1f} "
+                         f"{100 * row['accuracy']:>6.1f}  {ref}")
+    for key in ("ece_sentiment_3way", "ece_sentiment_binary", "ece_complaint"):
+        value = metrics["headline"].get(key)
+        if value is not None:
+            lines.append(f"{key:<33}  {'ECE':<13} {value:>6.3f}")
+    return "\n".join(lines)

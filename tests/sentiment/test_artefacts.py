@@ -23,6 +23,16 @@ def test_heads_metadata_describes_the_model() -> None:
     assert sentiment.linear.out_features == 3 and complaint.linear.out_features == 1
 
 
+def test_adapter_targets_the_encoder_it_is_merged_into() -> None:
+    from sentiment.heads import load_adapter, load_heads
+
+    adapter = load_adapter(HEADS_PATH)
+    _, _, meta = load_heads(HEADS_PATH)
+    layers = {int(key.split(".")[2]) for key in adapter}
+    assert layers == set(meta["lora"]["layers"]) and meta["lora"]["alpha"] > 0  # empty: heads-only model
+    assert all(key.startswith("encoder.layer.") and key.endswith((".lora_a", ".lora_b")) for key in adapter)
+
+
 def test_metrics_were_recorded() -> None:
     metrics = json.loads((HEADS_PATH.parent / "metrics.json").read_text(encoding="utf-8"))
     for key in ("tweeteval_macro_recall", "complaint_macro_f1", "nsmc_accuracy", "ja_accuracy", "ece_sentiment_3way"):

