@@ -32,6 +32,7 @@ MAX_CANDIDATES = 10_000
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 # Handles as X/Reddit (`@name`, `u/name`) and Mastodon (`@name@instance.social`) write them.
 _HANDLE = re.compile(r"(?<!\w)(?:@[\w.-]+(?:@[\w.-]+)?|/?u/[\w-]+)")
+_NOT_WORD = re.compile(r"[\W_]+")  # keeps letters and digits of every script
 _RETWEET = re.compile(r"(?<!\w)(?:rt|via)(?!\w)")
 _WIDE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
                    "\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -41,8 +42,8 @@ def fingerprint(text: str) -> str | None:
     """The text reduced to its letters and digits, or None when too little is left to identify a post."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     folded = _RETWEET.sub(" ", _HANDLE.sub(" ", _URL.sub(" ", folded)))
-    kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
-    units = sum(2 if _WIDE.match(ch) else 1 for ch in kept)
+    kept = _NOT_WORD.sub("", folded)
+    units = len(kept) + len(_WIDE.findall(kept))
     return kept if units >= MIN_FINGERPRINT_UNITS else None
 
 

@@ -132,7 +132,7 @@ def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, sou
         return []
     statement = _insert_for(session).on_conflict_do_nothing(index_elements=["network", "external_id"])
     # executemany + RETURNING runs as SQLAlchemy's batched "insertmanyvalues", not one statement per row
-    result = session.execute(statement.returning(col(Mention.id), sort_by_parameter_order=True), rows)
+    result = session.execute(statement.returning(col(Mention.id)), rows)
     return sorted(row[0] for row in result)
 
 
