@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
+from listener import pg_bulk
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
 from listener.duplicates import fingerprint_hash, mark_duplicates
 from listener.query import QuerySyntaxError, matches, parse
@@ -130,6 +131,8 @@ def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, sou
     rows = _unique_rows(mentions, source_id)
     if not rows:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(pg_bulk.insert_mentions(session, rows))
     statement = _insert_for(session).on_conflict_do_nothing(index_elements=["network", "external_id"])
     # executemany + RETURNING runs as SQLAlchemy's batched "insertmanyvalues", not one statement per row
     result = session.execute(statement.returning(col(Mention.id)), rows)
@@ -141,6 +144,9 @@ def link_to_source(session: Session, mentions: Sequence[RawMention], *, source_i
     one INSERT .. SELECT .. ON CONFLICT DO NOTHING."""
     keys = list({(mention.network, mention.external_id) for mention in mentions})
     if not keys:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        pg_bulk.link_mentions(session, keys, source_id=source_id, now=utcnow())
         return
     heard = (sa.select(col(Mention.id), sa.literal(source_id, sa.Integer), sa.literal(utcnow(), UTCDateTime()))
              .where(sa.tuple_(col(Mention.network), col(Mention.external_id)).in_(keys)))
