@@ -131,7 +131,8 @@ def test_sources_need_admin(client: FlaskClient, api_headers: Callable[[str], He
 
 
 def test_report_summary(client: FlaskClient, api_headers: Callable[[str], Headers],
-                        make_mention: Callable[..., Mention]) -> None:
+                        make_mention: Callable[..., Mention], make_source: Callable[..., Source]) -> None:
+    search = make_source(name="X search", collector="x_search", network="x", config={"query": "lumo"})
     make_mention(network="x", sentiment="negative", status="needs_reply")
     make_mention(network="x", sentiment="negative", status="no_reply")
     make_mention(network="reddit", sentiment="positive", status="no_reply")
@@ -142,6 +143,8 @@ def test_report_summary(client: FlaskClient, api_headers: Callable[[str], Header
         {"network": "x", "sentiment": "negative", "mentions": 2},
     ]
     assert body["response_rate"] == 0.0
+    assert body["coverage"] == [{"source_id": search.id, "name": "X search", "collector": "x_search",
+                                 "coverage": "recent search covers the last 7 days"}]
     assert datetime.fromisoformat(body["since"]) == datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 

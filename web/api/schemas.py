@@ -185,8 +185,16 @@ class SentimentCountOut(Out):
     mentions: int
 
 
+class SourceCoverageOut(Out):
+    source_id: int
+    name: str
+    collector: str
+    coverage: str = Field(description="What the platform lets this source see: the report's blind spots.")
+
+
 class ReportSummary(BaseModel):
     since: datetime
     until: datetime
     sentiment_by_network: list[SentimentCountOut]
     response_rate: float | None = Field(description="Share of mentions needing a reply that got one posted.")
+    coverage: list[SourceCoverageOut]
