@@ -26,7 +26,7 @@ _COLUMN_LIST = ", ".join(name for name, _ in MENTION_COLUMNS)
 _ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in MENTION_COLUMNS)
 _INSERT_MENTIONS = sa.text(
     f"INSERT INTO mention ({_COLUMN_LIST}) SELECT * FROM unnest({_ARRAYS}) "  # noqa: S608
-    "ON CONFLICT (network, external_id) DO NOTHING RETURNING id"
+    "ON CONFLICT (network, external_id) DO NOTHING RETURNING id, network, external_id"
 )
 
 _LINK_SOURCE = sa.text(
@@ -38,10 +38,12 @@ _LINK_SOURCE = sa.text(
 )
 
 
-def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """{(network, external_id): id} of the rows that were new."""
     columns = {name: [_bind(row[name]) if name == "extra" else row[name] for row in rows]
                for name, _ in MENTION_COLUMNS}
-    return [row_id for (row_id,) in session.execute(_INSERT_MENTIONS, columns)]
+    return {(network, external_id): row_id
+            for row_id, network, external_id in session.execute(_INSERT_MENTIONS, columns)}
 
 
 def link_mentions(session: Session, keys: Sequence[tuple[str, str]], *, source_id: int, now: datetime) -> None:

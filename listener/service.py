@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from listener import pg_bulk
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.duplicates import fingerprint_hash, mark_duplicates
+from listener.duplicates import Candidate, fingerprint_hash, mark_duplicates
 from listener.query import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
 from models import Mention, MentionSource, MentionStatus, Source, record_event
@@ -24,6 +24,7 @@ from models.db import session_scope
 from settings import Settings
 
 log = logging.getLogger(__name__)
+Key = tuple[str, str]  # (network, external_id)
 MAX_ERRORS_SHOWN = 5
 # A run renews its claim after every page, so only a crashed run leaves a claim this old behind.
 RUN_LEASE = timedelta(minutes=10)
@@ -97,9 +98,12 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
         failure = PermanentCollectorError(f"the query is invalid: {error.message} (at column {error.position + 1})")
         _record_failure(session, source, failure)
         return IngestResult(source_id=_id(source), fetched=0, failure=failure)
-    inserted = insert_new_mentions(session, wanted, source_id=source.id)
+    rows = _unique_rows(wanted, source.id)
+    inserted = insert_new_mentions(session, rows)
     link_to_source(session, wanted, source_id=_id(source))
-    originals = mark_duplicates(session, inserted)
+    originals = mark_duplicates(session, [Candidate(inserted[key], row["created_at"], row["fingerprint"])
+                                          for key, row in rows.items() if key in inserted])
+    inserted_ids = sorted(inserted.values())
     source.cursor = batch.cursor
     source.items_collected += len(inserted)
     source.last_run_at = utcnow()
@@ -108,7 +112,7 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
     session.flush()
     if batch.errors:
         log.warning("source %s skipped %d bad row(s): %s", source.id, len(batch.errors), source.last_error)
-    return IngestResult(source_id=_id(source), fetched=len(batch.mentions), inserted_ids=inserted,
+    return IngestResult(source_id=_id(source), fetched=len(batch.mentions), inserted_ids=inserted_ids,
                         errors=batch.errors, more=batch.more, filtered_out=len(batch.mentions) - len(wanted),
                         duplicates_of=originals)
 
@@ -126,17 +130,17 @@ def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) ->
         language=mention.language, network=mention.network)]
 
 
-def insert_new_mentions(session: Session, mentions: Sequence[RawMention], *, source_id: int | None) -> list[int]:
-    """One INSERT .. ON CONFLICT DO NOTHING; returns the ids of rows that were new."""
-    rows = _unique_rows(mentions, source_id)
+def insert_new_mentions(session: Session, rows: dict[Key, dict[str, Any]]) -> dict[Key, int]:
+    """One INSERT .. ON CONFLICT DO NOTHING; returns the ids of the rows that were new, by (network, id)."""
     if not rows:
-        return []
+        return {}
     if session.get_bind().dialect.name == "postgresql":
-        return sorted(pg_bulk.insert_mentions(session, rows))
+        return pg_bulk.insert_mentions(session, list(rows.values()))
     statement = _insert_for(session).on_conflict_do_nothing(index_elements=["network", "external_id"])
     # executemany + RETURNING runs as SQLAlchemy's batched "insertmanyvalues", not one statement per row
-    result = session.execute(statement.returning(col(Mention.id)), rows)
-    return sorted(row[0] for row in result)
+    returning = statement.returning(col(Mention.id), col(Mention.network), col(Mention.external_id))
+    result = session.execute(returning, list(rows.values()))
+    return {(network, external_id): row_id for row_id, network, external_id in result}
 
 
 def link_to_source(session: Session, mentions: Sequence[RawMention], *, source_id: int) -> None:
@@ -164,16 +168,16 @@ def _insert_for(session: Session, table: type[Mention] | type[MentionSource] = M
     raise NotImplementedError(f"ingestion supports SQLite and PostgreSQL, not {dialect}")
 
 
-def _unique_rows(mentions: Sequence[RawMention], source_id: int | None) -> list[dict[str, object]]:
+def _unique_rows(mentions: Sequence[RawMention], source_id: int | None) -> dict[Key, dict[str, Any]]:
     """The same post twice in one batch would make the database statement ambiguous: keep the first."""
-    seen: dict[tuple[str, str], dict[str, object]] = {}
+    seen: dict[Key, dict[str, Any]] = {}
     now = utcnow()
     for mention in mentions:
         seen.setdefault((mention.network, mention.external_id), _row(mention, source_id, now))
-    return list(seen.values())
+    return seen
 
 
-def _row(mention: RawMention, source_id: int | None, now: object) -> dict[str, object]:
+def _row(mention: RawMention, source_id: int | None, now: datetime) -> dict[str, Any]:
     return {
         "network": mention.network, "external_id": mention.external_id, "source_id": source_id,
         "author": mention.author, "author_id": mention.author_id, "title": mention.title, "text": mention.text,
