@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     demo_replay_speed: float = Field(default=60.0, gt=0)
 
     session_cookie_secure: bool = False
+    allow_self_approval: bool = False  # four eyes by default: nobody approves a reply they wrote
 
     # Platform credentials. A source whose network needs one refuses to run (and says so) when it is unset.
     x_bearer_token: SecretStr | None = None

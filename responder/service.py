@@ -24,6 +24,10 @@ class ReplyStateError(Exception):
     """The reply is not in a state that allows this action."""
 
 
+class SelfApprovalError(ReplyStateError):
+    """Four eyes: the approver edited the draft last (or is changing it now) and self-approval is off."""
+
+
 class StaleReplyError(ReplyStateError):
     """Someone changed the draft since the editor loaded it."""
 
@@ -56,18 +60,28 @@ def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expecte
     _require_status(reply, ReplyStatus.draft)
     _require_version(reply, expected_version)
     reply.text = _clean_text(text)
+    reply.edited_by_id = user.id
     _bump(reply)
     record_event(session, "reply.edited", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  text=reply.text, version=reply.version)
     return reply
 
 
-def approve(session: Session, reply: Reply, *, user: User, expected_version: int, text: str | None = None) -> Reply:
-    """Approve (optionally with the approver's final edit). The caller enqueues posting after commit."""
+def approve(session: Session, reply: Reply, *, user: User, expected_version: int, text: str | None = None,
+            allow_self_approval: bool = False) -> Reply:
+    """Approve, optionally with a final edit; the mention's other drafts are closed as superseded.
+
+    Unless the workspace allows self-approval, nobody approves words they wrote: not a draft they edited last,
+    and not an edit made while approving. The caller enqueues posting after commit."""
     _require_status(reply, ReplyStatus.draft)
     _require_version(reply, expected_version)
-    if text is not None:
+    changed = text is not None and _clean_text(text) != reply.text
+    if not allow_self_approval and (reply.edited_by_id == user.id or changed):
+        raise SelfApprovalError("You edited this draft last (or are changing it now), so another approver has to "
+                                "approve it. Save your change and ask them, or approve the saved text.")
+    if text is not None and changed:
         reply.text = _clean_text(text)
+        reply.edited_by_id = user.id
     if not reply.text.strip():
         raise ReplyStateError("an empty reply cannot be approved")
     reply.status = ReplyStatus.approved.value
@@ -76,8 +90,17 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
     _bump(reply)
     record_event(session, "reply.approved", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  text=reply.text, version=reply.version)
+    _supersede_other_drafts(session, reply, user=user)
     return reply
 
+
+
+def _supersede_other_drafts(session: Session, approved: Reply, *, user: User) -> None:
+    """One reply per mention: a second draft racing the approved one is closed, explicitly and on the record."""
+    others = select(Reply).where(Reply.mention_id == approved.mention_id, col(Reply.id) != approved.id,
+                                 Reply.status == ReplyStatus.draft.value)
+    for other in session.exec(others).all():
+        reject(session, other, user=user, note=f"superseded: reply {approved.id} was approved")
 
 def reject(session: Session, reply: Reply, *, user: User, note: str = "") -> Reply:
     _require_status(reply, ReplyStatus.draft, ReplyStatus.approved)

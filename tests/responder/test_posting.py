@@ -76,7 +76,8 @@ def test_a_permanent_refusal_fails_with_the_platforms_words_and_can_be_fixed(
     lead = make_user(role="approver")
     service.reopen_failed(db_session, reply, user=lead)
     assert (reply.status, reply.error) == ("draft", None)
-    service.approve(db_session, reply, user=lead, expected_version=reply.version, text="Sorry! DM us please.")
+    service.approve(db_session, reply, user=lead, expected_version=reply.version, text="Sorry! DM us please.",
+                    allow_self_approval=True)
     db_session.flush()
     monkeypatch.setattr(FakePoster, "on_post", lambda reply, mention: PostOutcome("posted", "p-2"))
     again = post(session_factory, settings, reply)

@@ -47,7 +47,8 @@ def test_approve_post_manual_confirm_with_a_complete_audit_trail(
     reply = service.draft_reply(db_session, negative_mention, brand="Lumo")
     assert reply is not None and reply.id is not None
     assert reply.poster == "x"  # X credentials are not set in these settings: it is answered by hand
-    service.approve(db_session, reply, user=approver, expected_version=reply.version, text="Sorry, DM us.")
+    service.approve(db_session, reply, user=approver, expected_version=reply.version, text="Sorry, DM us.",
+                    allow_self_approval=True)
     db_session.flush()
     posted = service.post_reply(session_factory, reply.id, settings=settings)
     assert posted is not None and (posted.status, posted.poster, posted.attempts) == ("manual", "manual", 1)
@@ -103,3 +104,32 @@ def test_empty_or_oversized_replies_are_refused(
     with pytest.raises(ReplyStateError, match="at most"):
         service.approve(db_session, reply, user=approver, expected_version=1, text="x" * 10_001)
     assert reply.status == "draft"
+
+
+def test_nobody_approves_words_they_wrote_unless_the_workspace_allows_it(
+    db_session: Session, negative_mention: Mention, make_user: Callable[..., User]
+) -> None:
+    writer, other = make_user(role="approver"), make_user(role="approver")
+    reply = service.draft_reply(db_session, negative_mention, brand="Lumo")
+    assert reply is not None
+    service.edit_draft(db_session, reply, "Sorry! Please DM us.", user=writer, expected_version=reply.version)
+    with pytest.raises(service.SelfApprovalError):
+        service.approve(db_session, reply, user=writer, expected_version=reply.version)
+    with pytest.raises(service.SelfApprovalError):
+        service.approve(db_session, reply, user=other, expected_version=reply.version, text="Changed while approving")
+    assert reply.status == "draft" and reply.text == "Sorry! Please DM us."
+    service.approve(db_session, reply, user=other, expected_version=reply.version, text="Sorry! Please DM us.")
+    assert reply.status == "approved" and reply.approved_by_id == other.id
+
+
+def test_approving_one_reply_closes_the_mentions_other_drafts(
+    db_session: Session, negative_mention: Mention, make_user: Callable[..., User]
+) -> None:
+    approver = make_user(role="approver")
+    first = Reply(mention_id=negative_mention.id, text="first draft")
+    second = Reply(mention_id=negative_mention.id, text="second draft")
+    db_session.add_all([first, second])
+    db_session.flush()
+    service.approve(db_session, second, user=approver, expected_version=second.version)
+    assert first.status == "rejected"
+    assert actions(db_session, negative_mention) == ["reply.approved", "reply.rejected"]

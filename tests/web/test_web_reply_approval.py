@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import AuditEvent, Reply, User
 from tests.web.web_helpers import csrf_token, post_form
-from web.queue.approval import ALLOW_SELF_APPROVAL_KEY
+from web.queue.htmx import ALLOW_SELF_APPROVAL_KEY
 
 HTMX = {"HX-Request": "true", "HX-Target": "reply"}
 

@@ -8,10 +8,9 @@ from flask import Response, current_app, json
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from responder.service import ReplyStateError
+from responder.service import ReplyStateError, SelfApprovalError
 from web.api.blueprint import bp
 from web.db import db_session
-from web.queue.approval import SelfApprovalError
 
 MAX_MESSAGE_LENGTH = 1000
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -1,5 +1,5 @@
-"""Reply actions, through the same approval rules as the queue (four eyes, superseded drafts), which call the
-responder service, so every change writes its audit event."""
+"""Reply actions through the responder service, like the queue: four eyes, superseded drafts, and an audit
+event for every change."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from flask import current_app
 from sqlmodel import Session
 
 from models import Reply, Role
-from responder.service import StaleReplyError, reject
+from responder.service import StaleReplyError, approve, edit_draft, reject
 from web.api.auth import api_user
 from web.api.errors import ApiError
 from web.api.routing import operation
 from web.api.schemas import ApproveReply, ApproveResult, EditReply, RejectReply, ReplyOut
 from web.db import db_session
 from web.extensions import dispatcher
-from web.queue.approval import approve_draft, save_draft
 from web.queue.htmx import allow_self_approval
 
 
@@ -23,7 +22,7 @@ from web.queue.htmx import allow_self_approval
 def edit_reply(reply_id: int, *, body: EditReply) -> ReplyOut:
     session, reply = _session_and_reply(reply_id)
     try:
-        save_draft(session, reply, body.text, user=api_user(), expected_version=body.version)
+        edit_draft(session, reply, body.text, user=api_user(), expected_version=body.version)
     except StaleReplyError:
         raise _stale(session, reply, body.text) from None
     session.commit()
@@ -35,7 +34,7 @@ def edit_reply(reply_id: int, *, body: EditReply) -> ReplyOut:
 def approve_reply(reply_id: int, *, body: ApproveReply) -> ApproveResult:
     session, reply = _session_and_reply(reply_id)
     try:
-        approve_draft(session, reply, user=api_user(), expected_version=body.version, text=body.text,
+        approve(session, reply, user=api_user(), expected_version=body.version, text=body.text,
                       allow_self_approval=allow_self_approval())
     except StaleReplyError:
         raise _stale(session, reply, body.text if body.text is not None else reply.text) from None

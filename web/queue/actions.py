@@ -7,12 +7,11 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from models import Reply, Role
-from responder.service import StaleReplyError, confirm_posted, redraft, reject
+from responder.service import StaleReplyError, approve, confirm_posted, edit_draft, redraft, reject
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
 from web.extensions import app_settings, dispatcher
-from web.queue.approval import approve_draft, save_draft
 from web.queue.blueprint import bp
 from web.queue.detail import Conflict
 from web.queue.htmx import allow_self_approval, wants_partial
@@ -27,7 +26,7 @@ def save_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = _session_and_reply(reply_id)
     text = request.form.get("text", "")
     try:
-        save_draft(session, reply, text, user=acting_user(), expected_version=_version())
+        edit_draft(session, reply, text, user=acting_user(), expected_version=_version())
     except StaleReplyError:
         return _stale(session, reply, text)
     session.commit()
@@ -43,7 +42,7 @@ def approve_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = _session_and_reply(reply_id)
     text = request.form.get("text", "")
     try:
-        approve_draft(session, reply, user=acting_user(), expected_version=_version(), text=text,
+        approve(session, reply, user=acting_user(), expected_version=_version(), text=text,
                       allow_self_approval=allow_self_approval())
     except StaleReplyError:
         return _stale(session, reply, text)

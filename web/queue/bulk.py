@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from models import Mention, Reply, ReplyStatus, User
-from responder.service import ReplyStateError, StaleReplyError
-from web.queue.approval import approve_draft
+from responder.service import ReplyStateError, StaleReplyError, approve
 from web.queue.lint import lint
 from web.queue.triage import assign, ignore
 
@@ -55,9 +54,9 @@ def bulk_approve(session: Session, mentions: Sequence[Mention], versions: Mappin
         if problems or reply is None:
             result.skipped.append((mention_id, "; ".join(problems)))
             continue
-        # The checks all run before approve_draft changes anything, so a refusal leaves the reply untouched.
+        # The checks all run before approve changes anything, so a refusal leaves the reply untouched.
         try:
-            approve_draft(session, reply, user=user, expected_version=versions[mention_id], text=None,
+            approve(session, reply, user=user, expected_version=versions[mention_id], text=None,
                           allow_self_approval=allow_self_approval)
         except ReplyStateError as error:
             result.skipped.append((mention_id, _reason(error)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, request
 
 from web.extensions import app_settings
-from web.queue.approval import ALLOW_SELF_APPROVAL_KEY
+
+ALLOW_SELF_APPROVAL_KEY = "EARFUL_ALLOW_SELF_APPROVAL"  # app.config override of Settings.allow_self_approval
 
 
 def wants_partial(target: str) -> bool:
@@ -22,10 +23,10 @@ def vary_on_htmx(response: Response) -> Response:
 
 
 def allow_self_approval() -> bool:
-    """The app config wins (tests, deployments); else Settings.allow_self_approval once it exists."""
+    """The app config wins (tests, deployments); else Settings.allow_self_approval."""
     from flask import current_app
 
     configured = current_app.config.get(ALLOW_SELF_APPROVAL_KEY)
     if configured is not None:
         return bool(configured)
-    return bool(getattr(app_settings(), "allow_self_approval", False))
+    return app_settings().allow_self_approval
