@@ -7,7 +7,6 @@ that country's mark forward.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.http import bounded, bounded_id, get_body, make_client, reason
+from listener.http import bounded, bounded_id, fetch_json, reason
 from settings import Settings
 
 FEED_URL = "https://itunes.apple.com/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
@@ -63,16 +62,7 @@ class AppStoreFeedCollector:
 
     def _entries(self, app_id: str, country: str, page: int) -> list[Any]:
         url = FEED_URL.format(country=country, page=page, app_id=app_id)
-        client = self.client or make_client()
-        try:
-            _, body = get_body(client, url, what=f"App Store reviews ({country}, page {page})")
-        finally:
-            if self.client is None:
-                client.close()
-        try:
-            data = json.loads(body)
-        except ValueError as error:
-            raise CollectorError(f"App Store reviews ({country}): response is not JSON ({error})") from error
+        data = fetch_json(self.client, url, what=f"App Store reviews ({country}, page {page})")
         feed = data.get("feed") if isinstance(data, dict) else None
         if not isinstance(feed, dict):
             raise CollectorError(f"App Store reviews ({country}): response has no feed object")

@@ -13,12 +13,10 @@ import jwt
 
 from listener.base import PermanentCollectorError, RawMention
 from listener.reviews_http import (
-    TOKENS,
     ItemInvalid,
     Page,
     Parsed,
     ReviewCollector,
-    TokenCache,
     bounded,
     obj,
     parse_time,
@@ -28,7 +26,6 @@ from listener.reviews_http import (
     review_text,
     star_rating,
 )
-from settings import Settings
 
 API = "https://api.appstoreconnect.apple.com"
 AUDIENCE = "appstoreconnect-v1"
@@ -48,10 +45,6 @@ class AppStoreConnectCollector(ReviewCollector[str]):
     """config: {"app_id": "1234567890"} (the Apple ID shown under App Information in App Store Connect)."""
 
     coverage = "written customer reviews of the app in every territory, newest first (App Store Connect API)"
-
-    def __init__(self, settings: Settings | None = None, tokens: TokenCache = TOKENS) -> None:
-        self.settings = settings
-        self.tokens = tokens
 
     def target(self, config: dict[str, Any]) -> str:
         app_id = str(config.get("app_id") or "")

@@ -10,12 +10,10 @@ import httpx
 from listener.base import PermanentCollectorError, RawMention
 from listener.google_auth import access_token, load_service_account
 from listener.reviews_http import (
-    TOKENS,
     ItemInvalid,
     Page,
     Parsed,
     ReviewCollector,
-    TokenCache,
     bounded,
     obj,
     parse_time,
@@ -23,7 +21,6 @@ from listener.reviews_http import (
     review_id,
     review_text,
 )
-from settings import Settings
 
 API = "https://mybusiness.googleapis.com/v4"
 SCOPE = "https://www.googleapis.com/auth/business.manage"
@@ -39,10 +36,6 @@ class BusinessProfileCollector(ReviewCollector[str]):
     the location (a manager of the Business Profile)."""
 
     coverage = "every review of the location, newest update first (Google Business Profile API)"
-
-    def __init__(self, settings: Settings | None = None, tokens: TokenCache = TOKENS) -> None:
-        self.settings = settings
-        self.tokens = tokens
 
     def target(self, config: dict[str, Any]) -> str:
         ids = [config.get("account_id"), config.get("location_id")]

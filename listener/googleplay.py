@@ -13,12 +13,10 @@ import httpx
 from listener.base import PermanentCollectorError, RawMention
 from listener.google_auth import access_token, load_service_account
 from listener.reviews_http import (
-    TOKENS,
     ItemInvalid,
     Page,
     Parsed,
     ReviewCollector,
-    TokenCache,
     bounded,
     language_code,
     request_json,
@@ -26,7 +24,6 @@ from listener.reviews_http import (
     review_text,
     star_rating,
 )
-from settings import Settings
 
 API = "https://androidpublisher.googleapis.com/androidpublisher/v3/applications"
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
@@ -38,10 +35,6 @@ class GooglePlayCollector(ReviewCollector[str]):
     """config: {"package_name": "com.example.app"}. Needs GOOGLE_SERVICE_ACCOUNT_FILE with Play Console access."""
 
     coverage = "reviews created or modified in the last 7 days only (Google Play Developer API limit)"
-
-    def __init__(self, settings: Settings | None = None, tokens: TokenCache = TOKENS) -> None:
-        self.settings = settings
-        self.tokens = tokens
 
     def target(self, config: dict[str, Any]) -> str:
         package = config.get("package_name")

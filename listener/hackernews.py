@@ -6,7 +6,6 @@ the cursor only moves forward once the last page is stored, so a run cut short r
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.http import bounded, bounded_id, get_body, html_to_text, http_url, make_client, reason
+from listener.http import bounded, bounded_id, fetch_json, html_to_text, http_url, reason
 from listener.query_compile import native_query, to_hackernews
 from settings import Settings
 
@@ -56,16 +55,7 @@ class HackerNewsCollector:
     def _page(self, query: str, tags: str, run: _RunState) -> dict[str, Any]:
         params = {"query": query, "tags": tags, "numericFilters": f"created_at_i>={run.since}",
                   "hitsPerPage": HITS_PER_PAGE, "page": run.page}
-        client = self.client or make_client()
-        try:
-            _, body = get_body(client, API_URL, params=params, what="Hacker News search")
-        finally:
-            if self.client is None:
-                client.close()
-        try:
-            data = json.loads(body)
-        except ValueError as error:
-            raise CollectorError(f"Hacker News search: response is not JSON ({error})") from error
+        data = fetch_json(self.client, API_URL, params=params, what="Hacker News search")
         if not isinstance(data, dict):
             raise CollectorError("Hacker News search: response is not a JSON object")
         return data

@@ -50,6 +50,23 @@ def get_body(client: httpx.Client, url: str, *, what: str, params: dict[str, Any
     return response, body
 
 
+def fetch_body(client: httpx.Client | None, url: str, *, what: str, params: dict[str, Any] | None = None,
+               headers: dict[str, str] | None = None) -> tuple[httpx.Response, bytes]:
+    """`get_body` on the given client, or on a client of its own that is closed afterwards."""
+    if client is not None:
+        return get_body(client, url, what=what, params=params, headers=headers)
+    with make_client() as own:
+        return get_body(own, url, what=what, params=params, headers=headers)
+
+
+def fetch_json(client: httpx.Client | None, url: str, *, what: str, params: dict[str, Any] | None = None) -> Any:
+    _, body = fetch_body(client, url, what=what, params=params)
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise CollectorError(f"{what}: response is not JSON ({error})") from error
+
+
 def _read_limited(response: httpx.Response, max_bytes: int, what: str) -> bytes:
     chunks: list[bytes] = []
     size = 0

@@ -239,6 +239,10 @@ class ReviewCollector(ABC, Generic[TargetT]):
 
     coverage: str
 
+    def __init__(self, settings: Settings | None = None, tokens: TokenCache = TOKENS) -> None:
+        self.settings = settings
+        self.tokens = tokens
+
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
         target = self.target(config or {})
         cursor = cursor or {}

@@ -16,7 +16,7 @@ import feedparser
 import httpx
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.http import bounded, bounded_id, get_body, html_to_text, http_url, make_client, reason
+from listener.http import bounded, bounded_id, fetch_body, html_to_text, http_url, reason
 from settings import Settings
 
 SEEN_IDS = 500
@@ -58,12 +58,7 @@ class RssCollector:
             headers["If-None-Match"] = str(state["etag"])
         if state.get("last_modified"):
             headers["If-Modified-Since"] = str(state["last_modified"])
-        client = self.client or make_client()
-        try:
-            return get_body(client, url, headers=headers, what=f"feed {urlsplit(url).hostname}")
-        finally:
-            if self.client is None:
-                client.close()
+        return fetch_body(self.client, url, headers=headers, what=f"feed {urlsplit(url).hostname}")
 
 
 def _parse(body: bytes, response: httpx.Response) -> Any:

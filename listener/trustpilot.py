@@ -26,7 +26,6 @@ from listener.reviews_http import (
     review_text,
     star_rating,
 )
-from settings import Settings
 
 API = "https://api.trustpilot.com/v1/business-units"
 PAGE_SIZE = 100  # the API's maximum
@@ -39,9 +38,6 @@ class TrustpilotCollector(ReviewCollector[str]):
     """config: {"business_unit_id": "..."} (find it with GET /v1/business-units/find?name=example.com)."""
 
     coverage = "every public review of the business unit, newest first (Trustpilot public API)"
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings
 
     def target(self, config: dict[str, Any]) -> str:
         unit = config.get("business_unit_id")
