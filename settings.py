@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     broker_url: str = Field(default=f"sqla+sqlite:///{VAR_DIR / 'broker.db'}")
     secret_key: SecretStr = Field(default=SecretStr(""))
     brand_name: str = "Lumo Home"
+    # Workspace values for saved-reply variables ({product}, {support_url}, {order_link}); unset ones stay
+    # visible in a draft, and lint blocks approval until someone fills them.
+    product_name: str = ""
+    support_url: str = ""
+    order_link: str = ""
+    # Optional generative drafting through an OpenAI-compatible endpoint (off while llm_base_url is unset).
+    llm_base_url: str | None = None
+    llm_model: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
 
     sentiment_model: str = "earful-e5-small"
     model_cache_dir: Path = VAR_DIR / "models"

@@ -18,11 +18,12 @@ from models.db import make_engine, make_session_factory
 from settings import Settings, get_settings
 
 QUEUES = ("collect", "score", "post", "alerts")
-TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks")
+TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks", "responder.similar_tasks")
 TASK_ROUTES = {
     "earful.collect": {"queue": "collect"},
     "earful.collect_due": {"queue": "collect"},
     "earful.score_pending": {"queue": "score"},
+    "earful.index_similar": {"queue": "score"},  # the scorer's process already holds the encoder
     "earful.post_reply": {"queue": "post"},
     "earful.reconcile_replies": {"queue": "post"},
 }
@@ -46,6 +47,7 @@ def make_celery(settings: Settings) -> Celery:
         beat_schedule={
             "collect-due-sources": {"task": "earful.collect_due", "schedule": float(settings.collect_interval_seconds)},
             "score-pending": {"task": "earful.score_pending", "schedule": 30.0},
+            "index-similar": {"task": "earful.index_similar", "schedule": 60.0},
             "reconcile-replies": {"task": "earful.reconcile_replies", "schedule": 120.0},
         },
         timezone="UTC",

@@ -171,8 +171,14 @@ def status_to_mention(status: Any, host: str) -> RawMention:
         url=http_url(status.get("url")) or http_url(uri),
         language=bounded(status["language"], 8) if isinstance(status.get("language"), str) else None,
         extra={"instance": host, "status_id": bounded(str(local_id), 64),
-               "visibility": str(status.get("visibility") or "")[:16]},
+               "visibility": str(status.get("visibility") or "")[:16], **_in_reply_to(status)},
     )
+
+
+def _in_reply_to(status: dict[str, Any]) -> dict[str, str]:
+    # The parent's id on this instance (its URI is not in the status): enough to find it or link to it.
+    parent = status.get("in_reply_to_id")
+    return {"in_reply_to_id": bounded(str(parent), 64)} if parent is not None else {}
 
 
 def _content(status: dict[str, Any]) -> str:

@@ -1,7 +1,11 @@
 """Earful's tables. Importing this package registers every table on SQLModel.metadata."""
 
+from models import thread_lookup as _thread_lookup  # noqa: F401  (declares the thread lookup index)
 from models.audit import AuditEvent, record_event
+from models.correction import Correction
+from models.lint_rule import LintRule
 from models.mention import Mention, MentionSource, MentionStatus
+from models.mention_embedding import MentionEmbedding
 from models.reply import OPEN_REPLY_STATUSES, Reply, ReplyStatus, SavedReply
 from models.source import Source
 from models.user import ROLE_RANK, ApiToken, Role, User
@@ -11,7 +15,10 @@ __all__ = [
     "ROLE_RANK",
     "ApiToken",
     "AuditEvent",
+    "Correction",
+    "LintRule",
     "Mention",
+    "MentionEmbedding",
     "MentionSource",
     "MentionStatus",
     "Reply",

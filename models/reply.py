@@ -6,9 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
-from models.base import utc_column, utcnow
+from models.base import json_column, utc_column, utcnow
 
 
 class ReplyStatus(StrEnum):
@@ -36,6 +36,8 @@ class SavedReply(SQLModel, table=True):
     sentiment: str | None = Field(default=None, max_length=16)
     network: str | None = Field(default=None, max_length=32)
     body: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    # Alternative wordings of `body`, taken in turn (by how many drafts it has made) so replies are not identical.
+    variants: list[str] | None = Field(default=None, sa_column=json_column())
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
@@ -43,8 +45,9 @@ class SavedReply(SQLModel, table=True):
 class Reply(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     mention_id: int = Field(foreign_key="mention.id", index=True)
-    saved_reply_id: int | None = Field(default=None, foreign_key="saved_reply.id")
+    saved_reply_id: int | None = Field(default=None, foreign_key="saved_reply.id", index=True)
     text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    draft_reason: str | None = Field(default=None, max_length=500)  # why this saved reply was chosen
     status: str = Field(default=ReplyStatus.draft.value, max_length=16, index=True)
     poster: str = Field(default="manual", max_length=32)
     version: int = Field(default=1)
@@ -57,4 +60,16 @@ class Reply(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     approved_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # A source that requires two approvals: the first one, cleared when the text changes after it.
+    first_approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    first_approved_at: datetime | None = Field(default=None, sa_column=utc_column())
     posted_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# The review queue asks of each mention whether it has a reply still open, and lists the mentions with an open
+# reply in a given state; partial indexes over the open replies (a small share of all) answer both.
+_open_reply = col(Reply.status).in_([sa.literal_column(f"'{status}'") for status in OPEN_REPLY_STATUSES])
+sa.Index("ix_reply_open_mention", col(Reply.mention_id), col(Reply.status),
+         postgresql_where=_open_reply, sqlite_where=_open_reply)
+sa.Index("ix_reply_open_status", col(Reply.status), col(Reply.mention_id),
+         postgresql_where=_open_reply, sqlite_where=_open_reply)

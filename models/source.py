@@ -18,6 +18,7 @@ class Source(SQLModel, table=True):
     config: dict[str, Any] = Field(default_factory=dict, sa_column=json_column(nullable=False))
     cursor: dict[str, Any] | None = Field(default=None, sa_column=json_column())
     enabled: bool = Field(default=True)
+    require_second_approval: bool = Field(default=False)  # replies to its mentions need two approvers
     items_collected: int = Field(default=0)
     last_run_at: datetime | None = Field(default=None, sa_column=utc_column())
     last_error: str | None = Field(default=None, max_length=2000)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import Mention, MentionStatus, Reply, ReplyStatus, SavedReply, User, record_event
+from models import Mention, MentionStatus, Reply, ReplyStatus, User, record_event
 from models.base import utcnow
-from responder.drafting import choose_saved_reply, mention_variables, needs_reply, render
+from responder.approvals import requires_second_approval
+from responder.drafting import compose_draft, needs_reply
 from responder.posters import poster_for_network
 from responder.posting import post_reply as post_reply  # re-exported: the entry point callers know
 from responder.states import bump as _bump
 from responder.states import mark_posted
+from responder.variables import Workspace
 
 MAX_REPLY_LENGTH = 10_000
 
@@ -28,6 +30,10 @@ class SelfApprovalError(ReplyStateError):
     """Four eyes: the approver edited the draft last (or is changing it now) and self-approval is off."""
 
 
+class SecondApproverError(SelfApprovalError):
+    """The second approval of a text has to come from someone other than its first approver."""
+
+
 class StaleReplyError(ReplyStateError):
     """Someone changed the draft since the editor loaded it."""
 
@@ -36,7 +42,7 @@ class StaleReplyError(ReplyStateError):
         self.reply = reply
 
 
-def draft_reply(session: Session, mention: Mention, *, brand: str) -> Reply | None:
+def draft_reply(session: Session, mention: Mention, *, brand: str | Workspace) -> Reply | None:
     """Decide whether the scored mention needs an answer and, if so, draft one from a saved reply."""
     if not needs_reply(mention):
         mention.status = MentionStatus.no_reply.value
@@ -59,11 +65,10 @@ def _is_closed() -> sa.ColumnElement[bool]:
 def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expected_version: int) -> Reply:
     _require_status(reply, ReplyStatus.draft)
     _require_version(reply, expected_version)
-    reply.text = _clean_text(text)
-    reply.edited_by_id = user.id
+    cleared = _set_text(reply, _clean_text(text), user=user)
     _bump(reply)
     record_event(session, "reply.edited", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
-                 text=reply.text, version=reply.version)
+                 text=reply.text, version=reply.version, **({"first_approval_cleared": True} if cleared else {}))
     return reply
 
 
@@ -72,27 +77,60 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
     """Approve, optionally with a final edit; the mention's other drafts are closed as superseded.
 
     Unless the workspace allows self-approval, nobody approves words they wrote: not a draft they edited last,
-    and not an edit made while approving. The caller enqueues posting after commit."""
+    and not an edit made while approving. When a source of the mention requires a second approval, the first
+    approval is recorded and the reply stays a draft until a different approver gives the second one.
+    Every check runs before anything changes. The caller enqueues posting after commit (status approved)."""
     _require_status(reply, ReplyStatus.draft)
     _require_version(reply, expected_version)
-    changed = text is not None and _clean_text(text) != reply.text
+    new_text = reply.text if text is None else _clean_text(text)
+    changed = new_text != reply.text
     if not allow_self_approval and (reply.edited_by_id == user.id or changed):
         raise SelfApprovalError("You edited this draft last (or are changing it now), so another approver has to "
                                 "approve it. Save your change and ask them, or approve the saved text.")
-    if text is not None and changed:
-        reply.text = _clean_text(text)
-        reply.edited_by_id = user.id
-    if not reply.text.strip():
+    if not new_text.strip():
         raise ReplyStateError("an empty reply cannot be approved")
+    two_step = requires_second_approval(session, reply.mention_id)
+    # An edit made while approving clears the first approval: the new text is this approver's first one.
+    if two_step and not changed and reply.first_approved_by_id == user.id:
+        raise SecondApproverError("You gave the first approval of this text; the second has to come from "
+                                  "another approver.")
+    if changed:
+        _set_text(reply, new_text, user=user)
+    if two_step and reply.first_approved_by_id is None:
+        return _record_first_approval(session, reply, user=user)
     reply.status = ReplyStatus.approved.value
     reply.approved_by_id = user.id
     reply.approved_at = utcnow()
     _bump(reply)
+    second = {"first_approved_by_id": reply.first_approved_by_id} if two_step else {}
     record_event(session, "reply.approved", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
-                 text=reply.text, version=reply.version)
+                 text=reply.text, version=reply.version, **second)
     _supersede_other_drafts(session, reply, user=user)
     return reply
 
+
+def awaiting_second_approval(reply: Reply) -> bool:
+    return reply.status == ReplyStatus.draft.value and reply.first_approved_by_id is not None
+
+
+def _record_first_approval(session: Session, reply: Reply, *, user: User) -> Reply:
+    reply.first_approved_by_id = user.id
+    reply.first_approved_at = utcnow()
+    _bump(reply)
+    record_event(session, "reply.first_approved", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
+                 text=reply.text, version=reply.version)
+    return reply
+
+
+def _set_text(reply: Reply, text: str, *, user: User) -> bool:
+    """Store an edit; returns whether it cleared a first approval (that approval was of the old words)."""
+    cleared = text != reply.text and reply.first_approved_by_id is not None
+    if cleared:
+        reply.first_approved_by_id = None
+        reply.first_approved_at = None
+    reply.text = text
+    reply.edited_by_id = user.id
+    return cleared
 
 
 def _supersede_other_drafts(session: Session, approved: Reply, *, user: User) -> None:
@@ -111,7 +149,7 @@ def reject(session: Session, reply: Reply, *, user: User, note: str = "") -> Rep
     return reply
 
 
-def redraft(session: Session, mention: Mention, *, user: User, brand: str) -> Reply:
+def redraft(session: Session, mention: Mention, *, user: User, brand: str | Workspace) -> Reply:
     """Start a fresh draft after the previous one was rejected."""
     if open_reply(session, mention) is not None:
         raise ReplyStateError("this mention already has a reply in progress")
@@ -119,11 +157,11 @@ def redraft(session: Session, mention: Mention, *, user: User, brand: str) -> Re
     return _new_draft(session, mention, brand=brand, actor=user)
 
 
-def _new_draft(session: Session, mention: Mention, *, brand: str, actor: User | None) -> Reply:
-    saved = choose_saved_reply(session.exec(select(SavedReply).where(SavedReply.active)).all(), mention)
-    text = render(saved.body, mention_variables(mention, brand)).text if saved else ""
-    reply = Reply(mention_id=_id(mention), saved_reply_id=saved.id if saved else None, text=text,
-                  poster=poster_for_network(mention.network))
+def _new_draft(session: Session, mention: Mention, *, brand: str | Workspace, actor: User | None) -> Reply:
+    draft = compose_draft(session, mention, brand, agent=actor)  # saved reply, next wording, variables, reason
+    text = draft.text
+    reply = Reply(mention_id=_id(mention), saved_reply_id=draft.saved_reply_id, text=text,
+                  draft_reason=draft.reason, poster=poster_for_network(mention.network))
     session.add(reply)
     session.flush()
     record_event(session, "reply.drafted", actor=actor, mention_id=mention.id, reply_id=reply.id, text=text,
@@ -149,6 +187,7 @@ def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
     if other is not None and other.id != reply.id:
         raise ReplyStateError("this mention already has another reply in progress")
     reply.status = ReplyStatus.draft.value
+    reply.first_approved_by_id = reply.first_approved_at = None  # re-sending needs every approval again
     mention.status = MentionStatus.needs_reply.value
     _bump(reply)
     record_event(session, "reply.reopened", actor=user, mention_id=reply.mention_id, reply_id=reply.id,

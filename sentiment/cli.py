@@ -6,8 +6,13 @@ Settings are read here, at the entry point, and passed down; torch loads only wh
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from sentiment.datasets import Example
+    from settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
@@ -45,14 +50,31 @@ def score(texts: tuple[str, ...]) -> None:
               help="the shared evaluation data")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="at most this many held-out rows per dataset (a quick check; figures are then noisy)")
-def eval_(data_dir: Path, limit: int | None) -> None:
-    """Evaluate the configured model on the held-out share of every dataset."""
+@click.option("--corrections", is_flag=True,
+              help="measure the model on this workspace's staff-corrected mentions (DATABASE_URL), per language")
+@click.option("--rescore", is_flag=True, help="with --corrections: re-run the current model on the corrected texts")
+def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -> None:
+    """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.evaluation import evaluate_model, format_table, held_out
     from sentiment.model import get_model
     from settings import get_settings
 
-    rows = held_out(require_data(data_dir), limit)
+    if rescore and not corrections:
+        raise click.UsageError("--rescore goes with --corrections")
     settings = get_settings()
+    if corrections:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from sentiment.correction_eval import evaluate_workspace, format_report
+
+        try:
+            report = evaluate_workspace(settings, rescore=rescore)
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"cannot read the corrections from DATABASE_URL ({type(error).__name__}); "
+                                       "is it reachable and migrated (earful db upgrade)?") from None
+        click.echo(format_report(report))
+        return
+    rows = held_out(require_data(data_dir), limit)
     model = get_model(settings.sentiment_model, settings.model_cache_dir, settings.torch_threads or None)
     metrics = evaluate_model(model, rows, settings.score_batch_size)
     click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
@@ -65,7 +87,9 @@ def eval_(data_dir: Path, limit: int | None) -> None:
               help="where heads.pt and metrics.json go (default: the package's artefacts folder)")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=DEFAULT_DATA_DIR, show_default=True)
 @click.option("--epochs", type=click.IntRange(min=0), default=None, help="fine-tuning epochs (0: heads only)")
-def train(output: Path | None, data_dir: Path, epochs: int | None) -> None:
+@click.option("--corrections", is_flag=True,
+              help="also train on this workspace's staff-corrected mentions (DATABASE_URL); a share is held out")
+def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool) -> None:
     """Train the default model's heads (and its LoRA adapter) from the data; prints the held-out metrics."""
     from dataclasses import replace
 
@@ -77,9 +101,24 @@ def train(output: Path | None, data_dir: Path, epochs: int | None) -> None:
 
     settings = get_settings()
     config = FineTuneConfig() if epochs is None else replace(FineTuneConfig(), epochs=epochs)
+    extra = corrected_training_rows(settings) if corrections else None
     metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
-                           log=click.echo)
+                           log=click.echo, extra=extra)
     click.echo(format_table(metrics))
+
+
+def corrected_training_rows(settings: Settings) -> list[Example]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sentiment.correction_eval import corrected_examples, read_sample
+
+    try:
+        rows = corrected_examples(read_sample(settings))
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"cannot read the corrections from DATABASE_URL ({type(error).__name__}); "
+                                   "is it reachable and migrated (earful db upgrade)?") from None
+    click.echo(f"adding {len(rows)} staff-corrected mentions (data set \"corrections\")")
+    return rows
 
 
 commands: list[click.Command] = [score, eval_, train]

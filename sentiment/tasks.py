@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from models.db import session_scope
 from responder.service import draft_reply
+from responder.variables import Workspace
+from sentiment.corrections import keep_staff_labels
 from sentiment.service import Scorer, pending_texts, save_scores
 from settings import Settings, get_settings
 from worker import worker_session_factory
@@ -17,7 +19,7 @@ from worker import worker_session_factory
 MAX_ROUNDS = 200
 
 
-def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, brand: str) -> int:
+def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, brand: str | Workspace) -> int:
     """One round: read up to `limit` unscored mentions, score them outside any transaction, save and draft."""
     with session_scope(factory) as session:
         pending = pending_texts(session, limit)
@@ -25,7 +27,7 @@ def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, b
         return 0
     scores = scorer([item.text for item in pending])
     with session_scope(factory) as session:
-        for mention in save_scores(session, pending, scores):
+        for mention in keep_staff_labels(session, save_scores(session, pending, scores)):
             draft_reply(session, mention, brand=brand)
     return len(pending)
 
@@ -44,7 +46,7 @@ def score_pending_mentions() -> int:
     total = 0
     for _ in range(MAX_ROUNDS):
         scored = score_round(worker_session_factory(), scorer, limit=settings.score_batch_size * 4,
-                             brand=settings.brand_name)
+                             brand=Workspace.from_settings(settings))
         if not scored:
             break
         total += scored

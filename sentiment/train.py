@@ -110,14 +110,16 @@ def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_
 
 
 def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir: Path | None = None,
-          config: FineTuneConfig | None = None, rt_limit: int = RT_LIMIT, log: Log = print) -> dict[str, Any]:
-    """Reproduce the committed artefacts from the data; returns (and writes) the held-out metrics."""
+          config: FineTuneConfig | None = None, rt_limit: int = RT_LIMIT, log: Log = print,
+          extra: list[Example] | None = None) -> dict[str, Any]:
+    """Reproduce the committed artefacts from the data (plus ``extra`` rows, e.g. staff corrections); returns (and
+    writes) the held-out metrics."""
     from transformers import AutoTokenizer, BertModel
 
     config = config or FineTuneConfig()
     started = time.perf_counter()
     cache = Path(cache_dir or (REPO_ROOT / "var" / "models"))
-    parts = datasets.split(all_examples(Path(data_dir), rt_limit, config.seed), config.seed)
+    parts = datasets.split(all_examples(Path(data_dir), rt_limit, config.seed) + (extra or []), config.seed)
     folder = build_encoder(cache)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]

@@ -10,13 +10,16 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from settings import Settings, get_settings
-from web import db, errors, formatting, health, security, sources
+from web import audit_export, db, errors, formatting, health, saved_replies, security, similar, sources
 from web.api import bp as api_bp
 from web.auth import bp as auth_bp
 from web.auth import init_login
 from web.config import configure
+from web.corrections import bp as corrections_bp
 from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
+from web.lint_rules import bp as lint_rules_bp
 from web.queue import bp as queue_bp
+from web.workspace_settings import bp as workspace_settings_bp
 
 if TYPE_CHECKING:
     from worker import Dispatcher
@@ -40,7 +43,8 @@ def create_app(
     security.init_app(app)
     errors.init_app(app)
     formatting.init_app(app)
-    for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp):
+    for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp, corrections_bp, workspace_settings_bp,
+                      saved_replies.bp, lint_rules_bp, audit_export.bp, similar.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -88,7 +88,8 @@ def test_mentions_come_from_notifications(cassette: Cassette, with_token: Settin
     assert dana.text == "@lumohome my order #88231 never arrived and support is silent."
     assert dana.author == "dana@hachyderm.io" and dana.in_reply_to_brand is True
     assert dana.extra is not None and dana.extra["notification_id"] == "34975870"
-    assert eve.extra is not None and eve.extra["visibility"] == "direct"
+    assert dana.extra["in_reply_to_id"] == "115502000000000300"  # a reply: the parent's id on the instance
+    assert eve.extra is not None and eve.extra["visibility"] == "direct" and "in_reply_to_id" not in eve.extra
     assert batch.cursor == {"since_id": "34975870"}  # notification ids, not status ids
     assert [e.line for e in batch.errors] == [2]
 

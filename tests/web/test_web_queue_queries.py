@@ -15,7 +15,7 @@ from settings import Settings
 from web.queue.cursor import Cursor, QueueSort
 from web.queue.filters import QueueFilters
 from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
-from web.queue.queries import PAGE_SIZE, queue_page, tab_counts
+from web.queue.queries import PAGE_SIZE, TabCount, queue_page, tab_counts
 from web.queue.tabs import QueueTab
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -139,8 +139,8 @@ def test_every_mention_is_in_one_tab_and_counts_agree(db_session: Session, make_
                 QueueTab.posted: [replied.id], QueueTab.ignored: [ignored.id], QueueTab.no_reply: [quiet.id]}
     for tab, ids in expected.items():
         assert _ids(db_session, QueueFilters(tab=tab)) == ids, tab
-    assert tab_counts(db_session, QueueFilters()) == {tab: 1 for tab in QueueTab}
-    assert tab_counts(db_session, QueueFilters(q="no match anywhere")) == {tab: 0 for tab in QueueTab}
+    assert tab_counts(db_session, QueueFilters()) == {tab: TabCount(1) for tab in QueueTab}
+    assert tab_counts(db_session, QueueFilters(q="no match anywhere")) == {tab: TabCount(0) for tab in QueueTab}
     row = queue_page(db_session, QueueFilters(tab=QueueTab.awaiting)).rows[0]
     assert row.reply_status == "draft" and row.reply is not None and row.reply.id == draft.id
 

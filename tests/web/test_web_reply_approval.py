@@ -121,4 +121,4 @@ def test_draft_shows_its_length_and_lint(client: FlaskClient, logged_in: Callabl
     reply = make_draft(text="Hi {author}, see https://example.com/" + "a" * 300, network="x")
     html = client.get(_page_of(reply)).get_data(as_text=True)
     assert "X length: <span data-count>40</span> of 280" in html
-    assert "Unfilled variables: {author}" in html
+    assert "unfilled variables: {author}" in html

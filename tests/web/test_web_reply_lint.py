@@ -1,4 +1,4 @@
-"""Reply lint: empty text, unfilled variables, and X's weighted length with links counted as 23."""
+"""The queue's lint adapter: empty text, unfilled variables, and the per-network length (X weighted, links 23)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ def test_weighted_length_counts_links_and_wide_characters() -> None:
 
 def test_lint_rules_per_network() -> None:
     assert lint("Thanks!", "x") == []
-    assert lint("   ", "x")[0] == "the reply is empty"
-    assert lint("Hi {author} from {brand}", "reddit") == ["unfilled variables: {author}, {brand}"]
-    assert lint("x" * 281, "x") == ["281 characters, over the limit of 280"]
+    assert lint("   ", "x") == ["The reply is empty."]
+    assert lint("Hi {author} from {brand}", "reddit") == [
+        "The reply has unfilled variables: {author}, {brand}. Replace them with real words."]
+    assert lint("x" * 281, "x")[0].startswith("281 characters, over the limit of 280 (1 over)")
     assert lint("x" * 281, "reddit") == []
-    assert lint("x" * 351, "googleplay") == ["351 characters, over the limit of 350"]
+    assert lint("x" * 351, "googleplay")[0].startswith("351 characters, over the limit of 350")
     length = reply_length("한" * 141, "x")
     assert (length.used, length.over) == (282, True)
-    assert reply_length("한" * 141, "mastodon").rule is None
+    assert reply_length("한" * 141, "mastodon").rule is not None  # 500 plain characters
+    assert reply_length("한" * 141, "hackernews").rule is None

@@ -7,7 +7,16 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from models import Reply, Role
-from responder.service import StaleReplyError, approve, confirm_posted, edit_draft, redraft, reject
+from responder.service import (
+    StaleReplyError,
+    approve,
+    awaiting_second_approval,
+    confirm_posted,
+    edit_draft,
+    redraft,
+    reject,
+)
+from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
@@ -15,6 +24,7 @@ from web.extensions import app_settings, dispatcher
 from web.queue.blueprint import bp
 from web.queue.detail import Conflict
 from web.queue.htmx import allow_self_approval, wants_partial
+from web.queue.lint import blocking_problems
 from web.queue.views import get_mention, render_mention, render_reply_section
 
 REPLY_SECTION = "reply"
@@ -41,13 +51,21 @@ def save_reply(reply_id: int) -> ResponseReturnValue:
 def approve_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = _session_and_reply(reply_id)
     text = request.form.get("text", "")
+    blocked = blocking_problems(session, reply, text=text)
+    if blocked:
+        flash("Not approved: " + " ".join(blocked), "error")
+        return _back_to(reply)
     try:
         approve(session, reply, user=acting_user(), expected_version=_version(), text=text,
-                      allow_self_approval=allow_self_approval())
+                allow_self_approval=allow_self_approval())
     except StaleReplyError:
         return _stale(session, reply, text)
     session.commit()
-    _enqueue_post(reply)
+    if awaiting_second_approval(reply):
+        flash("First approval recorded (1 of 2 approvals). Another approver has to give the second one before "
+              "it is posted.", "success")
+    else:
+        _enqueue_post(reply)
     return _back_to(reply)
 
 
@@ -76,7 +94,7 @@ def confirm_reply(reply_id: int) -> ResponseReturnValue:
 def redraft_reply(mention_id: int) -> ResponseReturnValue:
     session = db_session()
     mention = get_mention(session, mention_id)
-    redraft(session, mention, user=acting_user(), brand=app_settings().brand_name)
+    redraft(session, mention, user=acting_user(), brand=Workspace.from_settings(app_settings()))
     session.commit()
     flash("New draft created.", "success")
     return redirect(url_for("queue.mention", mention_id=mention_id))

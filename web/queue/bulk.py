@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from models import Mention, Reply, ReplyStatus, User
-from responder.service import ReplyStateError, StaleReplyError, approve
-from web.queue.lint import lint
+from responder.service import ReplyStateError, StaleReplyError, approve, awaiting_second_approval
+from web.queue.lint import blocking_problems
 from web.queue.triage import assign, ignore
 
 MAX_SELECTION = 200
@@ -20,6 +20,7 @@ class BulkResult:
     done: list[int] = field(default_factory=list)  # mention ids
     skipped: list[tuple[int, str]] = field(default_factory=list)  # mention id, why
     approved_replies: list[int] = field(default_factory=list)  # to hand to the poster after commit
+    first_approvals: list[int] = field(default_factory=list)  # mention ids whose reply still needs a second approval
 
 
 def selected_mentions(session: Session, ids: Sequence[int]) -> list[Mention]:
@@ -48,7 +49,7 @@ def bulk_approve(session: Session, mentions: Sequence[Mention], versions: Mappin
     for mention in mentions:
         mention_id = _mention_id(mention)
         reply = _draft_of(session, mention)
-        problems = lint(reply.text, mention.network) if reply else ["no draft is awaiting approval"]
+        problems = blocking_problems(session, reply, mention) if reply else ["no draft is awaiting approval"]
         if mention_id not in versions:
             problems.append("its draft was not on the page you submitted; reload and try again")
         if problems or reply is None:
@@ -57,17 +58,23 @@ def bulk_approve(session: Session, mentions: Sequence[Mention], versions: Mappin
         # The checks all run before approve changes anything, so a refusal leaves the reply untouched.
         try:
             approve(session, reply, user=user, expected_version=versions[mention_id], text=None,
-                          allow_self_approval=allow_self_approval)
+                    allow_self_approval=allow_self_approval)
         except ReplyStateError as error:
             result.skipped.append((mention_id, _reason(error)))
             continue
         result.done.append(mention_id)
-        result.approved_replies.append(_reply_id(reply))
+        if awaiting_second_approval(reply):
+            result.first_approvals.append(mention_id)
+        else:
+            result.approved_replies.append(_reply_id(reply))
     return result
 
 
 def summary(verb: str, result: BulkResult) -> str:
     text = f"{verb} {len(result.done)} mention{'s' if len(result.done) != 1 else ''}."
+    if result.first_approvals:
+        waiting = ", ".join(f"#{mention_id}" for mention_id in result.first_approvals)
+        text += f" First approval only (1 of 2 approvals), another approver has to give the second: {waiting}."
     if result.skipped:
         reasons = "; ".join(f"#{mention_id}: {why}" for mention_id, why in result.skipped)
         text += f" Skipped {len(result.skipped)}: {reasons}"

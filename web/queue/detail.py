@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, User
+from responder.approvals import ApprovalProgress, approval_progress
 from responder.service import open_reply
-from web.queue.lint import ReplyLength, lint, reply_length
+from web.queue.lint import ReplyLength, reply_length
 from web.queue.presence import VIEW_ACTION
 
 MAX_AUDIT_EVENTS = 500
@@ -30,7 +31,8 @@ class MentionDetail:
     events: list[AuditEvent]
     assignee: User | None = None
     length: ReplyLength | None = None
-    problems: list[str] = field(default_factory=list)
+    approvals: ApprovalProgress | None = None  # of the open reply
+    first_approver: User | None = None
 
 
 def mention_detail(session: Session, mention: Mention) -> MentionDetail:
@@ -38,8 +40,10 @@ def mention_detail(session: Session, mention: Mention) -> MentionDetail:
     last_closed = None if reply is not None else latest_reply(session, mention)
     assignee = session.get(User, mention.assignee_id) if mention.assignee_id else None
     length = reply_length(reply.text, mention.network) if reply else None
-    problems = lint(reply.text, mention.network) if reply else []
-    return MentionDetail(mention, reply, last_closed, audit_trail(session, mention), assignee, length, problems)
+    approvals = approval_progress(session, reply) if reply else None
+    first = session.get(User, approvals.first_approver_id) if approvals and approvals.first_approver_id else None
+    return MentionDetail(mention, reply, last_closed, audit_trail(session, mention), assignee, length, approvals,
+                         first)
 
 
 def latest_reply(session: Session, mention: Mention) -> Reply | None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from models import Mention, MentionSource
+from models.mention import search_document
 from responder.drafting import COMPLAINT_THRESHOLD
 from web.queue.cursor import QueueSort
 from web.queue.tabs import QueueTab
@@ -92,10 +93,10 @@ def _midnight(day: date) -> datetime:
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:
-    """Case-insensitive substring over text, title and author (ILIKE on PostgreSQL, lower() LIKE on SQLite)."""
+    """Case-insensitive substring of text, title or author (ILIKE on PostgreSQL, served by a trigram index;
+    lower() LIKE on SQLite)."""
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    columns = (col(Mention.text), col(Mention.title), col(Mention.author))
-    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+    return search_document().ilike(pattern, escape="\\")
 
 
 def _text(value: object) -> str | None:

@@ -1,66 +1,66 @@
-"""Platform rules a reply must pass before it can be approved in bulk: not empty, no unfilled {variables},
-and within the network's length limit (X counts weighted characters, with every link as 23)."""
+"""The queue's side of reply lint (responder.lint): the live length count, the findings shown beside a draft,
+and the blocking findings that refuse an approval (single, bulk and API all ask blocking_problems)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from flask import has_app_context
+from sqlmodel import Session
 
-URL = re.compile(r"https?://\S+", re.IGNORECASE)
-VARIABLE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
-URL_WEIGHT = 23
-# twitter-text v3: code points in these ranges weigh 1, everything else (CJK, emoji, ...) weighs 2.
-LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+from models import Mention, Reply
+from responder.lint import (
+    Draft,
+    Finding,
+    LengthRule,
+    ReplyLength,
+    RuleSpec,
+    check_reply,
+    length_rule,
+    lint_draft,
+    measure,
+    weighted_length,
+)
+from responder.lint_rules import default_rules, load_rules
+from web.queue.blueprint import bp
 
-
-@dataclass(frozen=True)
-class LengthRule:
-    limit: int
-    weighted: bool  # X's weighted count rather than plain characters
-
-
-LENGTH_RULES = {"x": LengthRule(280, weighted=True), "googleplay": LengthRule(350, weighted=False)}
-
-
-@dataclass(frozen=True)
-class ReplyLength:
-    used: int
-    rule: LengthRule | None
-
-    @property
-    def over(self) -> bool:
-        return self.rule is not None and self.used > self.rule.limit
-
-
-def weighted_length(text: str) -> int:
-    normalized = unicodedata.normalize("NFC", text)
-    total, position = 0, 0
-    for match in URL.finditer(normalized):
-        total += _weigh(normalized[position:match.start()]) + URL_WEIGHT
-        position = match.end()
-    return total + _weigh(normalized[position:])
-
-
-def _weigh(text: str) -> int:
-    return sum(1 if any(low <= ord(char) <= high for low, high in LIGHT_RANGES) else 2 for char in text)
+__all__ = ["Finding", "LengthRule", "ReplyLength", "blocking_problems", "lint", "reply_findings", "reply_length",
+           "weighted_length"]
+# What can be judged from the text and network alone, without the mention it answers.
+TEXT_ONLY_KINDS = frozenset({"empty", "unfilled_variables", "prompted_fields", "length", "forbidden_phrases",
+                             "personal_data"})
 
 
 def reply_length(text: str, network: str) -> ReplyLength:
-    rule = LENGTH_RULES.get(network)
-    used = weighted_length(text) if rule is not None and rule.weighted else len(text)
-    return ReplyLength(used, rule)
+    """The count shown under the draft, against the workspace's length rule for the network."""
+    return measure(text, length_rule(_rules(), network))
 
 
 def lint(text: str, network: str) -> list[str]:
-    """What stops this text going out as a reply on this network; empty when it may."""
-    problems = []
-    if not text.strip():
-        problems.append("the reply is empty")
-    unfilled = sorted(set(VARIABLE.findall(text)))
-    if unfilled:
-        problems.append(f"unfilled variables: {', '.join(unfilled)}")
-    length = reply_length(text, network)
-    if length.over and length.rule is not None:
-        problems.append(f"{length.used} characters, over the limit of {length.rule.limit}")
-    return problems
+    """Messages of the findings that need no mention (text and network only); reply_findings has them all."""
+    rules = [rule for rule in _rules() if rule.kind in TEXT_ONLY_KINDS]
+    return [finding.message for finding in lint_draft(Draft(text=text, network=network), rules)]
+
+
+@bp.app_template_global("reply_findings")
+def reply_findings(reply: Reply | None, mention: Mention | None = None) -> list[Finding]:
+    """Every finding for a stored draft, blocking first: what the mention page shows."""
+    if reply is None:
+        return []
+    from web.db import db_session
+
+    return check_reply(db_session(), reply, mention)
+
+
+def blocking_problems(session: Session, reply: Reply, mention: Mention | None = None, *,
+                      text: str | None = None) -> list[str]:
+    """Why this reply (with `text`, when approving an edit) may not be approved; empty when it may."""
+    cleaned = None if text is None else text.replace("\r\n", "\n").strip()
+    findings = check_reply(session, reply, mention, text=cleaned)
+    return [finding.message for finding in findings if finding.blocking]
+
+
+def _rules() -> list[RuleSpec]:
+    if has_app_context():
+        from web.db import db_session
+
+        return load_rules(db_session())
+    return list(default_rules())

@@ -1,4 +1,4 @@
-"""The queue's tabs: each mention is in exactly one, decided by one SQL CASE shared by lists and counts."""
+"""The queue's tabs: each mention is in exactly one, by its status and the replies in progress on it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from models import Mention, MentionStatus, Reply, ReplyStatus
+from models.mention import CLOSED_STATUSES, is_open, sql_constant
 
 
 class QueueTab(StrEnum):
@@ -31,43 +32,39 @@ TAB_LABELS = {
 }
 
 IN_FLIGHT = (ReplyStatus.approved.value, ReplyStatus.posting.value, ReplyStatus.unknown.value)
+# A reply in progress takes an open mention out of its status tab; the first rung it has decides the tab.
+REPLY_LADDER = (
+    (QueueTab.manual, (ReplyStatus.manual.value,)),
+    (QueueTab.approved, IN_FLIGHT),
+    (QueueTab.awaiting, (ReplyStatus.draft.value,)),
+)
+IN_PROGRESS = tuple(status for _tab, statuses in REPLY_LADDER for status in statuses)
+STATUS_TABS = {
+    QueueTab.posted: MentionStatus.replied,
+    QueueTab.ignored: MentionStatus.ignored,
+    QueueTab.needs_reply: MentionStatus.needs_reply,
+    QueueTab.no_reply: MentionStatus.no_reply,
+}
 
 
 def has_reply_in(*statuses: str) -> sa.ColumnElement[bool]:
-    return sa.exists().where(col(Reply.mention_id) == col(Mention.id), col(Reply.status).in_(statuses))
-
-
-def stage() -> sa.ColumnElement[str]:
-    """The tab a mention belongs to; the order of the branches is the precedence between them."""
-    status = col(Mention.status)
-    return sa.case(
-        (status == MentionStatus.ignored.value, QueueTab.ignored.value),
-        (status == MentionStatus.replied.value, QueueTab.posted.value),
-        (has_reply_in(ReplyStatus.manual.value), QueueTab.manual.value),
-        (has_reply_in(*IN_FLIGHT), QueueTab.approved.value),
-        (has_reply_in(ReplyStatus.draft.value), QueueTab.awaiting.value),
-        (status == MentionStatus.needs_reply.value, QueueTab.needs_reply.value),
-        (status == MentionStatus.no_reply.value, QueueTab.no_reply.value),
-        else_="new",
-    )
+    return sa.exists().where(col(Reply.mention_id) == col(Mention.id),
+                             col(Reply.status).in_([sql_constant(status) for status in statuses]))
 
 
 def tab_condition(tab: QueueTab) -> sa.ColumnElement[bool]:
-    # The cheap indexed pre-filter narrows the rows before the CASE decides precedence.
-    return sa.and_(_prefilter(tab), stage() == tab.value)
+    """The mentions in `tab`, as a plain conjunction that one index can serve in sort order.
 
-
-def _prefilter(tab: QueueTab) -> sa.ColumnElement[bool]:
-    if tab is QueueTab.awaiting:
-        return has_reply_in(ReplyStatus.draft.value)
-    if tab is QueueTab.approved:
-        return has_reply_in(*IN_FLIGHT)
-    if tab is QueueTab.manual:
-        return has_reply_in(ReplyStatus.manual.value)
-    mention_status = {
-        QueueTab.needs_reply: MentionStatus.needs_reply,
-        QueueTab.posted: MentionStatus.replied,
-        QueueTab.ignored: MentionStatus.ignored,
-        QueueTab.no_reply: MentionStatus.no_reply,
-    }[tab]
-    return col(Mention.status) == mention_status.value
+    Precedence: ignored and replied mentions are in their own tabs whatever their replies; an open mention
+    with a reply in progress is in the tab of the first ladder rung it has; otherwise its status decides.
+    """
+    status = col(Mention.status)
+    mention_status = STATUS_TABS.get(tab)
+    if mention_status is not None:
+        condition = status == sql_constant(mention_status.value)
+        return condition if mention_status.value in CLOSED_STATUSES else sa.and_(condition, ~has_reply_in(*IN_PROGRESS))
+    rungs = [statuses for _tab, statuses in REPLY_LADDER]
+    rung = [ladder_tab for ladder_tab, _statuses in REPLY_LADDER].index(tab)
+    higher = [status for statuses in rungs[:rung] for status in statuses]
+    conditions = [is_open(), has_reply_in(*rungs[rung])]
+    return sa.and_(*conditions, ~has_reply_in(*higher)) if higher else sa.and_(*conditions)

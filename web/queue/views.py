@@ -8,10 +8,13 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
+from listener.threads import thread_context
 from models import Mention
+from reports.authors import author_history, repeat_complainers
 from web.auth.login import acting_user
 from web.db import db_session
 from web.queue.blueprint import bp
+from web.queue.count_cache import cached_tab_counts
 from web.queue.cursor import SORT_LABELS
 from web.queue.detail import Conflict, mention_detail
 from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
@@ -24,7 +27,6 @@ from web.queue.queries import (
     known_sources,
     queue_page,
     staff,
-    tab_counts,
 )
 from web.queue.tabs import TAB_LABELS
 
@@ -46,8 +48,11 @@ def index() -> ResponseReturnValue:
         after = parse_cursor(request.args.get("after"), filters.sort)
     except InvalidQuery as error:
         abort(400, str(error))
+    page = queue_page(session, filters, after=after)
     context: dict[str, Any] = {
-        "page": queue_page(session, filters, after=after), "counts": tab_counts(session, filters),
+        "page": page, "counts": cached_tab_counts(session, filters),
+        "repeat_authors": repeat_complainers(session, [(row.mention.network, row.mention.author_id)
+                                                       for row in page.rows]),
         "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
         "networks": networks, "sources": sources, "people": people, "sentiments": SENTIMENTS,
         "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id,
@@ -96,7 +101,8 @@ def render_reply_section(session: Session, mention: Mention, *, conflict: Confli
 def _mention_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:
     return {"detail": mention_detail(session, mention), "conflict": conflict, "people": staff(session),
             "approvers": staff(session, APPROVER_ROLES), "self_approval": allow_self_approval(),
-            "me": acting_user().id}
+            "me": acting_user().id, "thread": thread_context(session, mention),
+            "author_history": author_history(session, mention)}
 
 
 def get_mention(session: Session, mention_id: int) -> Mention:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -25,6 +25,7 @@ from listener.sources import (
     validate,
 )
 from models import Role, Source
+from responder.approvals import set_second_approval
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
@@ -41,16 +42,24 @@ class FormValues:
     network: str = "x"
     query: str = ""
     config_json: str = "{}"
+    require_second_approval: bool = False
 
     @classmethod
     def submitted(cls, form: MultiDict[str, str]) -> FormValues:
         return cls(**{key: form.get(key, "") for key in ("name", "collector", "network", "query")},
-                   config_json=form.get("config", ""))
+                   config_json=form.get("config", ""),
+                   require_second_approval=form.get("require_second_approval") == "1")
 
     @classmethod
     def of(cls, source: Source) -> FormValues:
         return cls(name=source.name, collector=source.collector, network=source.network, query=query_of(source),
-                   config_json=config_without_query(source.config))
+                   config_json=config_without_query(source.config),
+                   require_second_approval=source.require_second_approval)
+
+    def spec_fields(self) -> dict[str, str]:
+        """What listener.sources.validate reads; the approval policy is the responder's, saved separately."""
+        return {"name": self.name, "collector": self.collector, "network": self.network, "query": self.query,
+                "config_json": self.config_json}
 
 
 @bp.get("")
@@ -103,7 +112,7 @@ def test(source_id: int) -> ResponseReturnValue:
 def submit(source: Source | None) -> ResponseReturnValue:
     values = FormValues.submitted(request.form)
     try:
-        spec = validate(**asdict(values))
+        spec = validate(**values.spec_fields())
     except SourceInvalid as error:
         return render_form(values, source=source, errors=error.errors, status=400)
     if request.form.get("action") == "test":
@@ -111,8 +120,10 @@ def submit(source: Source | None) -> ResponseReturnValue:
     session = db_session()
     if source is None:
         source = create_source(session, spec, actor=acting_user())
+        set_second_approval(session, source, values.require_second_approval, actor=acting_user())
         flash(f"Source {source.name} added. It runs at the next collection.", "success")
-    elif update_source(session, source, spec, actor=acting_user()):
+    elif any([update_source(session, source, spec, actor=acting_user()),
+              set_second_approval(session, source, values.require_second_approval, actor=acting_user())]):
         flash(f"Source {source.name} saved.", "success")
     else:
         flash("Nothing changed.", "info")

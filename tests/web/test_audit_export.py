@@ -1,0 +1,103 @@
+"""The audit trail as CSV: per mention and per date range, for approvers, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from models import Mention, Reply, User, record_event
+from web.audit_export import COLUMNS, csv_safe, parse_scope
+
+
+def _rows(body: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def _event(db_session: Session, action: str, at: datetime, **fields: object) -> None:
+    event = record_event(db_session, action, **fields)  # type: ignore[arg-type]
+    event.at = at
+    db_session.flush()
+
+
+@pytest.fixture()
+def history(db_session: Session, make_mention: Callable[..., Mention], make_user: Callable[..., User]) -> Reply:
+    approver = make_user(role="approver", email="ann@example.com")
+    mention = make_mention()
+    reply = Reply(mention_id=mention.id, text="=HYPERLINK(\"http://evil\")", status="posted")
+    db_session.add(reply)
+    db_session.flush()
+    day = datetime(2026, 11, 5, 9, 0, tzinfo=timezone.utc)
+    _event(db_session, "reply.approved", day, actor=approver, mention_id=mention.id, reply_id=reply.id,
+           text=reply.text, version=2)
+    _event(db_session, "reply.posted", day.replace(hour=10), mention_id=mention.id, reply_id=reply.id,
+           text=reply.text, platform_reply_id="-1790000", poster="x")
+    _event(db_session, "mention.viewed", day.replace(hour=11), actor=approver, mention_id=mention.id)
+    _event(db_session, "source.created", datetime(2026, 11, 7, 8, 0, tzinfo=timezone.utc), actor=approver,
+           name="@cmd|' /C calc'!A0")
+    return reply
+
+
+def test_one_mentions_trail_with_exact_text_and_platform_id(client: FlaskClient, history: Reply,
+                                                            logged_in: Callable[[str], User]) -> None:
+    logged_in("approver")
+    response = client.get("/audit/export.csv", query_string={"mention_id": history.mention_id})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert f"earful-audit-mention-{history.mention_id}.csv" in response.headers["Content-Disposition"]
+    rows = _rows(response.get_data(as_text=True))
+    assert list(rows[0]) == list(COLUMNS)
+    assert [row["action"] for row in rows] == ["reply.approved", "reply.posted"]  # views are not changes
+    approved, posted = rows
+    assert (approved["actor"], approved["reply_id"], approved["at"]) == ("ann@example.com", str(history.id),
+                                                                         "2026-11-05T09:00:00+00:00")
+    assert approved["text"] == "'=HYPERLINK(\"http://evil\")"  # prefixed: never a formula
+    assert approved["details"] == '{"version": 2}'
+    assert (posted["actor"], posted["platform_response_id"]) == ("system", "'-1790000")
+
+
+def test_a_date_range_includes_both_days(client: FlaskClient, history: Reply,
+                                         logged_in: Callable[[str], User]) -> None:
+    logged_in("admin")
+    rows = _rows(client.get("/audit/export.csv", query_string={"since": "2026-11-05", "until": "2026-11-05"})
+                 .get_data(as_text=True))
+    assert [row["action"] for row in rows] == ["reply.approved", "reply.posted"]
+    response = client.get("/audit/export.csv", query_string={"since": "2026-11-06", "until": "2026-11-07"})
+    [row] = _rows(response.get_data(as_text=True))
+    assert row["action"] == "source.created" and row["details"].startswith('{"name": "@cmd')
+    assert "earful-audit-2026-11-06-to-2026-11-07.csv" in response.headers["Content-Disposition"]
+
+
+def test_agents_and_viewers_cannot_export(client: FlaskClient, logged_in: Callable[[str], User]) -> None:
+    logged_in("agent")
+    assert client.get("/audit/export.csv", query_string={"mention_id": 1}).status_code == 403
+    assert client.get("/audit").status_code == 403
+
+
+def test_the_export_page_and_link_are_there_for_approvers(client: FlaskClient, history: Reply,
+                                                          logged_in: Callable[[str], User]) -> None:
+    logged_in("approver")
+    assert 'name="since"' in client.get("/audit").get_data(as_text=True)
+    page = client.get(f"/mentions/{history.mention_id}").get_data(as_text=True)
+    assert f"/audit/export.csv?mention_id={history.mention_id}" in page
+
+
+@pytest.mark.parametrize("args", [{}, {"mention_id": "x"}, {"since": "2026-11-05"},
+                                  {"since": "2026-11-05", "until": "2026-11-01"},
+                                  {"since": "2025-01-01", "until": "2026-11-01"}, {"since": "5/11", "until": "6/11"}])
+def test_bad_scopes_are_400(client: FlaskClient, logged_in: Callable[[str], User], args: dict[str, str]) -> None:
+    logged_in("approver")
+    assert client.get("/audit/export.csv", query_string=args).status_code == 400
+    with pytest.raises(ValueError):
+        parse_scope(args)
+
+
+@pytest.mark.parametrize(("value", "safe"), [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+                                             ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("a=1", "a=1"), (None, ""),
+                                             (42, "42")])
+def test_csv_safe_prefixes_formula_starts(value: object, safe: str) -> None:
+    assert csv_safe(value) == safe

@@ -1,0 +1,126 @@
+"""The audit trail as CSV, for one mention or a date range (approvers and admins).
+
+Every cell a spreadsheet could read as a formula (starting with = + - @, or a tab or carriage return) is
+prefixed with a quote: the text comes from customers and platforms, and a CSV opened in Excel must not run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from sqlmodel import Session, col, select
+
+from models import AuditEvent, Role
+from web.auth.roles import role_required
+from web.db import db_session
+from web.queue.presence import VIEW_ACTION
+
+bp = Blueprint("audit_export", __name__, url_prefix="/audit")
+
+COLUMNS = ("at", "actor", "action", "mention_id", "reply_id", "text", "platform_response_id", "details")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_RANGE_DAYS = 366
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    mention_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    @property
+    def filename(self) -> str:
+        if self.mention_id is not None:
+            return f"earful-audit-mention-{self.mention_id}.csv"
+        assert self.since is not None and self.until is not None
+        last_day = (self.until - timedelta(days=1)).date()
+        return f"earful-audit-{self.since.date().isoformat()}-to-{last_day.isoformat()}.csv"
+
+
+def parse_scope(args: dict[str, str]) -> ExportScope:
+    """?mention_id=N, or ?since=YYYY-MM-DD&until=YYYY-MM-DD (both days included, UTC); ValueError otherwise."""
+    mention_id, since, until = (args.get(name, "").strip() for name in ("mention_id", "since", "until"))
+    if mention_id:
+        if not mention_id.isdigit():
+            raise ValueError("mention_id must be a number")
+        return ExportScope(mention_id=int(mention_id))
+    if not since or not until:
+        raise ValueError("give mention_id, or since and until as dates (YYYY-MM-DD)")
+    try:
+        first, last = date.fromisoformat(since), date.fromisoformat(until)
+    except ValueError:
+        raise ValueError("since and until must be dates written YYYY-MM-DD") from None
+    if last < first or (last - first).days >= MAX_RANGE_DAYS:
+        raise ValueError(f"until must be on or after since, and the range at most {MAX_RANGE_DAYS} days")
+    return ExportScope(since=datetime.combine(first, time(), timezone.utc),
+                       until=datetime.combine(last + timedelta(days=1), time(), timezone.utc))
+
+
+def audit_events(session: Session, scope: ExportScope) -> Iterator[AuditEvent]:
+    """The scope's events in time order; views (presence pings) are not changes and are left out."""
+    statement = select(AuditEvent).where(AuditEvent.action != VIEW_ACTION)
+    if scope.mention_id is not None:
+        statement = statement.where(AuditEvent.mention_id == scope.mention_id)
+    if scope.since is not None and scope.until is not None:
+        statement = statement.where(col(AuditEvent.at) >= scope.since, col(AuditEvent.at) < scope.until)
+    statement = statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).execution_options(yield_per=BATCH)
+    yield from session.exec(statement)
+
+
+def csv_safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def event_row(event: AuditEvent) -> list[str]:
+    details = dict(event.details or {})
+    text, platform_id = details.pop("text", None), details.pop("platform_reply_id", None)
+    cells = [event.at.isoformat(), event.actor, event.action, event.mention_id, event.reply_id, text, platform_id,
+             json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""]
+    return [csv_safe(cell) for cell in cells]
+
+
+def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for event in events:
+        writer.writerow(event_row(event))
+        if buffer.tell() > 64_000:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+@bp.get("")
+@role_required(Role.approver)
+def index() -> str:
+    return render_template("audit/index.html", max_days=MAX_RANGE_DAYS)
+
+
+@bp.get("/export.csv")
+@role_required(Role.approver)
+def export() -> Response:
+    try:
+        scope = parse_scope(request.args.to_dict())
+    except ValueError as error:
+        abort(400, str(error))
+    events = audit_events(db_session(), scope)
+    response = Response(stream_with_context(csv_lines(events)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{scope.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
