@@ -158,12 +158,17 @@ def reply_language(text: str) -> str:
 
     chars = letters(URL.sub(" ", text))
     by_script = script_language(chars)
-    if by_script:
+    if by_script and _mostly_non_latin(chars):  # an English reply quoting a Korean product name is English
         return japanese_or_chinese(chars) if by_script == "zh" else by_script
     if len(chars) < MIN_LETTERS:
         return UNDETERMINED
     found = _light_detector().detect_language_of(text)
     return str(found.iso_code_639_1.name.lower()) if found is not None else UNDETERMINED
+
+
+def _mostly_non_latin(chars: str) -> bool:
+    latin = sum(char.isascii() for char in chars)
+    return latin <= 2 * (len(chars) - latin)
 
 
 @lru_cache(maxsize=1)

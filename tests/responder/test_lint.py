@@ -86,6 +86,13 @@ def test_language_mismatch_warns() -> None:
     assert codes(Draft(text=english, network="reddit", mention_language="und")) == {}
 
 
+def test_a_korean_product_name_does_not_make_an_english_reply_korean() -> None:
+    english = "Hi there, so sorry. A new kettle is on its way and the 루모 app works too."
+    assert codes(Draft(text=english, network="reddit", mention_language="en")) == {}
+    korean = "Lumo Home 배송이 늦어져서 정말 죄송합니다. 바로 확인하겠습니다."
+    assert codes(Draft(text=korean, network="reddit", mention_language="ko")) == {}
+
+
 @pytest.mark.parametrize("text", ["You should have read the manual.", "That was your fault, sorry.",
                                   "お客様の責任となります。申し訳ございません", "고객님의 잘못입니다. 죄송합니다"])
 def test_blaming_words_warn_in_en_ja_ko(text: str) -> None:
