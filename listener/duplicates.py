@@ -16,8 +16,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -33,6 +35,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 # Handles as X/Reddit (`@name`, `u/name`) and Mastodon (`@name@instance.social`) write them.
 _HANDLE = re.compile(r"(?<!\w)(?:@[\w.-]+(?:@[\w.-]+)?|/?u/[\w-]+)")
 _NOT_WORD = re.compile(r"[\W_]+")  # keeps letters and digits of every script
+_ASCII_NOT_WORD = bytes(byte for byte in range(128) if not chr(byte).isalnum())  # the same for ASCII, far faster
 _RETWEET = re.compile(r"(?<!\w)(?:rt|via)(?!\w)")
 _WIDE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
                    "\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -41,9 +44,19 @@ _WIDE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-
 def fingerprint(text: str) -> str | None:
     """The text reduced to its letters and digits, or None when too little is left to identify a post."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = _RETWEET.sub(" ", _HANDLE.sub(" ", _URL.sub(" ", folded)))
-    kept = _NOT_WORD.sub("", folded)
-    units = len(kept) + len(_WIDE.findall(kept))
+    # Each pattern needs a literal that most posts lack; skipping its scan then changes nothing and is cheaper.
+    if "http" in folded or "www." in folded:
+        folded = _URL.sub(" ", folded)
+    if "@" in folded or "u/" in folded:
+        folded = _HANDLE.sub(" ", folded)
+    if "rt" in folded or "via" in folded:
+        folded = _RETWEET.sub(" ", folded)
+    if folded.isascii():
+        kept = folded.encode("ascii").translate(None, _ASCII_NOT_WORD).decode("ascii")
+        units = len(kept)
+    else:
+        kept = _NOT_WORD.sub("", folded)
+        units = len(kept) + len(_WIDE.findall(kept))
     return kept if units >= MIN_FINGERPRINT_UNITS else None
 
 
@@ -94,13 +107,26 @@ def mark_duplicates(session: Session, new: Sequence[Candidate]) -> dict[int, int
 
 
 def _window_candidates(session: Session, new: Sequence[Candidate]) -> list[Candidate]:
+    """Stored mentions that share a fingerprint with a new one and fall in its window (the new ones left out)."""
     start = min(c.created_at for c in new) - DUPLICATE_WINDOW
     end = max(c.created_at for c in new)
-    statement = (_columns().where(col(Mention.fingerprint).in_({c.fingerprint for c in new}),
-                                  col(Mention.created_at) >= start, col(Mention.created_at) <= end)
+    fingerprints, new_ids = {c.fingerprint for c in new if c.fingerprint}, {c.id for c in new}
+    if session.get_bind().dialect.name == "postgresql":
+        # An IN list of a thousand values is rendered, parsed and planned every page, and the driver's array
+        # adaptation costs more than the query: one array literal each instead (hex digests and ids need no
+        # quoting). NOT IN of a subquery is a hashed lookup, cheaper than sending the new rows back.
+        matching = [col(Mention.fingerprint) == sa.any_(_pg_array(fingerprints, sa.Text())),
+                    col(Mention.id).not_in(sa.select(sa.func.unnest(_pg_array(new_ids, sa.Integer()))))]
+    else:
+        matching = [col(Mention.fingerprint).in_(fingerprints)]
+    statement = (_columns().where(*matching, col(Mention.created_at) >= start, col(Mention.created_at) <= end)
                  .order_by(col(Mention.created_at)).limit(MAX_CANDIDATES))
-    new_ids = {c.id for c in new}  # dropped here: a NOT IN of a thousand ids costs more than the rows it drops
     return [candidate for candidate in map(_candidate, session.exec(statement)) if candidate.id not in new_ids]
+
+
+def _pg_array(values: Iterable[str | int], item: sa.types.TypeEngine[Any]) -> sa.ColumnElement[Any]:
+    literal = "{" + ",".join(sorted(map(str, values))) + "}"
+    return sa.cast(sa.literal(literal, sa.Text()), postgresql.ARRAY(item))
 
 
 def _columns() -> Select[int | None, datetime, str | None, int | None]:

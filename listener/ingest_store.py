@@ -32,6 +32,8 @@ def store_page(session: Session, mentions: Sequence[RawMention], *, source_id: i
     if not heard:
         return {}
     now = utcnow()
+    if _postgresql(session):
+        pg_bulk.plan_for_each_page(session)
     stored = stored_ids(session, list(heard))
     rows = {key: mention_row(mention, source_id, now) for key, mention in heard.items() if key not in stored}
     if _postgresql(session):

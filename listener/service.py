@@ -9,22 +9,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
-from listener import pg_bulk
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.duplicates import Candidate, fingerprint_hash, mark_duplicates
+from listener.duplicates import Candidate, mark_duplicates
+from listener.ingest_store import store_page
 from listener.query import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
-from models import Mention, MentionSource, MentionStatus, Source, record_event
-from models.base import UTCDateTime, utcnow
+from models import Source, record_event
+from models.base import utcnow
 from models.db import session_scope
 from settings import Settings
 
 log = logging.getLogger(__name__)
-Key = tuple[str, str]  # (network, external_id)
 MAX_ERRORS_SHOWN = 5
 # A run renews its claim after every page, so only a crashed run leaves a claim this old behind.
 RUN_LEASE = timedelta(minutes=10)
@@ -98,14 +96,12 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
         failure = PermanentCollectorError(f"the query is invalid: {error.message} (at column {error.position + 1})")
         _record_failure(session, source, failure)
         return IngestResult(source_id=_id(source), fetched=0, failure=failure)
-    rows = _unique_rows(wanted, source.id)
-    inserted = insert_new_mentions(session, rows)
-    link_to_source(session, wanted, source_id=_id(source))
-    originals = mark_duplicates(session, [Candidate(inserted[key], row["created_at"], row["fingerprint"])
-                                          for key, row in rows.items() if key in inserted])
-    inserted_ids = sorted(inserted.values())
+    new = store_page(session, wanted, source_id=_id(source))
+    originals = mark_duplicates(session, [Candidate(row_id, row["created_at"], row["fingerprint"])
+                                          for row_id, row in new.items()])
+    inserted_ids = sorted(new)
     source.cursor = batch.cursor
-    source.items_collected += len(inserted)
+    source.items_collected += len(new)
     source.last_run_at = utcnow()
     source.last_error = summarize_errors(batch.errors)
     session.add(source)
@@ -128,64 +124,6 @@ def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) ->
     return [mention for mention in mentions if matches(
         query, text=f"{mention.title}\n{mention.text}" if mention.title else mention.text,
         language=mention.language, network=mention.network)]
-
-
-def insert_new_mentions(session: Session, rows: dict[Key, dict[str, Any]]) -> dict[Key, int]:
-    """One INSERT .. ON CONFLICT DO NOTHING; returns the ids of the rows that were new, by (network, id)."""
-    if not rows:
-        return {}
-    if session.get_bind().dialect.name == "postgresql":
-        return pg_bulk.insert_mentions(session, list(rows.values()))
-    statement = _insert_for(session).on_conflict_do_nothing(index_elements=["network", "external_id"])
-    # executemany + RETURNING runs as SQLAlchemy's batched "insertmanyvalues", not one statement per row
-    returning = statement.returning(col(Mention.id), col(Mention.network), col(Mention.external_id))
-    result = session.execute(returning, list(rows.values()))
-    return {(network, external_id): row_id for row_id, network, external_id in result}
-
-
-def link_to_source(session: Session, mentions: Sequence[RawMention], *, source_id: int) -> None:
-    """Link every mention of the batch, new or stored before (maybe by another source), to this source:
-    one INSERT .. SELECT .. ON CONFLICT DO NOTHING."""
-    keys = list({(mention.network, mention.external_id) for mention in mentions})
-    if not keys:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        pg_bulk.link_mentions(session, keys, source_id=source_id, now=utcnow())
-        return
-    heard = (sa.select(col(Mention.id), sa.literal(source_id, sa.Integer), sa.literal(utcnow(), UTCDateTime()))
-             .where(sa.tuple_(col(Mention.network), col(Mention.external_id)).in_(keys)))
-    statement = _insert_for(session, MentionSource).from_select(["mention_id", "source_id", "first_seen_at"], heard)
-    session.execute(statement.on_conflict_do_nothing(index_elements=["mention_id", "source_id"]))
-
-
-def _insert_for(session: Session, table: type[Mention] | type[MentionSource] = Mention,
-                ) -> sqlite.Insert | postgresql.Insert:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"ingestion supports SQLite and PostgreSQL, not {dialect}")
-
-
-def _unique_rows(mentions: Sequence[RawMention], source_id: int | None) -> dict[Key, dict[str, Any]]:
-    """The same post twice in one batch would make the database statement ambiguous: keep the first."""
-    seen: dict[Key, dict[str, Any]] = {}
-    now = utcnow()
-    for mention in mentions:
-        seen.setdefault((mention.network, mention.external_id), _row(mention, source_id, now))
-    return seen
-
-
-def _row(mention: RawMention, source_id: int | None, now: datetime) -> dict[str, Any]:
-    return {
-        "network": mention.network, "external_id": mention.external_id, "source_id": source_id,
-        "author": mention.author, "author_id": mention.author_id, "title": mention.title, "text": mention.text,
-        "rating": mention.rating, "url": mention.url, "language_hint": mention.language,
-        "in_reply_to_brand": mention.in_reply_to_brand, "created_at": mention.created_at,
-        "collected_at": now, "status": MentionStatus.new.value, "extra": mention.extra,
-        "fingerprint": fingerprint_hash(mention.text),
-    }
 
 
 def summarize_errors(errors: Sequence[RowError]) -> str | None:

@@ -1,11 +1,15 @@
 """Near-duplicates (retweets, syndicated copies, reposts) are grouped under the earliest mention."""
 
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from listener import duplicates
 from listener.base import Batch, RawMention
 from listener.duplicates import Candidate, find_originals, fingerprint
 from listener.service import ingest
@@ -41,6 +45,25 @@ def test_short_generic_posts_have_no_fingerprint(text: str) -> None:
 def test_different_posts_differ() -> None:
     assert fingerprint(EN) != fingerprint("My order is two weeks late and support answered quickly.")
     assert fingerprint(KO) != fingerprint("주문한 제품이 3주째 안 와요. 고객센터도 답이 없네요.")
+
+
+def fingerprint_by_definition(text: str) -> str | None:
+    """fingerprint() without its shortcuts: every pattern applied, the Unicode path for every text."""
+    d = duplicates
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    kept = d._NOT_WORD.sub("", d._RETWEET.sub(" ", d._HANDLE.sub(" ", d._URL.sub(" ", folded))))
+    return kept if len(kept) + len(d._WIDE.findall(kept)) >= d.MIN_FINGERPRINT_UNITS else None
+
+
+PIECES = st.sampled_from(["RT ", "rt", "via ", "@ann: ", "@lumo@mastodon.social", "u/bob", "/u/bob ", "http",
+                          "https://t.co/AbC", "www.example.kr/x", "ＲＴ", "＠ｔａｒｏ", "注文した", "주문한", "ß",
+                          "İ", "Ⅻ", "٣", "_", "-", " ", "!!", "order", "Order 12 is late"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES | st.text(max_size=4), max_size=12).map("".join))
+def test_the_shortcuts_do_not_change_any_fingerprint(text: str) -> None:
+    assert fingerprint(text) == fingerprint_by_definition(text)
 
 
 def candidate(mention_id: int, days: float, text: str, duplicate_of_id: int | None = None) -> Candidate:

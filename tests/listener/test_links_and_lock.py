@@ -1,11 +1,16 @@
 """One mention linked to every source that heard it; one collection run per source at a time."""
 
 import json
+import os
+import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, func, select
@@ -15,6 +20,7 @@ from listener.base import Batch, RawMention
 from listener.service import RUN_LEASE, IngestResult, claim_run, ingest, release_run, renew_run, run_collection
 from models import Mention, MentionSource, Source
 from models.base import utcnow
+from models.db import make_engine, make_session_factory
 from settings import Settings
 
 WHEN = datetime(2026, 11, 5, 14, 0, tzinfo=timezone.utc)
@@ -58,6 +64,43 @@ def test_posts_the_query_filters_out_are_not_linked(db_session: Session, make_so
     ingest(db_session, other, Batch([raw("1", "late again"), raw("2", "refund please")], cursor=None))
     ingest(db_session, picky, Batch([raw("1", "late again"), raw("2", "refund please")], cursor=None))
     assert links(db_session) == {"1": {other.id}, "2": {other.id, picky.id}}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="SQLite runs one writer at a time: no race")
+def test_a_post_another_run_commits_while_this_page_is_stored_is_still_linked(fresh_database_url: str) -> None:
+    """PostgreSQL stores and links a page in one statement, which cannot see a row committed while it ran."""
+    engine = make_engine(fresh_database_url)
+    factory = make_session_factory(engine)
+    search, inbox = stored_source(factory, name="search"), stored_source(factory, name="inbox")
+    with factory() as other_run, factory() as this_run:
+        ingest(other_run, other_run.get_one(Source, search), Batch([raw("t3_a")], cursor=None))  # not committed
+        backend = this_run.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        storing = threading.Thread(target=ingest_and_commit, args=(this_run, inbox, [raw("t3_a"), raw("t3_b")]))
+        storing.start()
+        wait_until_blocked(engine, backend)  # on the other run's uncommitted t3_a
+        other_run.commit()
+        storing.join(timeout=30)
+        assert not storing.is_alive()
+    with factory() as session:
+        assert session.exec(select(func.count()).select_from(Mention)).one() == 2
+        assert links(session) == {"t3_a": {search, inbox}, "t3_b": {inbox}}
+    engine.dispose()
+
+
+def ingest_and_commit(session: Session, source_id: int, mentions: list[RawMention]) -> None:
+    ingest(session, session.get_one(Source, source_id), Batch(mentions, cursor=None))
+    session.commit()
+
+
+def wait_until_blocked(engine: Engine, backend: int) -> None:
+    with engine.connect() as watcher:
+        for _ in range(300):
+            state = watcher.execute(sa.text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                                    {"pid": backend})
+            if state.scalar_one_or_none() == "Lock":
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second run never waited for the first one's row")
 
 
 # --- one run per source --------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, func, select
 
@@ -37,6 +39,32 @@ def test_ingest_inserts_new_rows_once_and_advances_the_cursor(db_session: Sessio
 def test_the_same_id_on_two_networks_is_two_mentions(db_session: Session, make_source: Callable[..., Source]) -> None:
     result = ingest(db_session, make_source(), Batch([raw("7", "x"), raw("7", "reddit")], cursor=None))
     assert len(result.inserted_ids) == 2
+
+
+def test_every_field_is_stored_as_collected(db_session: Session, make_source: Callable[..., Source]) -> None:
+    source = make_source()
+    tokyo = timezone(timedelta(hours=9))
+    full = RawMention(network="appstore", external_id="r:1", text='1★ "broken" \\ again\n2行目 — 😡\u2028end',
+                      created_at=datetime(2026, 11, 5, 23, 0, tzinfo=tokyo), author="Zoë", author_id="u-9",
+                      title="Ärger", rating=1, url="https://apps.apple.com/r/1", language="de", in_reply_to_brand=True,
+                      extra={"version": "2.1", "nested": {"emoji": "👍", "n": [1, 2.5, None, True]}})
+    bare = RawMention(network="x", external_id="2", text="late again", created_at=WHEN)
+    ingest(db_session, source, Batch([full, bare], cursor=None))
+    db_session.expire_all()
+    stored = {m.external_id: m for m in db_session.exec(select(Mention))}
+    row = stored["r:1"]
+    assert (row.text, row.title, row.author, row.author_id, row.rating, row.url, row.language_hint,
+            row.in_reply_to_brand, row.extra, row.source_id, row.status) == (
+        full.text, "Ärger", "Zoë", "u-9", 1, full.url, "de", True, full.extra, source.id, "new")
+    assert row.created_at == datetime(2026, 11, 5, 14, 0, tzinfo=timezone.utc)
+    assert (stored["2"].title, stored["2"].rating, stored["2"].extra, stored["2"].in_reply_to_brand) == (
+        None, None, None, None)
+
+
+def test_a_time_without_a_zone_is_refused(db_session: Session, make_source: Callable[..., Source]) -> None:
+    naive = RawMention(network="x", external_id="1", text="late again", created_at=datetime(2026, 11, 5, 14, 0))
+    with pytest.raises((ValueError, StatementError), match="naive datetime"):
+        ingest(db_session, make_source(), Batch([naive], cursor=None))
 
 
 def test_bad_rows_are_summarised_on_the_source(db_session: Session, make_source: Callable[..., Source]) -> None:

@@ -1,7 +1,7 @@
 """queue indexes: negativity sort keys, open mentions by time, trigram search
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 19:30:00
 
 The review queue pages by keyset in three sorts over a million mentions. Each tab reads one index in sort
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
