@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
@@ -25,6 +25,7 @@ from web.queue.blueprint import bp
 from web.queue.detail import Conflict
 from web.queue.htmx import allow_self_approval, wants_partial
 from web.queue.lint import blocking_problems
+from web.queue.reply_forms import form_version, session_and_reply
 from web.queue.views import get_mention, render_mention, render_reply_section
 
 REPLY_SECTION = "reply"
@@ -33,10 +34,10 @@ REPLY_SECTION = "reply"
 @bp.post("/replies/<int:reply_id>/save")
 @role_required(Role.agent)
 def save_reply(reply_id: int) -> ResponseReturnValue:
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     text = request.form.get("text", "")
     try:
-        edit_draft(session, reply, text, user=acting_user(), expected_version=_version())
+        edit_draft(session, reply, text, user=acting_user(), expected_version=form_version())
     except StaleReplyError:
         return _stale(session, reply, text)
     session.commit()
@@ -49,14 +50,14 @@ def save_reply(reply_id: int) -> ResponseReturnValue:
 @bp.post("/replies/<int:reply_id>/approve")
 @role_required(Role.approver)
 def approve_reply(reply_id: int) -> ResponseReturnValue:
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     text = request.form.get("text", "")
     blocked = blocking_problems(session, reply, text=text)
     if blocked:
         flash("Not approved: " + " ".join(blocked), "error")
         return _back_to(reply)
     try:
-        approve(session, reply, user=acting_user(), expected_version=_version(), text=text,
+        approve(session, reply, user=acting_user(), expected_version=form_version(), text=text,
                 allow_self_approval=allow_self_approval())
     except StaleReplyError:
         return _stale(session, reply, text)
@@ -72,7 +73,7 @@ def approve_reply(reply_id: int) -> ResponseReturnValue:
 @bp.post("/replies/<int:reply_id>/reject")
 @role_required(Role.approver)
 def reject_reply(reply_id: int) -> ResponseReturnValue:
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     reject(session, reply, user=acting_user(), note=request.form.get("note", "").strip())
     session.commit()
     flash("Reply rejected. Start a new draft when you are ready.", "success")
@@ -82,7 +83,7 @@ def reject_reply(reply_id: int) -> ResponseReturnValue:
 @bp.post("/replies/<int:reply_id>/confirm")
 @role_required(Role.agent)
 def confirm_reply(reply_id: int) -> ResponseReturnValue:
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     confirm_posted(session, reply, user=acting_user(), permalink=request.form.get("permalink"))
     session.commit()
     flash("Marked as posted.", "success")
@@ -98,21 +99,6 @@ def redraft_reply(mention_id: int) -> ResponseReturnValue:
     session.commit()
     flash("New draft created.", "success")
     return redirect(url_for("queue.mention", mention_id=mention_id))
-
-
-def _session_and_reply(reply_id: int) -> tuple[Session, Reply]:
-    session = db_session()
-    reply = session.get(Reply, reply_id)
-    if reply is None:
-        abort(404, "No such reply.")
-    return session, reply
-
-
-def _version() -> int:
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
-        abort(400, "The form is missing the draft version; reload the page.")
-    return int(raw)
 
 
 def _stale(session: Session, reply: Reply, submitted: str) -> ResponseReturnValue:

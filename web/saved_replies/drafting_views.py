@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlmodel import Session
 
 from models import Mention, Reply, Role
 from responder.assist import assist_draft
@@ -14,8 +13,8 @@ from responder.llm import LlmConfig
 from responder.service import StaleReplyError
 from web.auth.login import acting_user
 from web.auth.roles import role_required
-from web.db import db_session
 from web.extensions import app_settings
+from web.queue.reply_forms import form_version, session_and_reply
 from web.saved_replies.blueprint import bp
 
 STALE = "Someone changed this draft since you loaded it; nothing was changed. Check the new text and try again."
@@ -24,13 +23,13 @@ STALE = "Someone changed this draft since you loaded it; nothing was changed. Ch
 @bp.post("/replies/<int:reply_id>/fill")
 @role_required(Role.agent)
 def fill_reply(reply_id: int) -> ResponseReturnValue:
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     labels, values = request.form.getlist("label"), request.form.getlist("value")
     if len(labels) != len(values):
         abort(400, "The form's fields do not pair up; reload the page.")
     try:
         still = fill_in(session, reply, dict(zip(labels, values, strict=True)), user=acting_user(),
-                        expected_version=_version())
+                        expected_version=form_version())
     except StaleReplyError:
         session.rollback()
         flash(STALE, "error")
@@ -49,12 +48,12 @@ def assist_reply(reply_id: int) -> ResponseReturnValue:
     config = LlmConfig.from_settings(app_settings())
     if config is None:
         abort(404, "Generative drafting is off (LLM_BASE_URL is not set).")
-    session, reply = _session_and_reply(reply_id)
+    session, reply = session_and_reply(reply_id)
     mention = session.get_one(Mention, reply.mention_id)
     try:
         with httpx.Client() as client:
             generated = assist_draft(session, reply, mention, config=config, client=client, user=acting_user(),
-                                     expected_version=_version(), brand=app_settings().brand_name)
+                                     expected_version=form_version(), brand=app_settings().brand_name)
     except StaleReplyError:
         session.rollback()
         flash(STALE, "error")
@@ -65,21 +64,6 @@ def assist_reply(reply_id: int) -> ResponseReturnValue:
     else:
         flash("The draft was not changed: " + generated.reason + ".", "error")
     return _back_to(reply)
-
-
-def _session_and_reply(reply_id: int) -> tuple[Session, Reply]:
-    session = db_session()
-    reply = session.get(Reply, reply_id)
-    if reply is None:
-        abort(404, "No such reply.")
-    return session, reply
-
-
-def _version() -> int:
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
-        abort(400, "The form is missing the draft version; reload the page.")
-    return int(raw)
 
 
 def _back_to(reply: Reply) -> ResponseReturnValue:
