@@ -69,6 +69,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database (to look at plans afterwards)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="serve a database an earlier --keep run left (skips loading; implies --keep and "
+                             "--skip-baseline, which would drop the indexes)")
     args = parser.parse_args()
     if args.users > len(web_data.ROLES):
         parser.error(f"at most {len(web_data.ROLES)} users")
@@ -76,7 +79,10 @@ def main() -> None:
         parser.error("--mentions must be at least 1000")
 
     url = _database_url(args.server_url, args.database)
-    _recreate(args.server_url, args.database)
+    if args.reuse:
+        args.keep = args.skip_baseline = True
+    else:
+        _recreate(args.server_url, args.database)
     try:
         _run(args, url)
     finally:
@@ -86,6 +92,13 @@ def main() -> None:
 
 def _run(args: argparse.Namespace, url: str) -> None:
     engine = make_engine(url)
+    if not args.reuse:
+        _load(args, url, engine)
+    emails = [f"cm{number:02d}@example.com" for number in range(1, args.users + 1)]
+    _serve_and_walk(args, url, engine, emails)
+
+
+def _load(args: argparse.Namespace, url: str, engine: sa.Engine) -> None:
     upgrade(url, BEFORE_QUEUE_INDEXES)
     with Session(engine) as session:
         user_ids = web_data.create_people(session, PASSWORD)
@@ -103,7 +116,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
             "SELECT (SELECT count(*) FROM mention), (SELECT count(*) FROM reply)")).one()
     print(f"data: {mentions:,} mentions, {replies:,} replies written in {load_seconds:.1f}s; "
           f"migrating to head (the queue's indexes) took {index_seconds:.1f}s")
-    emails = [f"cm{number:02d}@example.com" for number in range(1, args.users + 1)]
+
+
+def _serve_and_walk(args: argparse.Namespace, url: str, engine: sa.Engine, emails: list[str]) -> None:
     walk = {"seed": args.seed, "max_pages": args.max_pages, "think": args.think, "duration": args.duration,
             "warmup": args.warmup}
     print(f"load: {args.users} users, think {args.think:g}s, up to {args.max_pages} pages a walk, "

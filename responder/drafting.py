@@ -98,13 +98,13 @@ def choose_saved_reply(candidates: Iterable[SavedReply], mention: Mention) -> Sa
 
 
 def _most_specific(candidates: list[SavedReply], mention: Mention) -> SavedReply | None:
-    scored = [(_specificity(c), -(c.id or 0), c) for c in candidates if _compatible(c, mention)]
+    scored = [(specificity(c), -(c.id or 0), c) for c in candidates if compatible(c, mention)]
     if not scored:
         return None
     return max(scored, key=lambda item: (item[0], item[1]))[2]
 
 
-def _compatible(saved: SavedReply, mention: Mention) -> bool:
+def compatible(saved: SavedReply, mention: Mention) -> bool:
     return (
         (saved.topic is None or saved.topic == primary_topic(mention))
         and (saved.sentiment is None or saved.sentiment == mention.sentiment)
@@ -112,7 +112,7 @@ def _compatible(saved: SavedReply, mention: Mention) -> bool:
     )
 
 
-def _specificity(saved: SavedReply) -> int:
+def specificity(saved: SavedReply) -> int:
     return 4 * (saved.topic is not None) + 2 * (saved.sentiment is not None) + (saved.network is not None)
 
 

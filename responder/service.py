@@ -63,9 +63,9 @@ def _is_closed() -> sa.ColumnElement[bool]:
 
 
 def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expected_version: int) -> Reply:
-    _require_status(reply, ReplyStatus.draft)
-    _require_version(reply, expected_version)
-    cleared = _set_text(reply, _clean_text(text), user=user)
+    require_status(reply, ReplyStatus.draft)
+    require_version(reply, expected_version)
+    cleared = set_text(reply, clean_text(text), user=user)
     _bump(reply)
     record_event(session, "reply.edited", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  text=reply.text, version=reply.version, **({"first_approval_cleared": True} if cleared else {}))
@@ -80,9 +80,9 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
     and not an edit made while approving. When a source of the mention requires a second approval, the first
     approval is recorded and the reply stays a draft until a different approver gives the second one.
     Every check runs before anything changes. The caller enqueues posting after commit (status approved)."""
-    _require_status(reply, ReplyStatus.draft)
-    _require_version(reply, expected_version)
-    new_text = reply.text if text is None else _clean_text(text)
+    require_status(reply, ReplyStatus.draft)
+    require_version(reply, expected_version)
+    new_text = reply.text if text is None else clean_text(text)
     changed = new_text != reply.text
     if not allow_self_approval and (reply.edited_by_id == user.id or changed):
         raise SelfApprovalError("You edited this draft last (or are changing it now), so another approver has to "
@@ -95,7 +95,7 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
         raise SecondApproverError("You gave the first approval of this text; the second has to come from "
                                   "another approver.")
     if changed:
-        _set_text(reply, new_text, user=user)
+        set_text(reply, new_text, user=user)
     if two_step and reply.first_approved_by_id is None:
         return _record_first_approval(session, reply, user=user)
     reply.status = ReplyStatus.approved.value
@@ -122,7 +122,7 @@ def _record_first_approval(session: Session, reply: Reply, *, user: User) -> Rep
     return reply
 
 
-def _set_text(reply: Reply, text: str, *, user: User) -> bool:
+def set_text(reply: Reply, text: str, *, user: User) -> bool:
     """Store an edit; returns whether it cleared a first approval (that approval was of the old words)."""
     cleared = text != reply.text and reply.first_approved_by_id is not None
     if cleared:
@@ -141,7 +141,7 @@ def _supersede_other_drafts(session: Session, approved: Reply, *, user: User) ->
         reject(session, other, user=user, note=f"superseded: reply {approved.id} was approved")
 
 def reject(session: Session, reply: Reply, *, user: User, note: str = "") -> Reply:
-    _require_status(reply, ReplyStatus.draft, ReplyStatus.approved)
+    require_status(reply, ReplyStatus.draft, ReplyStatus.approved)
     reply.status = ReplyStatus.rejected.value
     _bump(reply)
     record_event(session, "reply.rejected", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
@@ -171,7 +171,7 @@ def _new_draft(session: Session, mention: Mention, *, brand: str | Workspace, ac
 
 def confirm_posted(session: Session, reply: Reply, *, user: User, permalink: str | None = None) -> Reply:
     """The operator pasted the reply on the platform by hand and says so."""
-    _require_status(reply, ReplyStatus.manual)
+    require_status(reply, ReplyStatus.manual)
     mention = session.get_one(Mention, reply.mention_id)
     mark_posted(session, reply, mention, (permalink or "").strip()[:200] or None, actor=user)
     _bump(reply)
@@ -181,7 +181,7 @@ def confirm_posted(session: Session, reply: Reply, *, user: User, permalink: str
 def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
     """A failed reply (refused, or not found after an unknown outcome) goes back to draft to be fixed and
     re-approved: re-sending is always a person's decision."""
-    _require_status(reply, ReplyStatus.failed)
+    require_status(reply, ReplyStatus.failed)
     mention = session.get_one(Mention, reply.mention_id)
     other = open_reply(session, mention)
     if other is not None and other.id != reply.id:
@@ -196,18 +196,18 @@ def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
     return reply
 
 
-def _require_status(reply: Reply, *allowed: ReplyStatus) -> None:
+def require_status(reply: Reply, *allowed: ReplyStatus) -> None:
     if reply.status not in {status.value for status in allowed}:
         names = " or ".join(status.value for status in allowed)
         raise ReplyStateError(f"reply {reply.id} is {reply.status}; this needs {names}")
 
 
-def _require_version(reply: Reply, expected_version: int) -> None:
+def require_version(reply: Reply, expected_version: int) -> None:
     if reply.version != expected_version:
         raise StaleReplyError(reply, expected_version)
 
 
-def _clean_text(text: str) -> str:
+def clean_text(text: str) -> str:
     cleaned = text.replace("\x00", "").replace("\r\n", "\n").strip()
     if len(cleaned) > MAX_REPLY_LENGTH:
         raise ReplyStateError(f"a reply may be at most {MAX_REPLY_LENGTH} characters")

@@ -83,6 +83,8 @@ ACCESS: dict[str, Route] = {
                                                          "mention": str(w.mention_id)}),
     "POST corrections.relabel": Route(Role.agent, form={"sentiment": "negative", "complaint": "yes"}),
     "POST saved_replies.fill_reply": Route(Role.agent, form={"version": "1"}),
+    "POST saved_replies.pick_saved_reply": Route(Role.agent, form=lambda w: {"saved_reply_id": str(w.saved_reply_id),
+                                                                             "version": "1"}),
     # generative drafting is off in these settings: the view answers 404, after the role gate
     "POST saved_replies.assist_reply": Route(Role.agent, form={"version": "1"}, ok=(404,)),
     # approvers

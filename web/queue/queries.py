@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from listener.networks import NETWORKS
@@ -22,6 +23,11 @@ COUNT_CAP = 100
 SENTIMENTS = ("positive", "neutral", "negative")
 STAFF_ROLES = (Role.agent.value, Role.approver.value, Role.admin.value)
 APPROVER_ROLES = (Role.approver.value, Role.admin.value)
+
+
+# Columns a queue card does not show: left out of the card page's query (payload JSON, model details).
+NOT_ON_CARDS = ("extra", "reason", "model_name", "model_version", "scored_at", "language_hint", "collected_at", "url",
+                "in_reply_to_brand")
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,13 @@ class Person:
 
 
 def queue_page(session: Session, filters: QueueFilters, *, after: Cursor | None = None,
-               limit: int = PAGE_SIZE) -> QueuePage:
+               limit: int = PAGE_SIZE, for_cards: bool = False) -> QueuePage:
+    """A page of the queue; ``for_cards`` leaves out the columns a card does not show (loaded if touched)."""
     key = sort_key(filters.sort)
     descending = filters.sort is not QueueSort.waiting
     statement = select(Mention, key).where(tab_condition(filters.tab), *filter_conditions(filters))
+    if for_cards:
+        statement = statement.options(*(defer(getattr(Mention, name)) for name in NOT_ON_CARDS))
     if after is not None:
         statement = statement.where(_beyond(key, after, descending=descending))
     order = (key.desc(), col(Mention.id).desc()) if descending else (key.asc(), col(Mention.id).asc())
@@ -125,15 +134,12 @@ def latest_replies(session: Session, mention_ids: Sequence[int]) -> dict[int, Re
     return {reply.mention_id: reply for reply in session.exec(statement).all()}
 
 
-def known_networks(session: Session) -> list[str]:
-    configured = session.exec(select(Source.network).distinct()).all()
+def known_sources(session: Session) -> tuple[list[str], list[tuple[int, str]]]:
+    """The networks one can filter by and the configured sources (id, name), from one query."""
+    rows = session.exec(select(Source.id, Source.name, Source.network).order_by(col(Source.name), col(Source.id))).all()
     # Sources may be configured for a network added after this release; their mentions stay filterable.
-    return sorted(set(NETWORKS) | set(configured))
-
-
-def known_sources(session: Session) -> list[tuple[int, str]]:
-    rows = session.exec(select(Source.id, Source.name).order_by(col(Source.name), col(Source.id))).all()
-    return [(source_id, name) for source_id, name in rows if source_id is not None]
+    networks = sorted(set(NETWORKS) | {network for _id, _name, network in rows})
+    return networks, [(source_id, name) for source_id, name, _network in rows if source_id is not None]
 
 
 def staff(session: Session, roles: Sequence[str] = STAFF_ROLES) -> list[Person]:

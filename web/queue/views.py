@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, make_response, redirect, render_template, request, url_for
@@ -9,21 +10,23 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from listener.threads import thread_context
-from models import Mention
+from models import Mention, ReplyStatus, Role
 from reports.authors import author_history, repeat_complainers
+from responder.picking import Choice, group_choices, saved_reply_choices
+from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.db import db_session
+from web.extensions import app_settings
 from web.queue.blueprint import bp
 from web.queue.count_cache import cached_tab_counts
 from web.queue.cursor import SORT_LABELS
-from web.queue.detail import Conflict, mention_detail
+from web.queue.detail import Conflict, MentionDetail, mention_detail
 from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
 from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
 from web.queue.presence import other_viewers, record_view
 from web.queue.queries import (
     APPROVER_ROLES,
     SENTIMENTS,
-    known_networks,
     known_sources,
     queue_page,
     staff,
@@ -41,14 +44,14 @@ def home() -> ResponseReturnValue:
 @bp.get("/queue")
 def index() -> ResponseReturnValue:
     session = db_session()
-    networks, sources, people = known_networks(session), known_sources(session), staff(session)
+    (networks, sources), people = known_sources(session), staff(session)
     choices = QueueChoices(networks, [source_id for source_id, _ in sources], [person.id for person in people])
     try:
         filters = parse_filters(request.args, choices)
         after = parse_cursor(request.args.get("after"), filters.sort)
     except InvalidQuery as error:
         abort(400, str(error))
-    page = queue_page(session, filters, after=after)
+    page = queue_page(session, filters, after=after, for_cards=True)
     context: dict[str, Any] = {
         "page": page, "counts": cached_tab_counts(session, filters),
         "repeat_authors": repeat_complainers(session, [(row.mention.network, row.mention.author_id)
@@ -56,10 +59,17 @@ def index() -> ResponseReturnValue:
         "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
         "networks": networks, "sources": sources, "people": people, "sentiments": SENTIMENTS,
         "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id,
+        "assignee_emails": {person.id: person.email for person in people}, "mention_href": _mention_href(),
     }
     partial = wants_partial(QUEUE_BODY)
     template = "queue/_body.html" if partial else "queue/index.html"
     return vary_on_htmx(make_response(render_template(template, partial=partial, **context)))
+
+
+def _mention_href() -> Callable[[int], str]:
+    """The mention page's URL for an id, built once per page instead of url_for once per card."""
+    prefix = url_for("queue.mention", mention_id=0).removesuffix("0")
+    return lambda mention_id: f"{prefix}{mention_id}"
 
 
 @bp.get("/mentions/<int:mention_id>")
@@ -99,10 +109,20 @@ def render_reply_section(session: Session, mention: Mention, *, conflict: Confli
 
 
 def _mention_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:
-    return {"detail": mention_detail(session, mention), "conflict": conflict, "people": staff(session),
+    detail = mention_detail(session, mention)
+    return {"detail": detail, "conflict": conflict, "people": staff(session),
             "approvers": staff(session, APPROVER_ROLES), "self_approval": allow_self_approval(),
             "me": acting_user().id, "thread": thread_context(session, mention),
-            "author_history": author_history(session, mention)}
+            "author_history": author_history(session, mention),
+            "saved_reply_groups": group_choices(_saved_reply_choices(session, detail))}
+
+
+def _saved_reply_choices(session: Session, detail: MentionDetail) -> list[Choice]:
+    """Only an open draft, seen by an agent or above, offers the saved-reply picker; nobody else pays the query."""
+    user = acting_user()
+    if detail.reply is None or detail.reply.status != ReplyStatus.draft.value or not user.has_role(Role.agent):
+        return []
+    return saved_reply_choices(session, detail.mention, Workspace.from_settings(app_settings()), user)
 
 
 def get_mention(session: Session, mention_id: int) -> Mention:

@@ -1,4 +1,5 @@
-"""Drafting actions on the mention page: fill in prompted fields (and sign {agent}), ask the model to rewrite."""
+"""Drafting actions on the mention page: fill in prompted fields (and sign {agent}), ask the model to rewrite,
+pick another saved reply by hand."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import httpx
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from models import Mention, Reply, Role
+from models import Mention, Reply, Role, SavedReply
 from responder.assist import assist_draft
 from responder.filling import fill_in
 from responder.llm import LlmConfig
+from responder.picking import SavedReplyUnavailable, use_saved_reply
 from responder.service import StaleReplyError
+from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.extensions import app_settings
@@ -63,6 +66,33 @@ def assist_reply(reply_id: int) -> ResponseReturnValue:
         flash("The draft was rewritten by the model. Read it before it goes to approval.", "success")
     else:
         flash("The draft was not changed: " + generated.reason + ".", "error")
+    return _back_to(reply)
+
+
+@bp.post("/replies/<int:reply_id>/use-saved-reply")
+@role_required(Role.agent)
+def pick_saved_reply(reply_id: int) -> ResponseReturnValue:
+    session, reply = session_and_reply(reply_id)
+    raw = request.form.get("saved_reply_id", "")
+    if not raw.isdigit():
+        abort(400, "Pick a saved reply from the list.")
+    saved = session.get(SavedReply, int(raw))
+    if saved is None:
+        abort(400, "That saved reply no longer exists; reload the page and pick another one.")
+    try:
+        use_saved_reply(session, reply, saved, user=acting_user(), expected_version=form_version(),
+                        workspace=Workspace.from_settings(app_settings()))
+    except StaleReplyError:
+        session.rollback()
+        flash(STALE, "error")
+        return _back_to(reply)
+    except SavedReplyUnavailable as error:
+        session.rollback()
+        flash(str(error) + " Nothing was changed.", "error")
+        return _back_to(reply)
+    name = saved.name
+    session.commit()
+    flash(f"The draft now uses the saved reply '{name}'. Check it before it goes to approval.", "success")
     return _back_to(reply)
 
 
