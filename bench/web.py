@@ -25,6 +25,8 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from bench import web_data
+from bench import web_cpu, web_data
 from bench.web_users import Results, run_users
 from models.db import make_engine
 from models.migrate import upgrade
@@ -45,9 +47,11 @@ BEFORE_QUEUE_INDEXES = "0007"
 PASSWORD = "bench-walks-the-queue"  # noqa: S105 - the benchmark's own users, in a database it drops
 # What the baseline runs without: every index the queue's page reads, and the topic statistics.
 QUEUE_INDEXES = ("ix_mention_status_created", "ix_mention_status_negativity", "ix_mention_open_created",
-                 "ix_mention_open_negativity", "ix_mention_search_trgm", "ix_mention_sentiment",
+                 "ix_mention_open_negativity", "ix_mention_search_trgm", "ix_mention_search_cjk",
+                 "ix_mention_sentiment",
                  "ix_reply_open_mention", "ix_reply_open_status")
 TARGET_P95_SECONDS = 0.150
+KINDS = ("first", "next", "counts")
 TARGET_RATIO = 10.0
 
 
@@ -126,8 +130,13 @@ def _serve_and_walk(args: argparse.Namespace, url: str, engine: sa.Engine, email
           f"gunicorn {args.workers} workers x {args.threads} threads")
 
     with Server("web.wsgi:app", url, args) as server:
+        measuring = threading.Timer(args.warmup, server.start_measuring)
+        measuring.start()
         earful, earful_seconds = run_users(server.base_url, emails, PASSWORD, offset_pages=False, **walk)
+        measuring.cancel()
+        server_side = server.measured(earful_seconds)
     _report("earful (keyset, capped counts, queue indexes)", earful, earful_seconds)
+    print(server_side)
     if args.skip_baseline:
         _verdict(earful, None)
         return
@@ -137,8 +146,13 @@ def _serve_and_walk(args: argparse.Namespace, url: str, engine: sa.Engine, email
         connection.exec_driver_sql("DROP STATISTICS IF EXISTS st_mention_topics_text")
     web_data.analyze(engine)
     with Server("bench.web_baseline:app", url, args) as server:
+        measuring = threading.Timer(args.warmup, server.start_measuring)
+        measuring.start()
         baseline, baseline_seconds = run_users(server.base_url, emails, PASSWORD, offset_pages=True, **walk)
+        measuring.cancel()
+        server_side = server.measured(baseline_seconds)
     _report("baseline (OFFSET, exact counts, no queue indexes)", baseline, baseline_seconds)
+    print(server_side)
     _verdict(earful, baseline)
     engine.dispose()
 
@@ -150,12 +164,30 @@ class Server:
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "BROKER_URL": "memory://",
                "PYTHONPATH": str(ROOT)}
+        # The access log gives each request's time inside the server (%(D)s, microseconds): the client's
+        # figure minus the network, the accept queue and the load generator's own waits.
+        self.access_log = Path(tempfile.mkstemp(prefix="earful-bench-access-", suffix=".log")[1])
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
                    str(args.workers), "--threads", str(args.threads), "--timeout", "600", "--keep-alive", "75",
-                   "--log-level", "warning",
-                   app]
+                   "--log-level", "warning", "--access-logfile", str(self.access_log),
+                   "--access-logformat", "%(D)s %(U)s", app]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)
         self.base_url = f"http://127.0.0.1:{port}"
+        self._skip_lines, self._cpu_before = 0, web_cpu.snapshot(self.process.pid)
+
+    def start_measuring(self) -> None:
+        self._skip_lines = len(self.access_log.read_text().splitlines())
+        self._cpu_before = web_cpu.snapshot(self.process.pid)
+
+    def measured(self, seconds: float) -> str:
+        """Server-side latency of the queue's requests and the CPU each party used, since start_measuring."""
+        cpu = web_cpu.describe(self._cpu_before, web_cpu.snapshot(self.process.pid), seconds)
+        lines = self.access_log.read_text().splitlines()[self._skip_lines:]
+        times = sorted(int(line.split()[0]) / 1e6 for line in lines if " /queue" in line)
+        if not times:
+            return f"  {cpu}"
+        return (f"  inside the server (gunicorn's request time, {len(times):,} queue requests): p50 {_ms(times, 50)}  "
+                f"p95 {_ms(times, 95)}  p99 {_ms(times, 99)} ms\n  {cpu}")
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 60
@@ -173,6 +205,7 @@ class Server:
     def __exit__(self, *_exc: object) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
+        self.access_log.unlink(missing_ok=True)
 
 
 def _report(name: str, results: Results, seconds: float) -> None:
@@ -181,15 +214,16 @@ def _report(name: str, results: Results, seconds: float) -> None:
     if not times:
         print("  no requests completed")
     else:
-        kinds = {kind: sum(1 for s in results.samples if s.kind == kind) for kind in ("first", "next")}
-        print(f"  {len(times):,} requests ({kinds['first']:,} first pages, {kinds['next']:,} next pages) "
+        kinds = {kind: sum(1 for s in results.samples if s.kind == kind) for kind in KINDS}
+        print(f"  {len(times):,} requests ({kinds['first']:,} first pages, {kinds['next']:,} next pages, "
+              f"{kinds['counts']:,} tab counts fetched after a page) "
               f"in {seconds:.1f}s = {len(times) / seconds:.1f} req/s")
         print(f"  latency ms: p50 {_ms(times, 50)}  p95 {_ms(times, 95)}  p99 {_ms(times, 99)}  "
               f"mean {1000 * sum(times) / len(times):.1f}  max {1000 * times[-1]:.1f}")
-        for kind in ("first", "next"):
+        for kind in KINDS:
             of_kind = sorted(sample.seconds for sample in results.samples if sample.kind == kind)
             if of_kind:
-                print(f"    {kind} pages: p50 {_ms(of_kind, 50)}  p95 {_ms(of_kind, 95)}  max {1000 * of_kind[-1]:.1f}")
+                print(f"    {kind}: p50 {_ms(of_kind, 50)}  p95 {_ms(of_kind, 95)}  max {1000 * of_kind[-1]:.1f}")
     for error in results.errors:
         print(f"  error: {error}")
 

@@ -30,6 +30,7 @@ FILTERS = {
 PAGE_SIZE = 50
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
+COUNTS_LOADER = re.compile(r'<span hidden hx-get="([^"]+)" hx-trigger="load"')
 QUEUE_BODY = {"HX-Request": "true", "HX-Target": "queue-body"}
 
 
@@ -41,7 +42,7 @@ class Walk:
 
 @dataclass
 class Sample:
-    kind: str  # "first" or "next"
+    kind: str  # "first", "next" or "counts" (the tab counts a page asks for when they were not remembered)
     seconds: float
     status: int
     started: float  # time.monotonic() when the request was sent
@@ -123,6 +124,13 @@ class User(threading.Thread):
 
     def get(self, kind: str, url: str, headers: dict[str, str]) -> str:
         time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+        body = self.fetch(kind, url, headers)
+        loader = COUNTS_LOADER.search(body)
+        if loader is not None:  # as htmx does as soon as the page is in: no pause
+            self.fetch("counts", html.unescape(loader.group(1)), {"HX-Request": "true"})
+        return body
+
+    def fetch(self, kind: str, url: str, headers: dict[str, str]) -> str:
         sent, started = time.monotonic(), time.perf_counter()
         response = self.client.get(url, headers=headers)
         seconds = time.perf_counter() - started

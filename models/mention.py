@@ -110,6 +110,10 @@ sa.Index("ix_mention_open_negativity", _pg_index_key(negativity(), "float8_ops")
 _search_index = sa.Index("ix_mention_search_trgm", _pg_index_key(Grouping(search_document()), "gin_trgm_ops"),
                          postgresql_using="gin").ddl_if(dialect="postgresql")
 Mention.__table__.append_constraint(_search_index)  # type: ignore[attr-defined]  # no column to find it by
+_cjk_search_index = sa.Index("ix_mention_search_cjk",
+                             _pg_index_key(sa.func.earful_cjk_bigrams(Grouping(search_document())), "array_ops"),
+                             postgresql_using="gin").ddl_if(dialect="postgresql")
+Mention.__table__.append_constraint(_cjk_search_index)  # type: ignore[attr-defined]  # see models.cjk_search
 sa.Index("ix_mention_open_created", col(Mention.created_at), col(Mention.id),
          postgresql_where=is_open(), sqlite_where=is_open())
 

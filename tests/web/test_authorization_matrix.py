@@ -69,6 +69,7 @@ ACCESS: dict[str, Route] = {
     "POST auth.revoke_token": Route(Role.viewer, form={}),
     "GET queue.home": Route(Role.viewer),
     "GET queue.index": Route(Role.viewer),
+    "GET queue.counts": Route(Role.viewer),
     "GET queue.mention": Route(Role.viewer),
     "GET queue.presence": Route(Role.viewer),
     "GET similar.for_mention": Route(Role.viewer),

@@ -103,6 +103,13 @@ def test_search_reads_the_trigram_index_on_postgresql(db_session: Session) -> No
     assert "ix_mention_search_trgm" in _plan(db_session, statement, bitmaps=True)  # GIN is read through a bitmap
 
 
+def test_a_two_character_cjk_search_reads_the_bigram_index_on_postgresql(db_session: Session) -> None:
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the bigram index exists on PostgreSQL only; SQLite scans")
+    statement = select(col(Mention.id)).where(*filter_conditions(QueueFilters(q="환불")))
+    assert "ix_mention_search_cjk" in _plan(db_session, statement, bitmaps=True)
+
+
 def _plan(session: Session, statement: sa.Select[tuple[int]], *, bitmaps: bool = False) -> str:
     connection = session.connection()
     compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
@@ -119,13 +126,16 @@ def test_counts_are_remembered_per_filter_set_for_a_few_seconds(
     now = [100.0]
     cache = CountCache(ttl=15, max_entries=2, clock=lambda: now[0])
     make_mention(status="needs_reply", network="reddit")
+    assert cache.remembered(QueueFilters(network="reddit")) is None  # never counted: the page asks for them later
     assert cache.counts(db_session, QueueFilters(network="reddit"))[QueueTab.needs_reply] == TabCount(1)
     make_mention(status="needs_reply", network="reddit")
+    assert cache.remembered(QueueFilters(network="reddit", sort=QueueSort.negative)) is not None
     # Another tab or sort of the same filters: the same counts, not counted again.
     same = QueueFilters(network="reddit", tab=QueueTab.posted, sort=QueueSort.waiting)
     assert cache.counts(db_session, same)[QueueTab.needs_reply] == TabCount(1)
     assert cache.counts(db_session, QueueFilters())[QueueTab.needs_reply] == TabCount(2)  # other filters: counted
     now[0] += 15
+    assert cache.remembered(same) is None
     assert cache.counts(db_session, same)[QueueTab.needs_reply] == TabCount(2)  # expired: counted again
     cache.counts(db_session, QueueFilters(network="x"))
     cache.counts(db_session, QueueFilters(network="gbp"))

@@ -33,13 +33,10 @@ class CountCache:
         self._lock = threading.Lock()
 
     def counts(self, session: Session, filters: QueueFilters) -> Counts:
-        # The tab and the sort change no count, so they are not part of the key.
-        key = tuple(sorted((name, value) for name, value in filters.url_args().items() if name != "sort"))
-        now = self.clock()
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None and found[0] > now:
-                return found[1]
+        found = self.remembered(filters)
+        if found is not None:
+            return found
+        key, now = _key(filters), self.clock()
         counts = tab_counts(session, filters)
         with self._lock:
             self._entries[key] = (now + self.ttl, counts)
@@ -48,7 +45,26 @@ class CountCache:
                 self._entries.popitem(last=False)
         return counts
 
+    def remembered(self, filters: QueueFilters) -> Counts | None:
+        """The counts for these filters if still fresh, without counting."""
+        with self._lock:
+            found = self._entries.get(_key(filters))
+        return found[1] if found is not None and found[0] > self.clock() else None
+
+
+def _key(filters: QueueFilters) -> tuple[tuple[str, str], ...]:
+    # The tab and the sort change no count, so they are not part of the key.
+    return tuple(sorted((name, value) for name, value in filters.url_args().items() if name != "sort"))
+
+
+def _cache() -> CountCache:
+    cache: CountCache = current_app.extensions.setdefault(COUNT_CACHE_KEY, CountCache())
+    return cache
+
+
+def remembered_tab_counts(filters: QueueFilters) -> Counts | None:
+    return _cache().remembered(filters)
+
 
 def cached_tab_counts(session: Session, filters: QueueFilters) -> Counts:
-    cache: CountCache = current_app.extensions.setdefault(COUNT_CACHE_KEY, CountCache())
-    return cache.counts(session, filters)
+    return _cache().counts(session, filters)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import Grouping
 from sqlmodel import col
 
 from models import Mention, MentionSource
+from models.cjk_search import contains_cjk_bigrams, needs_bigrams
 from models.mention import search_document
 from responder.drafting import COMPLAINT_THRESHOLD
 from web.queue.cursor import QueueSort
@@ -93,10 +95,14 @@ def _midnight(day: date) -> datetime:
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:
-    """Case-insensitive substring of text, title or author (ILIKE on PostgreSQL, served by a trigram index;
-    lower() LIKE on SQLite)."""
+    """Case-insensitive substring of text, title or author (ILIKE on PostgreSQL, served by a trigram index, or
+    for a two-character CJK word by the CJK bigram index; lower() LIKE on SQLite)."""
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return search_document().ilike(pattern, escape="\\")
+    contains = search_document().ilike(pattern, escape="\\")
+    pairs = needs_bigrams(q)
+    if not pairs:
+        return contains
+    return sa.and_(contains_cjk_bigrams(Grouping(search_document()), *(sa.literal(pair) for pair in pairs)), contains)
 
 
 def _text(value: object) -> str | None:

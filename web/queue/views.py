@@ -18,15 +18,17 @@ from web.auth.login import acting_user
 from web.db import db_session
 from web.extensions import app_settings
 from web.queue.blueprint import bp
-from web.queue.count_cache import cached_tab_counts
-from web.queue.cursor import SORT_LABELS
+from web.queue.count_cache import cached_tab_counts, remembered_tab_counts
+from web.queue.cursor import SORT_LABELS, Cursor
 from web.queue.detail import Conflict, MentionDetail, mention_detail
+from web.queue.filters import QueueFilters
 from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
 from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
 from web.queue.presence import other_viewers, record_view
 from web.queue.queries import (
     APPROVER_ROLES,
     SENTIMENTS,
+    Person,
     known_sources,
     queue_page,
     staff,
@@ -45,15 +47,10 @@ def home() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     session = db_session()
     (networks, sources), people = known_sources(session), staff(session)
-    choices = QueueChoices(networks, [source_id for source_id, _ in sources], [person.id for person in people])
-    try:
-        filters = parse_filters(request.args, choices)
-        after = parse_cursor(request.args.get("after"), filters.sort)
-    except InvalidQuery as error:
-        abort(400, str(error))
+    filters, after = _queue_query(sources, people, networks)
     page = queue_page(session, filters, after=after, for_cards=True)
     context: dict[str, Any] = {
-        "page": page, "counts": cached_tab_counts(session, filters),
+        "page": page, "counts": remembered_tab_counts(filters),
         "repeat_authors": repeat_complainers(session, [(row.mention.network, row.mention.author_id)
                                                        for row in page.rows]),
         "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
@@ -64,6 +61,26 @@ def index() -> ResponseReturnValue:
     partial = wants_partial(QUEUE_BODY)
     template = "queue/_body.html" if partial else "queue/index.html"
     return vary_on_htmx(make_response(render_template(template, partial=partial, **context)))
+
+
+@bp.get("/queue/counts")
+def counts() -> ResponseReturnValue:
+    """The tabs with their counts, asked for by the queue page when this process had not counted them lately."""
+    session = db_session()
+    (networks, sources), people = known_sources(session), staff(session)
+    filters, _after = _queue_query(sources, people, networks)
+    return render_template("queue/_counts.html", counts=cached_tab_counts(session, filters), filters=filters,
+                           filter_args=filters.url_args(), tabs=TAB_LABELS)
+
+
+def _queue_query(sources: list[tuple[int, str]], people: list[Person],
+                 networks: list[str]) -> tuple[QueueFilters, Cursor | None]:
+    choices = QueueChoices(networks, [source_id for source_id, _ in sources], [person.id for person in people])
+    try:
+        filters = parse_filters(request.args, choices)
+        return filters, parse_cursor(request.args.get("after"), filters.sort)
+    except InvalidQuery as error:
+        abort(400, str(error))
 
 
 def _mention_href() -> Callable[[int], str]:
