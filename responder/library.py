@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,38 @@ def topic_names() -> list[str]:
     return [*json.loads(TAXONOMY_PATH.read_text(encoding="utf-8")), "other"]
 
 
-def load_starter_saved_replies(session: Session) -> int:
-    """Add the starter replies that the workspace does not have yet (by name). Returns how many were added."""
-    existing = set(session.exec(select(SavedReply.name)))
-    added = 0
-    for entry in json.loads(STARTER_FILE.read_text(encoding="utf-8")):
-        if entry["name"] not in existing:
+@dataclass(frozen=True)
+class StarterLoad:
+    added: int
+    reworded: int  # starters saved before other wordings existed, given the shipped ones
+
+
+def load_starter_saved_replies(session: Session) -> StarterLoad:
+    """Add the starter replies that the workspace does not have yet (by name), and give a starter it has the
+    shipped other wordings when it still has the shipped body and none of its own: an admin's edit is kept."""
+    starters = json.loads(STARTER_FILE.read_text(encoding="utf-8"))
+    existing: dict[str, list[SavedReply]] = defaultdict(list)
+    names = [entry["name"] for entry in starters]
+    for saved in session.exec(select(SavedReply).where(col(SavedReply.name).in_(names))):
+        existing[saved.name].append(saved)
+    added = reworded = 0
+    for entry in starters:
+        rows = existing.get(entry["name"], [])
+        if not rows:
             session.add(SavedReply(**entry))
             added += 1
+        for saved in rows:
+            reworded += _add_starter_wordings(session, saved, entry)
     session.flush()
-    return added
+    return StarterLoad(added=added, reworded=reworded)
+
+
+def _add_starter_wordings(session: Session, saved: SavedReply, entry: dict[str, Any]) -> bool:
+    if saved.body != entry["body"] or saved.variants or not entry["variants"]:
+        return False
+    saved.variants = list(entry["variants"])
+    record_event(session, "saved_reply.updated", saved_reply_id=saved.id, variants=saved.variants)
+    return True
 
 
 class SavedReplyInvalid(ValueError):

@@ -88,9 +88,10 @@ def demo_load() -> None:
 
     settings = app_settings()
     with session_scope(session_factory()) as session:
-        source = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
-        source_id = source.id
+        workspace = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
+        source_id, starters = workspace.source.id, workspace.starters
     assert source_id is not None
+    click.echo(f"starter saved replies: {starters.added} added, {starters.reworded} given their other wordings")
     summary = run_collection(session_factory(), source_id, settings=app_settings())
     click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
 from models import Source
-from responder.library import load_starter_saved_replies
+from responder.library import StarterLoad, load_starter_saved_replies
 
 DEMO_SOURCE_NAME = "Demo: Lumo Home (replay)"
 # File time that maps onto the moment of loading: earlier rows are history, the hour-long complaint
@@ -15,12 +16,20 @@ DEMO_SOURCE_NAME = "Demo: Lumo Home (replay)"
 DEMO_SPLIT = datetime(2026, 11, 5, 13, 0, tzinfo=timezone.utc)
 
 
-def load_demo_workspace(session: Session, *, now: datetime, speed: float) -> Source:
+@dataclass(frozen=True)
+class DemoWorkspace:
+    source: Source
+    starters: StarterLoad
+
+
+def load_demo_workspace(session: Session, *, now: datetime, speed: float) -> DemoWorkspace:
     """Idempotent: a second load keeps the existing replay source and its cursor."""
-    load_starter_saved_replies(session)
+    starters = load_starter_saved_replies(session)
     existing = session.exec(select(Source).where(Source.name == DEMO_SOURCE_NAME)).first()
-    if existing is not None:
-        return existing
+    return DemoWorkspace(existing or _replay_source(session, now=now, speed=speed), starters)
+
+
+def _replay_source(session: Session, *, now: datetime, speed: float) -> Source:
     source = Source(
         name=DEMO_SOURCE_NAME, collector="replay", network="mixed",
         config={"anchor": now.isoformat(), "split": DEMO_SPLIT.isoformat(), "speed": speed},

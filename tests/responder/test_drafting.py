@@ -290,6 +290,27 @@ def test_the_demo_loads_the_starters_once_and_they_draft_in_each_language(
     assert reply.draft_reason.startswith("ja · delivery complaint · negative · matched saved reply '配達遅延 (ja)'")
 
 
+def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
+    db_session: Session, make_saved_reply: Callable[..., SavedReply]
+) -> None:
+    starters = {entry["name"]: entry for entry in json.loads(library.STARTER_FILE.read_text(encoding="utf-8"))}
+    late, thanks = starters["Late delivery (en)"], starters["Thanks (en)"]
+    shipped = make_saved_reply(name=late["name"], topic=late["topic"], body=late["body"])  # saved before wordings
+    edited = make_saved_reply(name=thanks["name"], sentiment=thanks["sentiment"], body="Thanks {author}, from us!")
+    own = make_saved_reply(name=starters["Refund (en)"]["name"], topic="refund", body=starters["Refund (en)"]["body"],
+                           variants=["Our own wording, {author}."])
+
+    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=24, reworded=1)
+    assert shipped.variants == late["variants"]
+    assert edited.variants is None and edited.body == "Thanks {author}, from us!"
+    assert own.variants == ["Our own wording, {author}."]
+    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "saved_reply.updated")).one()
+    assert (event.actor, event.details["saved_reply_id"]) == ("system", shipped.id)
+
+    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=0, reworded=0)
+    assert len(db_session.exec(select(SavedReply)).all()) == 27
+
+
 def test_the_admin_form_is_validated_field_by_field() -> None:
     with pytest.raises(library.SavedReplyInvalid) as caught:
         library.validate(name=" ", language="de", topic="weather", sentiment="angry", network="myspace",

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from models import User
+from models import SavedReply, User
 from models.db import make_engine, make_session_factory
 from settings import get_settings
 from web.auth.service import verify_password
@@ -51,3 +51,20 @@ def test_user_create_reports_a_short_password(database_file: str) -> None:
     result = runner.invoke(cli, ["user", "create", "a@example.com"], env={"EARFUL_NEW_USER_PASSWORD": "short"})
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
+
+
+def test_demo_load_reports_the_starters_it_added_and_reworded(database_file: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(cli, ["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "starter saved replies: 27 added, 0 given their other wordings" in first.output
+
+    with make_session_factory(make_engine(database_file))() as session:  # as saved before wordings existed
+        for saved in session.exec(select(SavedReply).where(SavedReply.language == "ko")):
+            saved.variants = None
+            session.add(saved)
+        session.commit()
+    again = runner.invoke(cli, ["demo", "load"])
+    assert again.exit_code == 0, again.output
+    assert "starter saved replies: 0 added, 9 given their other wordings" in again.output

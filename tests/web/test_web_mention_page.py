@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
-from models import Mention, User
+from models import Mention, Reply, User
 
 
 def _page(client: FlaskClient, mention: Mention) -> str:
@@ -83,6 +84,30 @@ def test_analysis_is_shown(client: FlaskClient, logged_in: Callable[[str], User]
     for expected in ("negative", "91% confident", "late delivery", "delivery", "earful-e5-small 0.3.0",
                      "Never again", 'aria-label="1 out of 5 stars"'):
         assert expected in html
+
+
+CHATTER = {"text": "Walked past the new store on Main Street today.", "sentiment": "neutral", "confidence": 0.88}
+NO_DRAFT_LINE = "No draft: neither a complaint, a question nor praise."
+
+
+def test_why_a_mention_got_no_draft_is_shown(client: FlaskClient, logged_in: Callable[[str], User],
+                                             make_mention: Callable[..., Mention]) -> None:
+    logged_in("agent")
+    mention = make_mention(status="no_reply", **CHATTER)
+    html = _page(client, mention)
+    assert NO_DRAFT_LINE in html
+    assert "New draft" in html  # a person can still draft it anyway
+
+
+def test_no_draft_reason_is_hidden_once_drafted(client: FlaskClient, logged_in: Callable[[str], User],
+                                                make_draft: Callable[..., Reply], db_session: Session) -> None:
+    logged_in("agent")
+    reply = make_draft(**CHATTER)
+    mention = db_session.get(Mention, reply.mention_id)
+    assert mention is not None
+    html = _page(client, mention)
+    assert "No draft:" not in html
+    assert reply.text in html
 
 
 def test_unknown_mention_is_404(client: FlaskClient, logged_in: Callable[[str], User]) -> None:

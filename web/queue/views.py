@@ -12,6 +12,7 @@ from sqlmodel import Session
 from listener.threads import thread_context
 from models import Mention, ReplyStatus, Role
 from reports.authors import author_history, repeat_complainers
+from responder.drafting import no_reply_reason
 from responder.picking import Choice, group_choices, saved_reply_choices
 from responder.variables import Workspace
 from web.auth.login import acting_user
@@ -131,7 +132,15 @@ def _mention_context(session: Session, mention: Mention, conflict: Conflict | No
             "approvers": staff(session, APPROVER_ROLES), "self_approval": allow_self_approval(),
             "me": acting_user().id, "thread": thread_context(session, mention),
             "author_history": author_history(session, mention),
-            "saved_reply_groups": group_choices(_saved_reply_choices(session, detail))}
+            "saved_reply_groups": group_choices(_saved_reply_choices(session, detail)),
+            "no_draft_reason": _no_draft_reason(detail)}
+
+
+def _no_draft_reason(detail: MentionDetail) -> str | None:
+    """Why drafting skipped a mention that never had a reply; a closed reply explains itself."""
+    if detail.reply is not None or detail.last_closed is not None:
+        return None
+    return no_reply_reason(detail.mention)
 
 
 def _saved_reply_choices(session: Session, detail: MentionDetail) -> list[Choice]:
