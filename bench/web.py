@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database (to look at plans afterwards)")
+    parser.add_argument("--slowest", type=int, default=0, help="list this many of the slowest requests")
     parser.add_argument("--reuse", action="store_true",
                         help="serve a database an earlier --keep run left (skips loading; implies --keep and "
                              "--skip-baseline, which would drop the indexes)")
@@ -170,10 +171,11 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
                    str(args.workers), "--threads", str(args.threads), "--timeout", "600", "--keep-alive", "75",
                    "--log-level", "warning", "--access-logfile", str(self.access_log),
-                   "--access-logformat", "%(D)s %(U)s", app]
+                   "--access-logformat", "%(D)s %(U)s?%(q)s", app]
         self.process = subprocess.Popen(command, env=env, cwd=ROOT)
         self.base_url = f"http://127.0.0.1:{port}"
         self._skip_lines, self._cpu_before = 0, web_cpu.snapshot(self.process.pid)
+        self.show_slowest = args.slowest
 
     def start_measuring(self) -> None:
         self._skip_lines = len(self.access_log.read_text().splitlines())
@@ -186,8 +188,10 @@ class Server:
         times = sorted(int(line.split()[0]) / 1e6 for line in lines if " /queue" in line)
         if not times:
             return f"  {cpu}"
+        slowest = sorted(lines, key=lambda line: -int(line.split()[0]))[:self.show_slowest]
+        listed = "".join(f"\n    {int(line.split()[0]) / 1000:.0f} ms {line.split(maxsplit=1)[1]}" for line in slowest)
         return (f"  inside the server (gunicorn's request time, {len(times):,} queue requests): p50 {_ms(times, 50)}  "
-                f"p95 {_ms(times, 95)}  p99 {_ms(times, 99)} ms\n  {cpu}")
+                f"p95 {_ms(times, 95)}  p99 {_ms(times, 99)} ms{listed}\n  {cpu}")
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 60

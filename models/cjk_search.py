@@ -47,7 +47,7 @@ def needs_bigrams(term: str) -> list[str]:
     return cjk_bigrams(term)
 
 
-class contains_cjk_bigrams(FunctionElement[bool]):  # noqa: N801 - SQL functions are lower case
+class contains_cjk_bigrams(FunctionElement[bool]):
     """`earful_cjk_bigrams(document) @> ARRAY[pairs]` on PostgreSQL; true elsewhere (the LIKE decides)."""
 
     type = sa.Boolean()

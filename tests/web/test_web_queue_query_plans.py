@@ -15,7 +15,7 @@ from models import OPEN_REPLY_STATUSES, Mention, Reply
 from web.queue.count_cache import CountCache
 from web.queue.cursor import Cursor, QueueSort
 from web.queue.filters import QueueFilters, filter_conditions
-from web.queue.queries import TabCount, _beyond, sort_key, tab_counts
+from web.queue.queries import TabCount, _beyond, queue_page, sort_key, tab_counts
 from web.queue.tabs import IN_PROGRESS, QueueTab, tab_condition
 
 MENTION_STATUSES = ("new", "needs_reply", "no_reply", "replied", "ignored")
@@ -54,6 +54,18 @@ def test_every_status_and_reply_mix_lands_in_the_one_tab_its_precedence_says(
             found[mention_id].append(tab)
     assert {mention_id: tabs[0] if tabs else None for mention_id, tabs in found.items()} == expected
     assert all(len(tabs) <= 1 for tabs in found.values())
+    # The page and the counts read the tabs of few replies from those replies (tabs.reply_driven): the same
+    # mentions, each once, even with two replies on the rung ("approved" + "posting" is not in the sets above).
+    twice = make_mention(status="needs_reply")
+    db_session.add_all([Reply(mention_id=twice.id, text="Hi", status="approved"),
+                        Reply(mention_id=twice.id, text="Hi", status="posting")])
+    db_session.flush()
+    expected[_id(twice)] = QueueTab.approved
+    counts = tab_counts(db_session, QueueFilters(), cap=1000)
+    for tab in QueueTab:
+        paged = [_id(row.mention) for row in queue_page(db_session, QueueFilters(tab=tab), limit=1000).rows]
+        assert sorted(paged) == sorted(mention_id for mention_id, want in expected.items() if want is tab), tab
+        assert counts[tab] == TabCount(len(paged)), tab
 
 
 def test_the_tabs_ladder_covers_exactly_the_open_reply_states() -> None:
@@ -140,3 +152,8 @@ def test_counts_are_remembered_per_filter_set_for_a_few_seconds(
     cache.counts(db_session, QueueFilters(network="x"))
     cache.counts(db_session, QueueFilters(network="gbp"))
     assert len(cache._entries) == 2  # the least recently stored filter sets are forgotten
+
+
+def _id(mention: Mention) -> int:
+    assert mention.id is not None
+    return mention.id

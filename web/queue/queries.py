@@ -15,7 +15,7 @@ from models import Mention, Reply, Role, Source, User
 from models.mention import negativity
 from web.queue.cursor import Cursor, QueueSort, SortKey
 from web.queue.filters import QueueFilters, filter_conditions
-from web.queue.tabs import QueueTab, tab_condition
+from web.queue.tabs import QueueTab, reply_driven, tab_condition
 
 PAGE_SIZE = 50
 # Counting a tab costs a walk over its rows; past this many the exact figure would not change what anyone does.
@@ -66,17 +66,19 @@ class Person:
 
 def queue_page(session: Session, filters: QueueFilters, *, after: Cursor | None = None,
                limit: int = PAGE_SIZE, for_cards: bool = False) -> QueuePage:
-    """A page of the queue; ``for_cards`` leaves out the columns a card does not show (loaded if touched)."""
-    key = sort_key(filters.sort)
-    descending = filters.sort is not QueueSort.waiting
-    statement = select(Mention, key).where(tab_condition(filters.tab), *filter_conditions(filters))
+    """A page of the queue; ``for_cards`` leaves out the columns a card does not show (loaded if touched).
+
+    The page is found first by id and sort key alone, which the queue's indexes answer without reading the table
+    (they carry the filtered columns on PostgreSQL); only the page's own rows are then read.
+    """
+    found = page_keys(filters, after=after, limit=limit + 1).subquery("page_keys")
+    statement = select(Mention, found.c.sort_key).join(found, found.c.id == col(Mention.id))
     if for_cards:
         statement = statement.options(*(defer(getattr(Mention, name)) for name in NOT_ON_CARDS))
-    if after is not None:
-        statement = statement.where(_beyond(key, after, descending=descending))
-    order = (key.desc(), col(Mention.id).desc()) if descending else (key.asc(), col(Mention.id).asc())
-    found = list(session.exec(statement.order_by(*order).limit(_constant(limit + 1))).all())
-    page, has_more = found[:limit], len(found) > limit
+    keys = (found.c.sort_key, found.c.id)
+    in_order = [k.asc() if filters.sort is QueueSort.waiting else k.desc() for k in keys]
+    rows_found = list(session.exec(statement.order_by(*in_order)).all())
+    page, has_more = rows_found[:limit], len(rows_found) > limit
     replies = latest_replies(session, [_id(mention) for mention, _key in page])
     rows = [QueueRow(mention, replies.get(_id(mention))) for mention, _key in page]
     next_cursor = None
@@ -86,6 +88,21 @@ def queue_page(session: Session, filters: QueueFilters, *, after: Cursor | None 
     return QueuePage(rows, next_cursor)
 
 
+def page_keys(filters: QueueFilters, *, after: Cursor | None, limit: int) -> sa.Select[int, SortKey]:
+    """The ids and sort keys of a page's mentions, in order: what the tab's index alone can answer."""
+    key = sort_key(filters.sort)
+    descending = filters.sort is not QueueSort.waiting
+    conditions = [tab_condition(filters.tab), *filter_conditions(filters)]
+    statement: sa.Select[int, SortKey] = sa.select(col(Mention.id).label("id"),
+                                                   key.label("sort_key")).where(*conditions)
+    if (few := _few_replies(filters.tab)) is not None:
+        statement = statement.join(*few)
+    if after is not None:
+        statement = statement.where(_beyond(key, after, descending=descending))
+    order = (key.desc(), col(Mention.id).desc()) if descending else (key.asc(), col(Mention.id).asc())
+    return statement.order_by(*order).limit(_constant(limit))
+
+
 def tab_counts(session: Session, filters: QueueFilters, *, cap: int = COUNT_CAP) -> dict[QueueTab, TabCount]:
     """Mentions per tab under the current filters (the tab itself aside), each counted up to `cap`.
 
@@ -93,14 +110,23 @@ def tab_counts(session: Session, filters: QueueFilters, *, cap: int = COUNT_CAP)
     count stops after cap + 1 rows.
     """
     conditions = filter_conditions(filters)
-    counts = [_capped_count([tab_condition(tab), *conditions], cap).label(tab.value) for tab in QueueTab]
+    counts = [_capped_count(tab, [tab_condition(tab), *conditions], cap).label(tab.value) for tab in QueueTab]
     row = session.execute(sa.select(*counts)).one()
     return {tab: TabCount(min(int(found), cap), int(found) > cap) for tab, found in zip(QueueTab, row, strict=True)}
 
 
-def _capped_count(conditions: list[sa.ColumnElement[bool]], cap: int) -> sa.ScalarSelect[int]:
-    rows = sa.select(col(Mention.id)).where(*conditions).limit(_constant(cap + 1)).subquery()
-    return sa.select(sa.func.count()).select_from(rows).scalar_subquery()
+def _capped_count(tab: QueueTab, conditions: list[sa.ColumnElement[bool]], cap: int) -> sa.ScalarSelect[int]:
+    rows = sa.select(col(Mention.id)).where(*conditions)
+    if (few := _few_replies(tab)) is not None:
+        rows = rows.join(*few)
+    counted = rows.limit(_constant(cap + 1)).subquery()
+    return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
+
+
+def _few_replies(tab: QueueTab) -> tuple[sa.Subquery, sa.ColumnElement[bool]] | None:
+    """What to join a tab of few mentions to, so its rows are read from its replies (see tabs.reply_driven)."""
+    replies = reply_driven(tab)
+    return None if replies is None else (replies, replies.c.mention_id == col(Mention.id))
 
 
 def sort_key(sort: QueueSort) -> sa.ColumnElement[SortKey]:

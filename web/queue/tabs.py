@@ -68,3 +68,19 @@ def tab_condition(tab: QueueTab) -> sa.ColumnElement[bool]:
     higher = [status for statuses in rungs[:rung] for status in statuses]
     conditions = [is_open(), has_reply_in(*rungs[rung])]
     return sa.and_(*conditions, ~has_reply_in(*higher)) if higher else sa.and_(*conditions)
+
+
+# Approved replies post within minutes and pasted ones are confirmed soon after, so these tabs hold few mentions.
+# Walking the open mentions in sort order and probing each for such a reply (the plan the database picks, as it
+# assumes the replies are spread evenly over time) reads hundreds of thousands of rows when they are not; starting
+# from the replies and sorting the few mentions they name does not depend on where they fall.
+FEW_REPLY_TABS = {QueueTab.manual, QueueTab.approved}
+
+
+def reply_driven(tab: QueueTab) -> sa.Subquery | None:
+    """For a tab of few mentions, the distinct mentions with a reply on its rung, to join the page query to."""
+    if tab not in FEW_REPLY_TABS:
+        return None
+    statuses = dict(REPLY_LADDER)[tab]
+    return (sa.select(col(Reply.mention_id)).where(col(Reply.status).in_([sql_constant(s) for s in statuses]))
+            .distinct().subquery("few_replies"))
