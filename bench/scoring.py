@@ -16,6 +16,7 @@ import random
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,8 @@ def resident_mib() -> float:
 
 
 def naive_pipeline(model: E5HeadsModel) -> Any:
-    """The same encoder and sentiment head as a transformers text-classification pipeline."""
+    """The same encoder and sentiment head as a transformers text-classification pipeline, in float32 as shipped
+    (whatever precision the project's path picked for this CPU)."""
     import torch
     from transformers import BertConfig, BertPreTrainedModel, logging, pipeline
     from transformers.modeling_outputs import SequenceClassifierOutput
@@ -81,9 +83,11 @@ def naive_pipeline(model: E5HeadsModel) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fresh-cache", action="store_true", help="build the encoder into a new temp dir first")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--baseline-texts", type=int, default=80, help="texts the slow baseline scores")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                        help="the project path's encoder arithmetic (the baseline always runs float32)")
     args = parser.parse_args()
     if args.fresh_cache:
         from sentiment.encoder import build_encoder
@@ -98,17 +102,19 @@ def main() -> None:
         cache = get_settings().model_cache_dir
     rss_before = resident_mib()
     started = time.perf_counter()
-    model = get_model(DEFAULT_MODEL, cache, args.threads)
+    model = get_model(DEFAULT_MODEL, cache, args.threads, args.precision)
     assert isinstance(model, E5HeadsModel)
     load_s = time.perf_counter() - started
     print(f"model load: {load_s:.1f} s, resident memory {resident_mib():.0f} MiB "
           f"(+{resident_mib() - rss_before:.0f} MiB for the model and libraries)")
     texts = mixed_texts()
-    score_texts(texts[:16], model=DEFAULT_MODEL, cache_dir=cache)  # warm-up: lingua models, topic prototypes
+    print(f"project path: {model.version} ({'bfloat16' if model.version.endswith('+bf16') else 'float32'} encoder)")
+    score = partial(score_texts, model=DEFAULT_MODEL, cache_dir=cache, precision=args.precision)
+    score(texts[:16])  # warm-up: lingua models, topic prototypes
     started = time.perf_counter()
-    score_texts(texts, model=DEFAULT_MODEL, cache_dir=cache, batch_size=args.batch_size)
+    score(texts, batch_size=args.batch_size)
     project = len(texts) / (time.perf_counter() - started)
-    naive = naive_pipeline(model)
+    naive = naive_pipeline(E5HeadsModel(cache, bf16=False))
     sample = texts[: args.baseline_texts]
     naive(sample[0])
     started = time.perf_counter()

@@ -84,7 +84,8 @@ def worker_encoder(settings: Settings) -> Encoder:
     """The scorer's loaded model when it embeds (the default one does): no second copy in the process."""
     from sentiment.model import get_model
 
-    model = get_model(settings.sentiment_model, Path(settings.model_cache_dir), settings.torch_threads or None)
+    model = get_model(settings.sentiment_model, Path(settings.model_cache_dir), settings.torch_threads or None,
+                      settings.sentiment_precision)
     embedder = getattr(model, "embedder", None)
     if embedder is None:  # a Hugging Face classifier has no sentence embedding to reuse
         return shared_encoder(Path(settings.model_cache_dir))

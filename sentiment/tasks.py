@@ -36,7 +36,8 @@ def settings_scorer(settings: Settings) -> Scorer:
     from sentiment import score_texts
 
     return partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
-                   batch_size=settings.score_batch_size, threads=settings.torch_threads or None)
+                   batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
+                   precision=settings.sentiment_precision)
 
 
 @shared_task(name="earful.score_pending")

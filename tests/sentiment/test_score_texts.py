@@ -65,3 +65,22 @@ def test_odd_input_does_not_crash(model_cache_dir: Path) -> None:
 def test_importing_the_package_does_not_import_torch() -> None:
     code = "import sys, sentiment; assert 'torch' not in sys.modules and 'transformers' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_bfloat16_and_float32_agree_and_say_which_ran(model_cache_dir: Path, scored: list[Score]) -> None:
+    texts = [t for lang in ("en", "ja", "ko") for t in (PRAISE[lang], COMPLAINT[lang])]
+    exact = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision="fp32")
+    halved = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision="bf16")
+    assert not exact[0].model_version.endswith("+bf16") and halved[0].model_version.endswith("+bf16")
+    assert [s.label for s in halved] == [s.label for s in exact]
+    assert all(abs(a.confidence - b.confidence) < 0.05 and abs(a.complaint - b.complaint) < 0.05
+               for a, b in zip(exact, halved, strict=True))
+
+
+def test_auto_precision_is_bfloat16_only_where_the_cpu_multiplies_it() -> None:
+    import torch
+
+    from sentiment.model import use_bf16
+
+    assert use_bf16("fp32") is False and use_bf16("bf16") is True
+    assert use_bf16("auto") is bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
