@@ -52,6 +52,9 @@ def test_filter_edit_approve_paste_and_confirm(server: LiveServer, open_page: Op
     expect_cards(agent, 1)
     assert _still_same_document(agent)
     assert re.search(rf"q={tag}", agent.url), "the filtered URL is pushed to the history"
+    # Counts this process had not counted yet arrive just after the list, fetched by htmx.
+    agent.wait_for_function("document.querySelector('#results-count').textContent.includes('1 matching')")
+    assert agent.inner_text("#queue-tabs a[aria-current=page] .count") == "1"
     screenshot(agent, "01-queue-filtered")
 
     agent.click(f"#mention-{mention_id}-link")
