@@ -33,7 +33,7 @@ class Settings(BaseSettings):
 
     sentiment_model: str = "earful-e5-small"
     model_cache_dir: Path = VAR_DIR / "models"
-    score_batch_size: int = Field(default=16, ge=1, le=512)  # length-sorted batches of 16 pad least (measured)
+    score_batch_size: int = Field(default=16, ge=1, le=512)
     torch_threads: int = Field(default=0, ge=0)
     # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else float32.
     sentiment_precision: Literal["auto", "fp32", "bf16"] = "auto"

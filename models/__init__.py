@@ -8,6 +8,7 @@ from models.mention import Mention, MentionSource, MentionStatus
 from models.mention_embedding import MentionEmbedding
 from models.reply import OPEN_REPLY_STATUSES, Reply, ReplyStatus, SavedReply
 from models.source import Source
+from models.topic import Topic
 from models.user import ROLE_RANK, ApiToken, Role, User
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Role",
     "SavedReply",
     "Source",
+    "Topic",
     "User",
     "record_event",
 ]

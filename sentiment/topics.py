@@ -1,4 +1,7 @@
-"""Complaint topics from an editable taxonomy (data/topics.json), en/ja/ko: keywords plus embedding similarity.
+"""Complaint topics from an editable taxonomy, en/ja/ko: keywords plus embedding similarity.
+
+The taxonomy ships as data/topics.json; the workspace's edited copy is the Topic table, whose active rows
+models.topic_store.taxonomy_spec returns in the same shape (a "spec"). Every function here takes either.
 
 Keywords catch the explicit cases ("refund", "배송"); the topic's example sentences, embedded once per process by
 the scoring model, catch paraphrases with no keyword ("my order is two weeks late" -> delivery). Only the single
@@ -7,12 +10,14 @@ closest topic is added, and only when it stands out from the rest, so similarity
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +31,7 @@ SIMILARITY_MIN = 0.91  # cosine to the closest topic prototype
 SIMILARITY_MARGIN = 0.029  # ... minus the mean cosine to the other prototypes
 _SUFFIXES = "(?:s|es|ed|d|ing|er|ers)?"
 Taxonomy = dict[str, list[re.Pattern[str]]]
+Spec = Mapping[str, Mapping[str, Any]]  # topics.json's shape: name -> description, keywords, examples by language
 
 
 @dataclass(frozen=True)
@@ -34,11 +40,27 @@ class Prototypes:
     vectors: np.ndarray  # (topics, dim), L2-normalised mean of each topic's embedded examples
 
 
-def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
+def read_spec(source: Path | Spec = TAXONOMY_PATH) -> Spec:
+    """A spec as given, or read from a topics.json file."""
+    if isinstance(source, Path):
+        data: Spec = json.loads(source.read_text(encoding="utf-8"))
+        return data
+    return source
+
+
+def spec_key(spec: Spec) -> str:
+    """A digest that changes whenever any topic's text does: what per-spec caches are keyed by."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def taxonomy_from_spec(spec: Spec) -> Taxonomy:
     """Topic -> compiled keyword patterns; Latin keywords match whole words (plus inflections), CJK anywhere."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {topic: [_pattern(k) for words in spec.get("keywords", {}).values() for k in words]
-            for topic, spec in data.items()}
+    return {topic: [_pattern(k) for words in (entry.get("keywords") or {}).values() for k in words]
+            for topic, entry in spec.items()}
+
+
+def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
+    return taxonomy_from_spec(read_spec(path))
 
 
 def _pattern(keyword: str) -> re.Pattern[str]:
@@ -51,15 +73,14 @@ def default_taxonomy() -> Taxonomy:
     return load_taxonomy()
 
 
-def topic_examples(path: Path = TAXONOMY_PATH) -> dict[str, list[str]]:
+def topic_examples(source: Path | Spec = TAXONOMY_PATH) -> dict[str, list[str]]:
     """Each topic's example sentences (all languages) and its description; topics without examples are left out."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {topic: [spec["description"], *(s for sentences in spec["examples"].values() for s in sentences)]
-            for topic, spec in data.items() if spec.get("examples")}
+    return {topic: [entry["description"], *(s for sentences in entry["examples"].values() for s in sentences)]
+            for topic, entry in read_spec(source).items() if any((entry.get("examples") or {}).values())}
 
 
-def build_prototypes(embed: Callable[[list[str]], np.ndarray], path: Path = TAXONOMY_PATH) -> Prototypes:
-    examples = topic_examples(path)
+def build_prototypes(embed: Callable[[list[str]], np.ndarray], source: Path | Spec = TAXONOMY_PATH) -> Prototypes:
+    examples = topic_examples(source)
     names = tuple(examples)
     vectors = [embed(examples[name]).mean(axis=0) for name in names]
     stacked = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
@@ -82,6 +103,6 @@ def similar_topics(vectors: np.ndarray, prototypes: Prototypes, minimum: float =
 def detect_topics(text: str, taxonomy: Taxonomy | None = None, similar: Sequence[str] = ()) -> list[str]:
     """Topics whose keywords occur in the text or that the embedding found, in taxonomy order; ["other"] if none."""
     lowered = text.casefold()
-    found = [topic for topic, patterns in (taxonomy or default_taxonomy()).items()
+    found = [topic for topic, patterns in (default_taxonomy() if taxonomy is None else taxonomy).items()
              if topic in similar or any(p.search(lowered) for p in patterns)]
     return found or [FALLBACK]

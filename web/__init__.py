@@ -19,6 +19,7 @@ from web.corrections import bp as corrections_bp
 from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
 from web.lint_rules import bp as lint_rules_bp
 from web.queue import bp as queue_bp
+from web.topics import bp as topics_bp
 from web.workspace_settings import bp as workspace_settings_bp
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def create_app(
     errors.init_app(app)
     formatting.init_app(app)
     for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp, corrections_bp, workspace_settings_bp,
-                      saved_replies.bp, lint_rules_bp, audit_export.bp, similar.bp):
+                      saved_replies.bp, lint_rules_bp, topics_bp, audit_export.bp, similar.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -111,6 +111,10 @@ ACCESS: dict[str, Route] = {
     "GET lint_rules.index": Route(Role.admin),
     "GET lint_rules.edit": Route(Role.admin),
     "POST lint_rules.edit": Route(Role.admin, form={"message": "Empty.", "severity": "block", "enabled": "1"}),
+    "GET topics.index": Route(Role.admin),
+    "GET topics.edit": Route(Role.admin, args={"name": "topic_name"}),
+    "POST topics.edit": Route(Role.admin, args={"name": "topic_name"},
+                              form={"description": "Matrix.", "active": "1", "keywords_en": "matrix"}),
     # /api/v1, by bearer token
     "GET api.openapi_json": Route(Role.viewer),
     "GET api.list_mentions": Route(Role.viewer),
@@ -139,6 +143,7 @@ class World:
     token: str | None  # its plain text, sent as the bearer; None for the anonymous
     filename: str = "css/app.css"
     code: str = "empty"  # a lint rule
+    topic_name: str = "price"  # a shipped topic
     missing_id: int = 2_000_000_000
 
 

@@ -5,25 +5,23 @@ the queue's filters and sorts, drafting and reports all read the staff label fro
 The model's values live on in the correction row, which is what ``earful eval --corrections`` measures; scoring
 re-applies the latest correction after it writes (sentiment.corrections.keep_staff_labels).
 
-The queue's processes do not import the sentiment package (it brings numpy and the model code), so the topic
-taxonomy is read by path.
+The queue's processes do not import the sentiment package (it brings numpy and the model code), so the topics
+come from the Topic table through models.topic_store.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session
 
 from models import Correction, Mention, MentionStatus, User, record_event
 from models.correction import MODEL_FIELDS, apply_correction, latest_correction, record_model_judgement
+from models.topic_store import active_topic_names, shipped_taxonomy
 from web.queue.queries import SENTIMENTS
 
 RELABELLED = "mention.relabelled"
-TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "sentiment" / "data" / "topics.json"  # sentiment.topics'
 
 
 class InvalidCorrection(ValueError):
@@ -37,9 +35,10 @@ class Relabel:
     topics: tuple[str, ...]
 
 
-def topic_choices(path: Path = TAXONOMY_PATH) -> list[str]:
-    """The topics staff can pick: the editable taxonomy's names, in its order."""
-    return list(json.loads(path.read_text(encoding="utf-8")))
+def topic_choices(session: Session | None = None) -> list[str]:
+    """The topics staff can pick: the workspace's active topics in the taxonomy's order (the admin's /topics page);
+    without a session, the shipped taxonomy's."""
+    return active_topic_names(session) if session is not None else list(shipped_taxonomy())
 
 
 def parse_relabel(sentiment: str, complaint: str, topics: Sequence[str], choices: Sequence[str]) -> Relabel:

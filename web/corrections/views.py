@@ -39,7 +39,7 @@ def relabel_panel(mention: Mention) -> RelabelPanel:
     by = session.get(User, correction.user_id) if correction and correction.user_id else None
     complaint = None if mention.complaint is None else mention.complaint >= COMPLAINT_THRESHOLD
     return RelabelPanel(mention.sentiment, complaint, list(mention.topics or []), correction,
-                        by.email if by else None, topic_choices=tuple(topic_choices()))
+                        by.email if by else None, topic_choices=tuple(topic_choices(session)))
 
 
 @bp.app_context_processor
@@ -54,7 +54,7 @@ def relabel(mention_id: int) -> ResponseReturnValue:
     mention = get_mention(session, mention_id)
     try:
         labels = parse_relabel(request.form.get("sentiment", ""), request.form.get("complaint", ""),
-                               request.form.getlist("topic"), topic_choices())
+                               request.form.getlist("topic"), topic_choices(session))
     except InvalidCorrection as error:
         abort(400, str(error))
     changed = correct_mention(session, mention, labels, actor=acting_user(), brand=app_settings().brand_name)

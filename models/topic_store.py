@@ -1,0 +1,158 @@
+"""The workspace's complaint topics: Topic rows seeded from the shipped taxonomy, and the admin's edits.
+
+This lives beside the tables rather than in the sentiment package because the web process must not import the
+model code: the admin page and the relabel form read topics here, and scoring reads `taxonomy_spec` each round.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.audit import record_event
+from models.base import utcnow
+from models.topic import Topic
+from models.user import User
+
+SHIPPED_PATH = Path(__file__).resolve().parents[1] / "sentiment" / "data" / "topics.json"  # sentiment.topics'
+FALLBACK = "other"  # sentiment.topics.FALLBACK: what a complaint with no topic is filed under, so always active
+LANGUAGES = ("en", "ja", "ko")
+MAX_DESCRIPTION_CHARS = 500
+MAX_KEYWORDS = 200
+MAX_KEYWORD_CHARS = 100
+MAX_EXAMPLES = 50
+MAX_EXAMPLE_CHARS = 300
+
+Spec = dict[str, dict[str, Any]]  # the shape of topics.json: name -> description, keywords, examples
+
+
+class TopicInvalid(ValueError):
+    """An edit that cannot be saved; `errors` maps each form field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class TopicEdit:
+    """What the admin may change on a topic."""
+
+    description: str
+    active: bool
+    keywords: dict[str, list[str]]
+    examples: dict[str, list[str]]
+
+
+def shipped_taxonomy() -> Spec:
+    data: Spec = json.loads(SHIPPED_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def shipped_rows() -> list[dict[str, Any]]:
+    """Each shipped topic as Topic column values, in the file's order."""
+    return [{"name": name, "description": spec["description"], "keywords": spec.get("keywords") or {},
+             "examples": spec.get("examples") or {}, "position": position, "active": True}
+            for position, (name, spec) in enumerate(shipped_taxonomy().items())]
+
+
+def seed_topics(session: Session) -> int:
+    """Store every shipped topic the table lacks, after the stored ones; returns how many were added."""
+    stored = session.exec(select(Topic.name, Topic.position)).all()
+    known = {name for name, _ in stored}
+    after = max((position for _, position in stored), default=-1) + 1
+    missing = [row for row in shipped_rows() if row["name"] not in known]
+    for offset, row in enumerate(missing):
+        session.add(Topic(**{**row, "position": after + offset}))
+    session.flush()
+    return len(missing)
+
+
+def list_topics(session: Session) -> list[Topic]:
+    """Every topic, active or not, in the taxonomy's order."""
+    return list(session.exec(select(Topic).order_by(col(Topic.position), col(Topic.id))).all())
+
+
+def active_topic_names(session: Session) -> list[str]:
+    """The topics staff can pick and scoring detects, in the taxonomy's order."""
+    return [topic.name for topic in list_topics(session) if topic.active]
+
+
+def find_topic(session: Session, name: str) -> Topic | None:
+    return session.exec(select(Topic).where(Topic.name == name)).first()
+
+
+def taxonomy_spec(session: Session) -> Spec:
+    """The active topics in topics.json's shape, in order: what sentiment.topics builds keywords and prototypes from."""
+    return {topic.name: {"description": topic.description, "keywords": dict(topic.keywords),
+                         "examples": dict(topic.examples)}
+            for topic in list_topics(session) if topic.active}
+
+
+def validate_edit(topic: Topic, *, description: str, active: bool, keywords: dict[str, str],
+                  examples: dict[str, str]) -> TopicEdit:
+    """Form text (one keyword or example per line, per language) -> TopicEdit, or TopicInvalid naming each field."""
+    errors: dict[str, str] = {}
+    description = description.strip()
+    if not description or len(description) > MAX_DESCRIPTION_CHARS:
+        errors["description"] = f"write a description of 1 to {MAX_DESCRIPTION_CHARS} characters"
+    if not active and topic.name == FALLBACK:
+        errors["active"] = f"{FALLBACK} is where complaints with no other topic go, so it stays active"
+    parsed_keywords = {language: _keywords(keywords.get(language, ""), f"keywords_{language}", errors)
+                       for language in LANGUAGES}
+    parsed_examples = {language: _lines(examples.get(language, ""), f"examples_{language}", errors,
+                                        MAX_EXAMPLES, MAX_EXAMPLE_CHARS) for language in LANGUAGES}
+    if errors:
+        raise TopicInvalid(errors)
+    return TopicEdit(description, active, parsed_keywords, parsed_examples)
+
+
+def _lines(raw: str, field: str, errors: dict[str, str], most: int, longest: int) -> list[str]:
+    lines = list(dict.fromkeys(line.strip() for line in raw.splitlines() if line.strip()))
+    if len(lines) > most or any(len(line) > longest for line in lines):
+        errors[field] = f"at most {most} lines of {longest} characters"
+    return lines
+
+
+def _keywords(raw: str, field: str, errors: dict[str, str]) -> list[str]:
+    """Keywords are matched literally (escaped), ignoring case; one with no letter or digit would match noise."""
+    keywords = _lines(raw, field, errors, MAX_KEYWORDS, MAX_KEYWORD_CHARS)
+    unusable = [keyword for keyword in keywords if not _matchable(keyword)]
+    if unusable and field not in errors:
+        errors[field] = f"a keyword needs a letter or digit: {', '.join(unusable)[:200]}"
+    return keywords
+
+
+def _matchable(keyword: str) -> bool:
+    try:
+        re.compile(re.escape(keyword.casefold()))
+    except re.error:
+        return False
+    return any(character.isalnum() for character in keyword)
+
+
+def save_topic(session: Session, topic: Topic, edit: TopicEdit, *, actor: User) -> bool:
+    """Store the edit on the topic's row and audit it; False if it changes nothing."""
+    keywords = _merged(topic.keywords, edit.keywords)
+    examples = _merged(topic.examples, edit.examples)
+    if (topic.description, topic.active, topic.keywords, topic.examples) == (edit.description, edit.active,
+                                                                             keywords, examples):
+        return False
+    topic.description, topic.active, topic.keywords, topic.examples = edit.description, edit.active, keywords, examples
+    topic.updated_at = utcnow()
+    session.add(topic)
+    session.flush()
+    record_event(session, "topic.updated", actor=actor, topic=topic.name, description=edit.description,
+                 active=edit.active, keywords=keywords, examples=examples)
+    return True
+
+
+def _merged(stored: dict[str, list[str]], edited: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The form's languages replace the stored ones; a language the form does not show is kept; empty ones go."""
+    merged = {**stored, **edited}
+    return {language: words for language, words in merged.items() if words}
