@@ -7,7 +7,6 @@ model code: the admin page and the relabel form read topics here, and scoring re
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from models.base import utcnow
 from models.topic import Topic
 from models.user import User
 
-SHIPPED_PATH = Path(__file__).resolve().parents[1] / "sentiment" / "data" / "topics.json"  # sentiment.topics'
-FALLBACK = "other"  # sentiment.topics.FALLBACK: what a complaint with no topic is filed under, so always active
+SHIPPED_PATH = Path(__file__).resolve().parents[1] / "sentiment" / "data" / "topics.json"  # the shipped taxonomy
+FALLBACK = "other"  # what a complaint with no other topic is filed under, so always active
 LANGUAGES = ("en", "ja", "ko")
 MAX_DESCRIPTION_CHARS = 500
 MAX_KEYWORDS = 200
@@ -122,18 +121,11 @@ def _lines(raw: str, field: str, errors: dict[str, str], most: int, longest: int
 def _keywords(raw: str, field: str, errors: dict[str, str]) -> list[str]:
     """Keywords are matched literally (escaped), ignoring case; one with no letter or digit would match noise."""
     keywords = _lines(raw, field, errors, MAX_KEYWORDS, MAX_KEYWORD_CHARS)
-    unusable = [keyword for keyword in keywords if not _matchable(keyword)]
+    unusable = [keyword for keyword in keywords if not any(character.isalnum() for character in keyword)]
     if unusable and field not in errors:
         errors[field] = f"a keyword needs a letter or digit: {', '.join(unusable)[:200]}"
     return keywords
 
-
-def _matchable(keyword: str) -> bool:
-    try:
-        re.compile(re.escape(keyword.casefold()))
-    except re.error:
-        return False
-    return any(character.isalnum() for character in keyword)
 
 
 def save_topic(session: Session, topic: Topic, edit: TopicEdit, *, actor: User) -> bool:

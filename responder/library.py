@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from listener.networks import NETWORKS
 from models import Reply, SavedReply, User, record_event
 from models.mention import SENTIMENT_LABELS
+from models.topic_store import shipped_taxonomy
 from responder.variables import check_template
 
 STARTER_FILE = Path(__file__).resolve().parent / "saved_replies.json"
@@ -23,9 +24,7 @@ MAX_VARIANTS = 10
 
 
 def topic_names() -> list[str]:
-    from sentiment.topics import TAXONOMY_PATH  # here: the web process must not import the model package
-
-    return [*json.loads(TAXONOMY_PATH.read_text(encoding="utf-8")), "other"]
+    return list(shipped_taxonomy())
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ class Embedded:
     words: list[WordWeights] | None
 
 
-def length_batches(texts: list[str], batch_size: int) -> Iterator[list[int]]:
-    """Indices grouped so each batch holds texts of similar length (little padding)."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+def length_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices grouped so each batch holds items of similar length (little padding): token counts where the
+    texts are tokenised first, else characters."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     for start in range(0, len(order), batch_size):
         yield order[start: start + batch_size]
 
@@ -69,7 +70,7 @@ class Embedder:
                                  return_offsets_mapping=True)
         token_ids, offsets = encoded["input_ids"], encoded["offset_mapping"]
         with torch.inference_mode():
-            for idx in token_batches([len(ids) for ids in token_ids], batch_size):
+            for idx in length_batches([len(ids) for ids in token_ids], batch_size):
                 input_ids, attention_mask = self._padded([token_ids[i] for i in idx])
                 hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
                 mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # pooled and projected in float32 above
@@ -92,13 +93,6 @@ class Embedder:
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             attention_mask[row, : len(ids)] = 1
         return input_ids, attention_mask
-
-
-def token_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
-    """Indices grouped so each batch holds texts of similar token count (little padding)."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for start in range(0, len(order), batch_size):
-        yield order[start: start + batch_size]
 
 
 def quantize_ffn(model: Any) -> Any:

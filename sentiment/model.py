@@ -149,7 +149,7 @@ class HFModel(SentimentModel):
     def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
         probs = np.zeros((len(texts), len(LABELS)), dtype=np.float64)
         with self._torch.inference_mode():
-            for idx in length_batches(texts, batch_size):
+            for idx in length_batches([len(text) for text in texts], batch_size):
                 enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
                                      max_length=MAX_TOKENS, return_tensors="pt")
                 out = softmax(self.model(**enc).logits.float().numpy())

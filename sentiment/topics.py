@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
-TAXONOMY_PATH = Path(__file__).parent / "data" / "topics.json"
-FALLBACK = "other"
+from models import topic_store
+
+TAXONOMY_PATH = topic_store.SHIPPED_PATH  # the shipped taxonomy; the workspace's copy is the Topic table
+FALLBACK = topic_store.FALLBACK
 # e5 cosines sit in a narrow band (0.85-0.94), so both limits matter. Set conservatively for the committed
 # encoder (re-check them when the encoder or its adapter changes) on hand-written probes: paraphrased delivery,
 # billing and refund complaints in; "worst company ever", a film review, praise out. A wrong topic picks the

@@ -43,7 +43,7 @@ def safe_url(url: str | None) -> str | None:
 
 def has_hidden_characters(text: str | None) -> bool:
     """Bidi overrides and zero-width characters can make text read differently from what it says."""
-    return bool(text) and _FORMAT_CHARACTERS.search(text or "") is not None
+    return text is not None and _FORMAT_CHARACTERS.search(text) is not None
 
 
 def stars(rating: int | None) -> str:

@@ -95,7 +95,7 @@ def page_keys(filters: QueueFilters, *, after: Cursor | None, limit: int) -> sa.
     conditions = [tab_condition(filters.tab), *filter_conditions(filters)]
     statement: sa.Select[int, SortKey] = sa.select(col(Mention.id).label("id"),
                                                    key.label("sort_key")).where(*conditions)
-    if (few := _few_replies(filters.tab)) is not None:
+    if (few := reply_driven(filters.tab)) is not None:
         statement = statement.join(*few)
     if after is not None:
         statement = statement.where(_beyond(key, after, descending=descending))
@@ -117,16 +117,11 @@ def tab_counts(session: Session, filters: QueueFilters, *, cap: int = COUNT_CAP)
 
 def _capped_count(tab: QueueTab, conditions: list[sa.ColumnElement[bool]], cap: int) -> sa.ScalarSelect[int]:
     rows = sa.select(col(Mention.id)).where(*conditions)
-    if (few := _few_replies(tab)) is not None:
+    if (few := reply_driven(tab)) is not None:
         rows = rows.join(*few)
     counted = rows.limit(_constant(cap + 1)).subquery()
     return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
 
-
-def _few_replies(tab: QueueTab) -> tuple[sa.Subquery, sa.ColumnElement[bool]] | None:
-    """What to join a tab of few mentions to, so its rows are read from its replies (see tabs.reply_driven)."""
-    replies = reply_driven(tab)
-    return None if replies is None else (replies, replies.c.mention_id == col(Mention.id))
 
 
 def sort_key(sort: QueueSort) -> sa.ColumnElement[SortKey]:

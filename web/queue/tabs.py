@@ -77,10 +77,11 @@ def tab_condition(tab: QueueTab) -> sa.ColumnElement[bool]:
 FEW_REPLY_TABS = {QueueTab.manual, QueueTab.approved}
 
 
-def reply_driven(tab: QueueTab) -> sa.Subquery | None:
-    """For a tab of few mentions, the distinct mentions with a reply on its rung, to join the page query to."""
+def reply_driven(tab: QueueTab) -> tuple[sa.Subquery, sa.ColumnElement[bool]] | None:
+    """For a tab of few mentions, what to join its queries to: the distinct mentions with a reply on its rung."""
     if tab not in FEW_REPLY_TABS:
         return None
     statuses = dict(REPLY_LADDER)[tab]
-    return (sa.select(col(Reply.mention_id)).where(col(Reply.status).in_([sql_constant(s) for s in statuses]))
-            .distinct().subquery("few_replies"))
+    replies = (sa.select(col(Reply.mention_id)).where(col(Reply.status).in_([sql_constant(s) for s in statuses]))
+               .distinct().subquery("few_replies"))
+    return replies, replies.c.mention_id == col(Mention.id)
