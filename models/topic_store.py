@@ -1,4 +1,5 @@
-"""The workspace's complaint topics: Topic rows seeded from the shipped taxonomy, and the admin's edits.
+"""The workspace's complaint topics: Topic rows seeded from the shipped taxonomy, and the admin's additions,
+edits and reordering (a topic is never deleted: switched off, mentions keep its name).
 
 This lives beside the tables rather than in the sentiment package because the web process must not import the
 model code: the admin page and the relabel form read topics here, and scoring reads `taxonomy_spec` each round.
@@ -7,11 +8,12 @@ model code: the admin page and the relabel form read topics here, and scoring re
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models.audit import record_event
 from models.base import utcnow
@@ -21,6 +23,8 @@ from models.user import User
 SHIPPED_PATH = Path(__file__).resolve().parents[1] / "sentiment" / "data" / "topics.json"  # the shipped taxonomy
 FALLBACK = "other"  # what a complaint with no other topic is filed under, so always active
 LANGUAGES = ("en", "ja", "ko")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")  # a new topic's name, matched whole: the key mentions store
+DIRECTIONS = ("up", "down")
 MAX_DESCRIPTION_CHARS = 500
 MAX_KEYWORDS = 200
 MAX_KEYWORD_CHARS = 100
@@ -46,6 +50,13 @@ class TopicEdit:
     active: bool
     keywords: dict[str, list[str]]
     examples: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class NewTopic(TopicEdit):
+    """A topic the admin adds: its name (fixed once created) and the values every topic has."""
+
+    name: str
 
 
 def shipped_taxonomy() -> Spec:
@@ -97,11 +108,39 @@ def validate_edit(topic: Topic, *, description: str, active: bool, keywords: dic
                   examples: dict[str, str]) -> TopicEdit:
     """Form text (one keyword or example per line, per language) -> TopicEdit, or TopicInvalid naming each field."""
     errors: dict[str, str] = {}
+    if not active and topic.name == FALLBACK:
+        errors["active"] = f"{FALLBACK} is where complaints with no other topic go, so it stays active"
+    return _checked(errors, description=description, active=active, keywords=keywords, examples=examples)
+
+
+def validate_new(session: Session, *, name: str, description: str, active: bool, keywords: dict[str, str],
+                 examples: dict[str, str]) -> NewTopic:
+    """The new-topic form -> NewTopic, or TopicInvalid naming each field (the name is checked against the table)."""
+    errors: dict[str, str] = {}
+    name = name.strip()
+    name_error = _name_error(session, name)
+    if name_error:
+        errors["name"] = name_error
+    edit = _checked(errors, description=description, active=active, keywords=keywords, examples=examples)
+    return NewTopic(name=name, **asdict(edit))
+
+
+def _name_error(session: Session, name: str) -> str | None:
+    if not NAME_PATTERN.fullmatch(name):
+        return ("a name is 2 to 40 characters: lowercase letters a-z, digits and _, starting with a letter "
+                "(it is the key stored on each mention)")
+    existing = find_topic(session, name)
+    if existing is None:
+        return None
+    return f"there is already a topic {name}" + ("" if existing.active else " (switched off: edit it to switch it on)")
+
+
+def _checked(errors: dict[str, str], *, description: str, active: bool, keywords: dict[str, str],
+             examples: dict[str, str]) -> TopicEdit:
+    """The fields both topic forms share, parsed; TopicInvalid with theirs and the caller's `errors` if any."""
     description = description.strip()
     if not description or len(description) > MAX_DESCRIPTION_CHARS:
         errors["description"] = f"write a description of 1 to {MAX_DESCRIPTION_CHARS} characters"
-    if not active and topic.name == FALLBACK:
-        errors["active"] = f"{FALLBACK} is where complaints with no other topic go, so it stays active"
     parsed_keywords = {language: _keywords(keywords.get(language, ""), f"keywords_{language}", errors)
                        for language in LANGUAGES}
     parsed_examples = {language: _lines(examples.get(language, ""), f"examples_{language}", errors,
@@ -127,7 +166,6 @@ def _keywords(raw: str, field: str, errors: dict[str, str]) -> list[str]:
     return keywords
 
 
-
 def save_topic(session: Session, topic: Topic, edit: TopicEdit, *, actor: User) -> bool:
     """Store the edit on the topic's row and audit it; False if it changes nothing."""
     keywords = _merged(topic.keywords, edit.keywords)
@@ -142,6 +180,43 @@ def save_topic(session: Session, topic: Topic, edit: TopicEdit, *, actor: User) 
     record_event(session, "topic.updated", actor=actor, topic=topic.name, description=edit.description,
                  active=edit.active, keywords=keywords, examples=examples)
     return True
+
+
+def create_topic(session: Session, new: NewTopic, *, actor: User) -> Topic:
+    """Store the new topic after all the others and audit it with its values."""
+    last = session.exec(select(func.max(Topic.position))).one()
+    topic = Topic(name=new.name, description=new.description, active=new.active, keywords=_merged({}, new.keywords),
+                  examples=_merged({}, new.examples), position=(-1 if last is None else last) + 1)
+    session.add(topic)
+    session.flush()
+    record_event(session, "topic.created", actor=actor, topic=topic.name, description=topic.description,
+                 active=topic.active, keywords=topic.keywords, examples=topic.examples, position=topic.position)
+    return topic
+
+
+def move_topic(session: Session, topic: Topic, direction: str, *, actor: User) -> Topic | None:
+    """Swap the topic with its neighbour in list order ("up" or "down") and audit it; returns the neighbour, or
+    None when the topic is already at that end. Positions are renumbered 0.. so that ties cannot stall a swap."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}")
+    order = list_topics(session)
+    here = [row.id for row in order].index(topic.id)
+    there = here - 1 if direction == "up" else here + 1
+    if not 0 <= there < len(order):
+        return None
+    before = topic.position
+    order[here], order[there] = order[there], order[here]
+    _renumber(session, order)
+    record_event(session, "topic.moved", actor=actor, topic=topic.name, **{"from": before, "to": topic.position})
+    return order[here]
+
+
+def _renumber(session: Session, order: list[Topic]) -> None:
+    for position, row in enumerate(order):
+        if row.position != position:
+            row.position = position
+            session.add(row)
+    session.flush()
 
 
 def _merged(stored: dict[str, list[str]], edited: dict[str, list[str]]) -> dict[str, list[str]]:

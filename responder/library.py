@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, func, select
 from listener.networks import NETWORKS
 from models import Reply, SavedReply, User, record_event
 from models.mention import SENTIMENT_LABELS
-from models.topic_store import shipped_taxonomy
+from models.topic_store import active_topic_names, shipped_taxonomy
 from responder.variables import check_template
 
 STARTER_FILE = Path(__file__).resolve().parent / "saved_replies.json"
@@ -23,8 +24,10 @@ MAX_BODY = 5000
 MAX_VARIANTS = 10
 
 
-def topic_names() -> list[str]:
-    return list(shipped_taxonomy())
+def topic_names(session: Session | None = None) -> list[str]:
+    """The topics a saved reply can be for: the workspace's active topics (the admin's /topics page) with a
+    session, the shipped taxonomy's without."""
+    return active_topic_names(session) if session is not None else list(shipped_taxonomy())
 
 
 @dataclass(frozen=True)
@@ -94,16 +97,16 @@ class SavedReplyRow:
 
 
 def validate(*, name: str, language: str, topic: str, sentiment: str, network: str, body: str,
-             variants: str) -> SavedReplySpec:
+             variants: str, topics: Sequence[str] | None = None) -> SavedReplySpec:
     """Check the admin's form: `variants` is one wording per block, blocks separated by a line holding only ---.
-    Empty topic/sentiment/network mean "any"."""
+    Empty topic/sentiment/network mean "any"; `topics` are the ones offered (default: the shipped taxonomy's)."""
     errors: dict[str, str] = {}
     name = name.strip()
     if not 1 <= len(name) <= 120:
         errors["name"] = "A name is 1 to 120 characters."
     if language not in LANGUAGES:
         errors["language"] = "Choose one of " + ", ".join(LANGUAGES) + "."
-    if topic and topic not in topic_names():
+    if topic and topic not in (topic_names() if topics is None else topics):
         errors["topic"] = "Choose a topic from the list, or any."
     if sentiment and sentiment not in SENTIMENT_LABELS:
         errors["sentiment"] = "Choose negative, neutral or positive, or any."

@@ -7,14 +7,17 @@ model change). Rows group by the language the model detected, plus "all".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import Correction, Mention
+from models.db import make_engine, make_session_factory, session_scope
 from sentiment.datasets import Example
 from sentiment.metrics import accuracy, macro_f1, macro_recall
 from sentiment.scoring import COMPLAINT_THRESHOLD, LABELS
@@ -89,12 +92,16 @@ def corrected_examples(sample: Sequence[Judged]) -> list[Example]:
 
 def read_sample(settings: Settings) -> list[Judged]:
     """The corrected sample of the workspace at DATABASE_URL, read in one short transaction."""
-    from models.db import make_engine, make_session_factory, session_scope
+    with workspace_sessions(settings) as factory, session_scope(factory) as session:
+        return corrected_sample(session)
 
+
+@contextmanager
+def workspace_sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the workspace at DATABASE_URL; its engine is disposed of on the way out."""
     engine = make_engine(settings.database_url)
     try:
-        with session_scope(make_session_factory(engine)) as session:
-            return corrected_sample(session)
+        yield make_session_factory(engine)
     finally:
         engine.dispose()
 
@@ -122,13 +129,17 @@ def evaluate(sample: Sequence[Judged], mode: str = "stored") -> CorrectionsRepor
 
 
 def evaluate_workspace(settings: Settings, *, rescore: bool = False) -> CorrectionsReport:
-    """The report for the workspace at DATABASE_URL; ``rescore`` loads the configured model."""
-    sample = read_sample(settings)
-    if not rescore:
-        return evaluate(sample)
-    from sentiment.tasks import settings_scorer
+    """The report for the workspace at DATABASE_URL; ``rescore`` loads the configured model and scores with the
+    workspace's active topics (models.topic_store.taxonomy_spec), as scoring rounds do, not the shipped file."""
+    with workspace_sessions(settings) as factory:
+        with session_scope(factory) as session:
+            sample = corrected_sample(session)
+        if not rescore:
+            return evaluate(sample)
+        from sentiment.tasks import settings_scorer
 
-    return evaluate(rescored(sample, settings_scorer(settings)) if sample else sample, "rescore")
+        return evaluate(rescored(sample, settings_scorer(settings, topics_from=factory)) if sample else sample,
+                        "rescore")
 
 
 def score_rows(language: str, rows: Sequence[Judged]) -> LanguageScores:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import sentiment
 from models import Mention, User
 from models.db import make_engine, make_session_factory, session_scope
+from models.topic_store import Spec, create_topic, find_topic, taxonomy_spec, validate_new
+from sentiment import Score
 from sentiment.cli import eval_
 from settings import get_settings
 from web.auth.service import create_user
@@ -60,3 +63,39 @@ def test_rescore_runs_the_model_on_the_corrected_texts(workspace: str) -> None:
     rows = {line.split()[0]: line.split()[1:] for line in table if line.strip()}
     assert set(rows) == {"en", "ja", "all"}
     assert rows["all"][:2] == ["2", "100.0"]  # two unmistakable mentions: the model gets both
+
+
+def edit_the_workspace_topics(url: str) -> Spec:
+    """An admin adds a warranty topic and switches price off; returns the workspace's taxonomy after that."""
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        admin = create_user(session, "admin@example.com", "correct horse battery", role="admin")
+        session.flush()
+        new = validate_new(session, name="warranty", description="warranty claims", active=True,
+                           keywords={"en": "warranty"}, examples={})
+        create_topic(session, new, actor=admin)
+        price = find_topic(session, "price")
+        assert price is not None
+        price.active = False
+        session.flush()
+        spec = taxonomy_spec(session)
+    engine.dispose()
+    return spec
+
+
+def test_rescore_uses_the_workspace_topics_not_the_shipped_file(workspace: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    add_unscored_corrections(workspace)
+    spec = edit_the_workspace_topics(workspace)
+    asked: list[Spec | None] = []
+
+    def stand_in(texts: Sequence[str], *, topics: Spec | None = None, **settings: object) -> list[Score]:
+        """The model's entry point, recording the taxonomy it is given (the real model is not loaded)."""
+        asked.append(topics)
+        return [Score("negative", 0.9, "en", 0.9, ["warranty"], "test", "stand-in", "v0") for _ in texts]
+
+    monkeypatch.setattr(sentiment, "score_texts", stand_in)
+    result = CliRunner().invoke(eval_, ["--corrections", "--rescore"])
+    assert result.exit_code == 0, result.output
+    assert asked == [spec] and "warranty" in spec and "price" not in spec
+    assert "model: stand-in v0" in result.output

@@ -9,22 +9,30 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import AuditEvent, Topic, User
 from models.topic_store import (
+    NewTopic,
     TopicInvalid,
+    create_topic,
     find_topic,
+    list_topics,
+    move_topic,
     save_topic,
     seed_topics,
     shipped_taxonomy,
     taxonomy_spec,
     validate_edit,
+    validate_new,
 )
+from responder.library import topic_names
 from sentiment.model import E5HeadsModel
 from sentiment.tasks import current_taxonomy
 from sentiment.topics import build_prototypes, detect_topics, taxonomy_from_spec, topic_examples
 from web.corrections.service import topic_choices
+
+SHIPPED_ORDER = ["delivery", "refund", "quality", "billing", "account", "support", "price", "app_bug", "other"]
 
 
 def edit(session: Session, name: str, actor: User, *, active: bool = True, **changes: str) -> bool:
@@ -93,6 +101,111 @@ def test_an_invalid_edit_names_each_field(db_session: Session) -> None:
                       examples={"ko": "\n".join(f"example {n}" for n in range(51))})
     assert set(raised.value.errors) == {"description", "active", "keywords_en", "keywords_ja", "examples_ko"}
     assert "!!!" in raised.value.errors["keywords_en"]
+
+
+def new_topic(session: Session, name: str = "warranty", **changes: str) -> NewTopic:
+    """The new-topic form filled in for a warranty topic with keywords and no example sentences."""
+    form = {"description": "warranty claims and repairs", "keywords_en": "warranty\nguarantee",
+            "keywords_ja": "保証", "keywords_ko": "", "examples_en": "", "examples_ja": "", "examples_ko": "",
+            **changes}
+    return validate_new(session, name=name, description=form["description"], active=True,
+                        keywords={lang: form[f"keywords_{lang}"] for lang in ("en", "ja", "ko")},
+                        examples={lang: form[f"examples_{lang}"] for lang in ("en", "ja", "ko")})
+
+
+def names(session: Session) -> list[str]:
+    return [topic.name for topic in list_topics(session)]
+
+
+def test_a_new_topic_goes_last_is_detected_offered_and_audited(db_session: Session,
+                                                               make_user: Callable[..., User]) -> None:
+    admin = make_user("admin")
+    topic = create_topic(db_session, new_topic(db_session, " warranty "), actor=admin)
+    assert names(db_session) == [*SHIPPED_ORDER, "warranty"] and topic.position == len(SHIPPED_ORDER)
+    spec = taxonomy_spec(db_session)
+    assert spec["warranty"] == {"description": "warranty claims and repairs",
+                                "keywords": {"en": ["warranty", "guarantee"], "ja": ["保証"]}, "examples": {}}
+    assert detect_topics("Is this still under warranty?", taxonomy_from_spec(spec)) == ["warranty"]
+    assert detect_topics("保証期間内です", taxonomy_from_spec(spec)) == ["warranty"]
+    assert "warranty" in topic_choices(db_session) and "warranty" in topic_names(db_session)
+    assert "warranty" not in topic_names()  # without a session: the shipped taxonomy
+    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "topic.created")).one()
+    assert event.actor_id == admin.id and event.details == {
+        "topic": "warranty", "description": "warranty claims and repairs", "active": True,
+        "keywords": {"en": ["warranty", "guarantee"], "ja": ["保証"]}, "examples": {}, "position": topic.position}
+
+
+def test_a_new_topic_may_start_switched_off(db_session: Session, make_user: Callable[..., User]) -> None:
+    parsed = validate_new(db_session, name="warranty", description="warranty claims", active=False,
+                          keywords={"en": "warranty"}, examples={})
+    create_topic(db_session, parsed, actor=make_user("admin"))
+    assert "warranty" in names(db_session) and "warranty" not in taxonomy_spec(db_session)
+
+
+@pytest.mark.parametrize("name", ["", "w", "Warranty", "1st_topic", "_warranty", "war ranty", "war-ranty",
+                                  "garantía", "x" * 41, "保証"])
+def test_a_new_topic_needs_a_lowercase_slug_for_a_name(db_session: Session, name: str) -> None:
+    with pytest.raises(TopicInvalid) as raised:
+        new_topic(db_session, name)
+    assert set(raised.value.errors) == {"name"} and "lowercase letters" in raised.value.errors["name"]
+
+
+def test_a_new_topic_name_must_be_unused_even_by_a_topic_switched_off(db_session: Session,
+                                                                       make_user: Callable[..., User]) -> None:
+    assert new_topic(db_session, "x" * 40).name == "x" * 40 and new_topic(db_session, "a1").name == "a1"
+    with pytest.raises(TopicInvalid) as raised:
+        new_topic(db_session, "delivery", description=" ", keywords_en="???")
+    assert raised.value.errors == {"name": "there is already a topic delivery",
+                                   "description": "write a description of 1 to 500 characters",
+                                   "keywords_en": "a keyword needs a letter or digit: ???"}
+    assert edit(db_session, "price", make_user("admin"), active=False)
+    with pytest.raises(TopicInvalid, match=r"already a topic price \(switched off"):
+        new_topic(db_session, "price")
+
+
+def test_moving_a_topic_swaps_it_with_its_neighbour_and_is_audited(db_session: Session,
+                                                                    make_user: Callable[..., User]) -> None:
+    admin = make_user("admin")
+    refund = find_topic(db_session, "refund")
+    assert refund is not None
+    neighbour = move_topic(db_session, refund, "up", actor=admin)
+    assert neighbour is not None and neighbour.name == "delivery"
+    assert names(db_session)[:3] == ["refund", "delivery", "quality"]
+    assert list(taxonomy_spec(db_session))[:2] == ["refund", "delivery"]  # detection follows the order
+    assert detect_topics("My package never arrived and I want a refund",
+                         taxonomy_from_spec(taxonomy_spec(db_session))) == ["refund", "delivery"]
+    moved = move_topic(db_session, refund, "down", actor=admin)
+    assert moved is not None and moved.name == "delivery" and names(db_session) == SHIPPED_ORDER
+    events = db_session.exec(select(AuditEvent).where(AuditEvent.action == "topic.moved")
+                             .order_by(col(AuditEvent.id))).all()
+    assert [event.details for event in events] == [{"topic": "refund", "from": 1, "to": 0},
+                                                   {"topic": "refund", "from": 0, "to": 1}]
+    assert all(event.actor_id == admin.id for event in events)
+
+
+def test_moving_past_either_end_changes_nothing(db_session: Session, make_user: Callable[..., User]) -> None:
+    admin = make_user("admin")
+    first, last = find_topic(db_session, SHIPPED_ORDER[0]), find_topic(db_session, SHIPPED_ORDER[-1])
+    assert first is not None and last is not None
+    assert move_topic(db_session, first, "up", actor=admin) is None
+    assert move_topic(db_session, last, "down", actor=admin) is None
+    assert names(db_session) == SHIPPED_ORDER
+    assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "topic.moved")).first() is None
+    with pytest.raises(ValueError, match="direction"):
+        move_topic(db_session, first, "sideways", actor=admin)
+
+
+def test_moving_works_when_positions_tie_and_a_new_topic_moves_too(db_session: Session,
+                                                                   make_user: Callable[..., User]) -> None:
+    admin = make_user("admin")
+    for topic in list_topics(db_session):  # say an old import left every position at 0: the list is then by id
+        topic.position = 0
+        db_session.add(topic)
+    warranty = create_topic(db_session, new_topic(db_session), actor=admin)
+    assert warranty.position == 1 and names(db_session)[-1] == "warranty"
+    assert move_topic(db_session, warranty, "up", actor=admin) is not None
+    assert names(db_session) == [*SHIPPED_ORDER[:-1], "warranty", "other"]
+    assert [topic.position for topic in list_topics(db_session)] == list(range(len(SHIPPED_ORDER) + 1))
 
 
 def test_the_scoring_task_reads_the_taxonomy_each_time(session_factory: sessionmaker[Session]) -> None:

@@ -6,7 +6,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sentiment.topics import TAXONOMY_PATH, Prototypes, detect_topics, load_taxonomy, similar_topics, topic_examples
+from sentiment.topics import (
+    TAXONOMY_PATH,
+    Prototypes,
+    build_prototypes,
+    detect_topics,
+    load_taxonomy,
+    read_spec,
+    similar_topics,
+    taxonomy_from_spec,
+    topic_examples,
+)
 
 EXPECTED = {"delivery", "refund", "quality", "billing", "account", "support", "price", "app_bug", "other"}
 
@@ -51,6 +61,36 @@ def test_every_topic_but_other_has_multilingual_examples() -> None:
     assert set(examples) == EXPECTED - {"other"}
     data = json.loads(TAXONOMY_PATH.read_text(encoding="utf-8"))
     assert all(set(data[t]["examples"]) == {"en", "ja", "ko"} for t in examples)
+
+
+def vowel_counts(texts: list[str]) -> np.ndarray:
+    """A stand-in encoder (no model load): each text as its counts of a, e, i, o, u."""
+    return np.array([[text.count(v) + 1.0 for v in "aeiou"] for text in texts], dtype=np.float32)
+
+
+WARRANTY = {"description": "warranty claims and repairs", "keywords": {"en": ["warranty"], "ja": ["保証"]},
+            "examples": {"en": []}}  # an admin's new topic: keywords, no example sentence yet
+
+
+def test_a_topic_with_keywords_but_no_examples_is_found_by_keyword_and_has_no_prototype() -> None:
+    spec = {**read_spec(), "warranty": WARRANTY}
+    taxonomy = taxonomy_from_spec(spec)
+    assert detect_topics("Is this still under warranty?", taxonomy) == ["warranty"]
+    assert detect_topics("保証期間なのに修理を断られた", taxonomy) == ["warranty"]
+    prototypes = build_prototypes(vowel_counts, spec)
+    assert "warranty" not in prototypes.names and len(prototypes.names) == len(EXPECTED) - 1  # nor "other"
+    vectors = vowel_counts(["the warranty ran out a day after it broke"])
+    similar = similar_topics(vectors / np.linalg.norm(vectors, axis=1, keepdims=True), prototypes, -1.0, -1.0)
+    assert similar[0] and similar[0][0] != "warranty"  # found by the embedding: some shipped topic, never this one
+    assert detect_topics("the warranty ran out", taxonomy, similar=similar[0])[-1] == "warranty"  # listed last
+
+
+def test_a_taxonomy_whose_only_topics_lack_examples_builds_no_prototypes() -> None:
+    spec = {"warranty": WARRANTY, "other": {"description": "anything else", "keywords": {}}}
+    prototypes = build_prototypes(vowel_counts, spec)
+    assert prototypes.names == () and prototypes.vectors.shape[0] == 0
+    assert similar_topics(vowel_counts(["anything"]), prototypes) == [()]
+    assert detect_topics("my parcel is late", taxonomy_from_spec(spec)) == ["other"]
 
 
 def test_the_model_finds_topics_without_keywords(model_cache_dir: Path) -> None:

@@ -115,6 +115,10 @@ ACCESS: dict[str, Route] = {
     "GET topics.edit": Route(Role.admin, args={"name": "topic_name"}),
     "POST topics.edit": Route(Role.admin, args={"name": "topic_name"},
                               form={"description": "Matrix.", "active": "1", "keywords_en": "matrix"}),
+    "GET topics.new": Route(Role.admin),
+    "POST topics.new": Route(Role.admin, form={"name": "matrix_topic", "description": "Matrix.", "active": "1",
+                                               "keywords_en": "matrix"}),
+    "POST topics.move": Route(Role.admin, args={"name": "topic_name"}, form={"direction": "up"}),
     # /api/v1, by bearer token
     "GET api.openapi_json": Route(Role.viewer),
     "GET api.list_mentions": Route(Role.viewer),

@@ -66,7 +66,7 @@ def _filters() -> Filters:
 def index() -> ResponseReturnValue:
     filters = _filters()
     return render_template("saved_replies/index.html", rows=saved_reply_rows(db_session(), filters),
-                           filters=filters, **_choices())
+                           filters=filters, **_choices(None))
 
 
 @bp.route("/saved-replies/new", methods=["GET", "POST"])
@@ -103,7 +103,7 @@ def toggle(saved_reply_id: int) -> ResponseReturnValue:
 def _submit(saved: SavedReply | None) -> ResponseReturnValue:
     values = FormValues.submitted(request.form)
     try:
-        spec = validate(**{key: getattr(values, key) for key in FIELDS})
+        spec = validate(**{key: getattr(values, key) for key in FIELDS}, topics=_topics(saved))
     except SavedReplyInvalid as error:
         return _render_form(values, saved=saved, errors=error.errors, status=400)
     session = db_session()
@@ -121,12 +121,20 @@ def _submit(saved: SavedReply | None) -> ResponseReturnValue:
 def _render_form(values: FormValues, *, saved: SavedReply | None, errors: dict[str, str] | None = None,
                  status: int = 200) -> ResponseReturnValue:
     return render_template("saved_replies/form.html", values=values, saved=saved, errors=errors or {},
-                           variables=KNOWN_VARIABLES, **_choices()), status
+                           variables=KNOWN_VARIABLES, **_choices(saved)), status
 
 
-def _choices() -> dict[str, object]:
-    return {"languages": LANGUAGES, "topics": {name: name for name in topic_names()},
+def _choices(saved: SavedReply | None) -> dict[str, object]:
+    return {"languages": LANGUAGES, "topics": {name: name for name in _topics(saved)},
             "sentiments": {label: label for label in SENTIMENTS}, "networks": NETWORKS}
+
+
+def _topics(saved: SavedReply | None) -> list[str]:
+    """The workspace's active topics, plus the one the saved reply is for when it has since been switched off
+    (so that editing the reply's wording does not force another topic on it)."""
+    names = topic_names(db_session())
+    kept = saved.topic if saved is not None else None
+    return [*names, kept] if kept and kept not in names else names
 
 
 def _get(saved_reply_id: int) -> SavedReply:

@@ -1,16 +1,33 @@
-"""Thin views over models.topic_store: list the topics, edit one (PRG), every change audited."""
+"""Thin views over models.topic_store: list the topics, add one, edit one, move one (PRG), every change audited."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 
 from models import Role, Topic
-from models.topic_store import LANGUAGES, TopicInvalid, find_topic, list_topics, save_topic, validate_edit
+from models.topic_store import (
+    DIRECTIONS,
+    LANGUAGES,
+    TopicInvalid,
+    create_topic,
+    find_topic,
+    list_topics,
+    move_topic,
+    save_topic,
+    validate_edit,
+    validate_new,
+)
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
 from web.topics.blueprint import bp
+
+TEXT_FIELDS = ("name", "description", *(f"{kind}_{language}" for kind in ("keywords", "examples")
+                                        for language in LANGUAGES))
 
 
 @bp.get("")
@@ -19,25 +36,37 @@ def index() -> ResponseReturnValue:
     return render_template("topics/index.html", topics=list_topics(db_session()), languages=LANGUAGES)
 
 
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.admin)
+def new() -> ResponseReturnValue:
+    if request.method == "GET":
+        return _form(None, {**dict.fromkeys(TEXT_FIELDS, ""), "active": "1"})
+    session, values = db_session(), _submitted()
+    try:
+        added = validate_new(session, name=values["name"], **_parsed(values))
+    except TopicInvalid as error:
+        return _form(None, values, errors=error.errors, status=400)
+    try:
+        topic = create_topic(session, added, actor=acting_user())
+        session.commit()
+    except IntegrityError:  # another admin added the same name since the check
+        session.rollback()
+        return _form(None, values, errors={"name": f"there is already a topic {added.name}"}, status=400)
+    flash(f"Topic {topic.name} added at the end of the list; scoring uses it from its next round.", "success")
+    return redirect(url_for("topics.index"))
+
+
 @bp.route("/<name>/edit", methods=["GET", "POST"])
 @role_required(Role.admin)
 def edit(name: str) -> ResponseReturnValue:
-    session = db_session()
-    topic = find_topic(session, name)
-    if topic is None:
-        abort(404, "No such topic.")
+    session, topic = db_session(), _get(name)
     if request.method == "GET":
         return _form(topic, _values(topic))
-    keywords = {language: request.form.get(f"keywords_{language}", "") for language in LANGUAGES}
-    examples = {language: request.form.get(f"examples_{language}", "") for language in LANGUAGES}
-    description, active = request.form.get("description", ""), request.form.get("active") == "1"
+    values = _submitted()
     try:
-        edit = validate_edit(topic, description=description, active=active, keywords=keywords, examples=examples)
+        edit = validate_edit(topic, **_parsed(values))
     except TopicInvalid as error:
-        submitted = {"description": description, "active": active,
-                     **{f"keywords_{language}": text for language, text in keywords.items()},
-                     **{f"examples_{language}": text for language, text in examples.items()}}
-        return _form(topic, submitted, errors=error.errors, status=400)
+        return _form(topic, values, errors=error.errors, status=400)
     if save_topic(session, topic, edit, actor=acting_user()):
         session.commit()
         flash(f"Topic {topic.name} saved; scoring uses it from its next round.", "success")
@@ -46,13 +75,49 @@ def edit(name: str) -> ResponseReturnValue:
     return redirect(url_for("topics.index"))
 
 
-def _values(topic: Topic) -> dict[str, object]:
-    return {"description": topic.description, "active": topic.active,
+@bp.post("/<name>/move")
+@role_required(Role.admin)
+def move(name: str) -> ResponseReturnValue:
+    session, topic, direction = db_session(), _get(name), request.form.get("direction", "")
+    if direction not in DIRECTIONS:
+        abort(400, "The form did not say whether to move the topic up or down; reload the page.")
+    neighbour = move_topic(session, topic, direction, actor=acting_user())
+    if neighbour is None:
+        flash(f"{topic.name} is already {'first' if direction == 'up' else 'last'}.", "info")
+    else:
+        session.commit()
+        flash(f"{topic.name} moved {'above' if direction == 'up' else 'below'} {neighbour.name}.", "success")
+    return redirect(url_for("topics.index", _anchor=f"topic-{topic.name}"))
+
+
+def _get(name: str) -> Topic:
+    topic = find_topic(db_session(), name)
+    if topic is None:
+        abort(404, "No such topic.")
+    return topic
+
+
+def _submitted() -> dict[str, str]:
+    """The form as typed, so that an error shows it again unchanged; "active" is "1" or ""."""
+    return {**{field: request.form.get(field, "") for field in TEXT_FIELDS},
+            "active": "1" if request.form.get("active") == "1" else ""}
+
+
+def _parsed(values: dict[str, str]) -> dict[str, Any]:
+    """The arguments validate_edit and validate_new share, from the form's values."""
+    return {"description": values["description"], "active": values["active"] == "1",
+            "keywords": {language: values[f"keywords_{language}"] for language in LANGUAGES},
+            "examples": {language: values[f"examples_{language}"] for language in LANGUAGES}}
+
+
+def _values(topic: Topic) -> dict[str, str]:
+    return {"name": topic.name, "description": topic.description, "active": "1" if topic.active else "",
             **{f"keywords_{language}": "\n".join(topic.keywords.get(language, [])) for language in LANGUAGES},
             **{f"examples_{language}": "\n".join(topic.examples.get(language, [])) for language in LANGUAGES}}
 
 
-def _form(topic: Topic, values: dict[str, object], *, errors: dict[str, str] | None = None,
+def _form(topic: Topic | None, values: dict[str, str], *, errors: dict[str, str] | None = None,
           status: int = 200) -> ResponseReturnValue:
+    """The edit form, or with no topic the new-topic form (which also asks for the name)."""
     return render_template("topics/edit.html", topic=topic, values=values, errors=errors or {},
                            languages=LANGUAGES), status
