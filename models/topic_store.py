@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ MAX_KEYWORD_CHARS = 100
 MAX_EXAMPLES = 50
 MAX_EXAMPLE_CHARS = 300
 
-Spec = dict[str, dict[str, Any]]  # the shape of topics.json: name -> description, keywords, examples
+Spec = Mapping[str, Mapping[str, Any]]  # topics.json's shape: name -> description, keywords, examples by language
 
 
 class TopicInvalid(ValueError):
@@ -88,8 +89,11 @@ def list_topics(session: Session) -> list[Topic]:
     return list(session.exec(select(Topic).order_by(col(Topic.position), col(Topic.id))).all())
 
 
-def active_topic_names(session: Session) -> list[str]:
-    """The topics staff can pick and scoring detects, in the taxonomy's order."""
+def active_topic_names(session: Session | None = None) -> list[str]:
+    """The topics staff can pick (relabelling, saved replies) and scoring detects, in the taxonomy's order: the
+    workspace's active ones (the admin's /topics page); without a session, the shipped taxonomy's."""
+    if session is None:
+        return list(shipped_taxonomy())
     return [topic.name for topic in list_topics(session) if topic.active]
 
 

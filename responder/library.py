@@ -15,19 +15,13 @@ from sqlmodel import Session, col, func, select
 from listener.networks import NETWORKS
 from models import Reply, SavedReply, User, record_event
 from models.mention import SENTIMENT_LABELS
-from models.topic_store import active_topic_names, shipped_taxonomy
+from models.topic_store import active_topic_names
 from responder.variables import check_template
 
 STARTER_FILE = Path(__file__).resolve().parent / "saved_replies.json"
 LANGUAGES = {"en": "English", "ja": "Japanese", "ko": "Korean"}
 MAX_BODY = 5000
 MAX_VARIANTS = 10
-
-
-def topic_names(session: Session | None = None) -> list[str]:
-    """The topics a saved reply can be for: the workspace's active topics (the admin's /topics page) with a
-    session, the shipped taxonomy's without."""
-    return active_topic_names(session) if session is not None else list(shipped_taxonomy())
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ def validate(*, name: str, language: str, topic: str, sentiment: str, network: s
         errors["name"] = "A name is 1 to 120 characters."
     if language not in LANGUAGES:
         errors["language"] = "Choose one of " + ", ".join(LANGUAGES) + "."
-    if topic and topic not in (topic_names() if topics is None else topics):
+    if topic and topic not in (active_topic_names() if topics is None else topics):
         errors["topic"] = "Choose a topic from the list, or any."
     if sentiment and sentiment not in SENTIMENT_LABELS:
         errors["sentiment"] = "Choose negative, neutral or positive, or any."

@@ -22,6 +22,7 @@ from torch import nn
 
 from sentiment.heads import LinearHead, row_losses
 from sentiment.lora import adapter_state, add_lora
+from sentiment.model import native_bf16
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
         for step, idx in enumerate(batches(lengths, config.batch_size, rng)):
             if step and step % 50 == 0:
                 log(f"  epoch {epoch} batch {step}: {time.perf_counter() - started:.0f} s")
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16 and bf16_supported()):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16 and native_bf16()):
                 loss = _batch_loss(top, train, idx)
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
@@ -185,10 +186,6 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     top.eval()
     return top, {"history": history, "best_epoch": best[2], "best_validation": best[0],
                  "split_layer": split, "config": config.as_dict()}
-
-
-def bf16_supported() -> bool:
-    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def _batch_loss(top: TopModel, rows: Rows, idx: list[int]) -> torch.Tensor:

@@ -53,6 +53,11 @@ def use_bf16(precision: str) -> bool:
     """bfloat16 halves the encoder's time where the CPU multiplies it natively; emulated, it would be slower."""
     if precision != "auto":
         return precision == "bf16"
+    return native_bf16()
+
+
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16, AMX)."""
     import torch
 
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

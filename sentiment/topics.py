@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -33,7 +32,7 @@ SIMILARITY_MIN = 0.90  # cosine to the closest topic prototype
 SIMILARITY_MARGIN = 0.028  # ... minus the mean cosine to the other prototypes
 _SUFFIXES = "(?:s|es|ed|d|ing|er|ers)?"
 Taxonomy = dict[str, list[re.Pattern[str]]]
-Spec = Mapping[str, Mapping[str, Any]]  # topics.json's shape: name -> description, keywords, examples by language
+Spec = topic_store.Spec
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 
 from models import AuditEvent, Correction, Mention, Reply, SavedReply, User
 from models.correction import latest_correction
+from models.topic_store import active_topic_names
 from sentiment import Score
 from sentiment.correction_eval import corrected_examples, corrected_sample, evaluate, format_report, rescored
 from sentiment.tasks import score_round
-from web.corrections.service import InvalidCorrection, Relabel, correct_mention, parse_relabel, topic_choices
+from web.corrections.service import InvalidCorrection, Relabel, correct_mention, parse_relabel
 
 SCORED = datetime(2026, 11, 5, 15, 0, tzinfo=timezone.utc)
-TOPICS = topic_choices()
+TOPICS = active_topic_names()
 
 
 def scored(make_mention: Callable[..., Mention], sentiment: str = "positive", complaint: float = 0.1,

@@ -15,6 +15,7 @@ from models import AuditEvent, Topic, User
 from models.topic_store import (
     NewTopic,
     TopicInvalid,
+    active_topic_names,
     create_topic,
     find_topic,
     list_topics,
@@ -26,11 +27,9 @@ from models.topic_store import (
     validate_edit,
     validate_new,
 )
-from responder.library import topic_names
 from sentiment.model import E5HeadsModel
 from sentiment.tasks import current_taxonomy
 from sentiment.topics import build_prototypes, detect_topics, taxonomy_from_spec, topic_examples
-from web.corrections.service import topic_choices
 
 SHIPPED_ORDER = ["delivery", "refund", "quality", "billing", "account", "support", "price", "app_bug", "other"]
 
@@ -87,8 +86,8 @@ def test_an_inactive_topic_is_left_out_of_scoring_and_the_relabel_choices(db_ses
                                                                           make_user: Callable[..., User]) -> None:
     assert edit(db_session, "price", make_user("admin"), active=False)
     spec = taxonomy_spec(db_session)
-    assert "price" not in spec and "price" not in topic_choices(db_session)
-    assert topic_choices(db_session) == [name for name in shipped_taxonomy() if name != "price"]
+    assert "price" not in spec and "price" not in active_topic_names(db_session)
+    assert active_topic_names(db_session) == [name for name in shipped_taxonomy() if name != "price"]
     assert detect_topics("Way too expensive after the price increase", taxonomy_from_spec(spec)) == ["other"]
     assert "price" not in topic_examples(spec)
 
@@ -127,8 +126,8 @@ def test_a_new_topic_goes_last_is_detected_offered_and_audited(db_session: Sessi
                                 "keywords": {"en": ["warranty", "guarantee"], "ja": ["保証"]}, "examples": {}}
     assert detect_topics("Is this still under warranty?", taxonomy_from_spec(spec)) == ["warranty"]
     assert detect_topics("保証期間内です", taxonomy_from_spec(spec)) == ["warranty"]
-    assert "warranty" in topic_choices(db_session) and "warranty" in topic_names(db_session)
-    assert "warranty" not in topic_names()  # without a session: the shipped taxonomy
+    assert "warranty" in active_topic_names(db_session)
+    assert "warranty" not in active_topic_names()  # without a session: the shipped taxonomy
     event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "topic.created")).one()
     assert event.actor_id == admin.id and event.details == {
         "topic": "warranty", "description": "warranty claims and repairs", "active": True,

@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from models import Correction, Mention, MentionStatus, User, record_event
 from models.correction import MODEL_FIELDS, apply_correction, latest_correction, record_model_judgement
-from models.topic_store import active_topic_names, shipped_taxonomy
 from web.queue.queries import SENTIMENTS
 
 RELABELLED = "mention.relabelled"
@@ -33,12 +32,6 @@ class Relabel:
     sentiment: str
     complaint: bool
     topics: tuple[str, ...]
-
-
-def topic_choices(session: Session | None = None) -> list[str]:
-    """The topics staff can pick: the workspace's active topics in the taxonomy's order (the admin's /topics page);
-    without a session, the shipped taxonomy's."""
-    return active_topic_names(session) if session is not None else list(shipped_taxonomy())
 
 
 def parse_relabel(sentiment: str, complaint: str, topics: Sequence[str], choices: Sequence[str]) -> Relabel:

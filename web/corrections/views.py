@@ -10,11 +10,12 @@ from flask.typing import ResponseReturnValue
 
 from models import Correction, Mention, Role, User
 from models.correction import latest_correction
+from models.topic_store import active_topic_names
 from responder.drafting import COMPLAINT_THRESHOLD
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.corrections.blueprint import bp
-from web.corrections.service import InvalidCorrection, correct_mention, parse_relabel, topic_choices
+from web.corrections.service import InvalidCorrection, correct_mention, parse_relabel
 from web.db import db_session
 from web.extensions import app_settings
 from web.queue.views import get_mention
@@ -39,7 +40,7 @@ def relabel_panel(mention: Mention) -> RelabelPanel:
     by = session.get(User, correction.user_id) if correction and correction.user_id else None
     complaint = None if mention.complaint is None else mention.complaint >= COMPLAINT_THRESHOLD
     return RelabelPanel(mention.sentiment, complaint, list(mention.topics or []), correction,
-                        by.email if by else None, topic_choices=tuple(topic_choices(session)))
+                        by.email if by else None, topic_choices=tuple(active_topic_names(session)))
 
 
 @bp.app_context_processor
@@ -54,7 +55,7 @@ def relabel(mention_id: int) -> ResponseReturnValue:
     mention = get_mention(session, mention_id)
     try:
         labels = parse_relabel(request.form.get("sentiment", ""), request.form.get("complaint", ""),
-                               request.form.getlist("topic"), topic_choices(session))
+                               request.form.getlist("topic"), active_topic_names(session))
     except InvalidCorrection as error:
         abort(400, str(error))
     changed = correct_mention(session, mention, labels, actor=acting_user(), brand=app_settings().brand_name)

@@ -123,7 +123,6 @@ def _capped_count(tab: QueueTab, conditions: list[sa.ColumnElement[bool]], cap: 
     return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
 
 
-
 def sort_key(sort: QueueSort) -> sa.ColumnElement[SortKey]:
     if sort is QueueSort.negative:
         return negativity()  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from listener.networks import NETWORKS
 from models import Role, SavedReply
+from models.topic_store import active_topic_names
 from responder.library import (
     LANGUAGES,
     Filters,
@@ -18,7 +19,6 @@ from responder.library import (
     join_variants,
     saved_reply_rows,
     set_active,
-    topic_names,
     update_saved_reply,
     validate,
 )
@@ -132,7 +132,7 @@ def _choices(saved: SavedReply | None) -> dict[str, object]:
 def _topics(saved: SavedReply | None) -> list[str]:
     """The workspace's active topics, plus the one the saved reply is for when it has since been switched off
     (so that editing the reply's wording does not force another topic on it)."""
-    names = topic_names(db_session())
+    names = active_topic_names(db_session())
     kept = saved.topic if saved is not None else None
     return [*names, kept] if kept and kept not in names else names
 
