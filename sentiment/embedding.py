@@ -44,7 +44,10 @@ class Embedder:
                  bf16: bool = False) -> None:
         import torch
         from transformers import AutoTokenizer, BertModel
+        from transformers.utils import logging
 
+        # Otherwise every load prints a "Loading weights" bar into CLI output and worker logs.
+        logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         model = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
         if adapter:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sentiment.cues import cue_phrases
+from sentiment.cues import cue_phrases, function_words
 
 LABELS = ("negative", "neutral", "positive")
 COMPLAINT_THRESHOLD = 0.5
 MAX_REASON_PHRASES = 3
+MAX_BRIDGE = 2  # function words a phrase may span between two chosen words
+_SENTENCE_END = (".", "!", "?", "。", "！", "？")
 _PUNCT = " \t\n.,!?;:()[]{}\"'`~-_/\\|。、！？「」『』（）・…,.　"
 
 
@@ -77,16 +79,26 @@ def _no_phrase(label: str) -> str:
 
 
 def driving_phrases(words: WordWeights, index: int, limit: int = MAX_REASON_PHRASES) -> list[str]:
-    """The words that pushed hardest towards the label, adjacent ones merged into phrases, in text order."""
-    candidates = [(w[index], i) for i, w in enumerate(words.weights) if words.words[i].strip(_PUNCT) and w[index] > 0]
+    """The content words that pushed hardest towards the label, in text order; two chosen words with only function
+    words between them, in one sentence, form one phrase ("box was crushed")."""
+    plain = [w.strip(_PUNCT).casefold() for w in words.words]
+    skip = function_words()
+    candidates = [(w[index], i) for i, w in enumerate(words.weights) if plain[i] and plain[i] not in skip
+                  and w[index] > 0]
     chosen = sorted(i for _, i in sorted(candidates, reverse=True)[:limit])
     phrases: list[list[int]] = []
     for i in chosen:
-        if phrases and i == phrases[-1][-1] + 1:
-            phrases[-1].append(i)
+        if phrases and _bridged(words.words, plain, skip, phrases[-1][-1], i):
+            phrases[-1].extend(range(phrases[-1][-1] + 1, i + 1))
         else:
             phrases.append([i])
     return [_join([words.words[i] for i in run]).strip(_PUNCT) for run in phrases]
+
+
+def _bridged(words: tuple[str, ...], plain: list[str], skip: frozenset[str], left: int, right: int) -> bool:
+    between = range(left + 1, right)
+    return (len(between) <= MAX_BRIDGE and all(plain[j] in skip for j in between)
+            and not any(words[j].rstrip().endswith(_SENTENCE_END) for j in range(left, right)))
 
 
 def _join(parts: list[str]) -> str:

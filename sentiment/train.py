@@ -104,7 +104,7 @@ def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_
     known: dict[str, torch.Tensor] = torch.load(cache_file, weights_only=True) if cache_file.is_file() else {}
     missing = sorted(set(texts) - known.keys())
     if missing:
-        log(f"frozen pass over {len(missing)} texts (layers 0-{split - 1})")
+        log(f"frozen pass over {len(missing)} texts " + (f"(layers 0-{split - 1})" if split else "(embedding lookup)"))
         known.update(zip(missing, lower_states(model, tokenizer, missing, split, QUERY_PREFIX, max_tokens),
                          strict=True))
         scratch = cache_file.with_suffix(".tmp")
@@ -234,6 +234,8 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--top-layers", type=int, default=None)
+    parser.add_argument("--rank", type=int, default=None, help="LoRA rank (alpha scales with it: 2 x rank)")
+    parser.add_argument("--lr", type=float, default=None, help="the adapter's peak learning rate")
     args = parser.parse_args()
     cache = args.cache_dir
     if cache is None:
@@ -245,6 +247,10 @@ def main() -> None:
         config = replace(config, epochs=args.epochs)
     if args.top_layers is not None:
         config = replace(config, top_layers=args.top_layers)
+    if args.rank is not None:
+        config = replace(config, rank=args.rank, alpha=2.0 * args.rank)
+    if args.lr is not None:
+        config = replace(config, lr=args.lr)
     metrics = train(args.output, args.data_dir, cache, config, log=lambda line: print(line, flush=True))
     print(json.dumps(metrics["headline"], indent=2))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import torch
@@ -12,22 +14,13 @@ from sentiment.heads import LinearHead
 from sentiment.lora import LoRALinear, adapter_state, add_lora, merge_adapter
 
 
-def tiny_bert() -> torch.nn.Module:
-    from transformers import BertConfig, BertModel
-
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=3, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=32)
-    return BertModel(config, add_pooling_layer=False).eval()
-
-
 def randomise(model: torch.nn.Module) -> None:
     for module in model.modules():
         if isinstance(module, LoRALinear):
             torch.nn.init.normal_(module.lora_b, std=0.2)
 
 
-def test_only_the_targets_are_wrapped_and_trainable() -> None:
+def test_only_the_targets_are_wrapped_and_trainable(tiny_bert: Callable[[], Any]) -> None:
     model = tiny_bert()
     names = add_lora(model, rank=4, alpha=8)
     assert len(names) == 3 * 5 and not any("key" in n for n in names)
@@ -36,7 +29,7 @@ def test_only_the_targets_are_wrapped_and_trainable() -> None:
     assert trainable and all("lora_" in n for n in trainable)
 
 
-def test_merged_adapter_matches_the_wrapped_model() -> None:
+def test_merged_adapter_matches_the_wrapped_model(tiny_bert: Callable[[], Any]) -> None:
     plain = tiny_bert()
     wrapped = copy.deepcopy(plain)
     add_lora(wrapped, rank=4, alpha=8)
@@ -50,25 +43,18 @@ def test_merged_adapter_matches_the_wrapped_model() -> None:
     assert torch.allclose(expected, merged, atol=1e-2)  # the adapter is stored in fp16
 
 
-def test_top_layer_training_path_matches_the_merged_encoder() -> None:
+def test_top_layer_training_path_matches_the_merged_encoder(tiny_bert: Callable[[], Any], char_tokens: Any) -> None:
     from sentiment.finetune import lower_states
 
-    class Tokens:
-        def __call__(self, texts: list[str], **_: object) -> dict[str, torch.Tensor]:
-            ids = [[1] + [3 + ord(c) % 40 for c in t] + [2] for t in texts]
-            longest = max(map(len, ids))
-            return {"input_ids": torch.tensor([i + [0] * (longest - len(i)) for i in ids]),
-                    "attention_mask": torch.tensor([[1] * len(i) + [0] * (longest - len(i)) for i in ids])}
-
     plain, texts = tiny_bert(), ["abc", "hello there", "x"]
-    states = lower_states(plain, Tokens(), texts, split=2, prefix="", max_tokens=32)
+    states = lower_states(plain, char_tokens, texts, split=2, prefix="", max_tokens=32)
     layers = copy.deepcopy(plain.encoder.layer[2:])
     add_lora(layers, rank=2, alpha=4)
     randomise(layers)
     top = TopModel(layers, LinearHead(16, 3), LinearHead(16, 1))
     via_top = embed_rows(top, states)
     merge_adapter(plain, top_adapter(top, 2), alpha=4)
-    enc = Tokens()(texts)
+    enc = char_tokens(texts)
     with torch.inference_mode():
         hidden = plain(**enc).last_hidden_state
     weights = enc["attention_mask"].unsqueeze(-1).float()

@@ -28,3 +28,22 @@ def test_cue_lexicon_explains_models_without_word_weights() -> None:
 def test_empty_score_is_neutral_and_unsure() -> None:
     score = empty_score("und", "m", "v")
     assert (score.label, score.language, score.topics) == ("neutral", "und", []) and score.confidence < 0.5
+
+
+def test_function_words_are_never_the_reason_on_their_own() -> None:
+    # A fine-tuned encoder can give "The" and "and" large shares: every token's state carries the whole sentence.
+    words = WordWeights(("The", "parcel", "never", "arrived", "and", "support", "ignored", "me"),
+                        ((0.9, 0, 0), (0.1, 0, 0), (0.3, 0, 0), (0.2, 0, 0), (0.8, 0, 0), (0.05, 0, 0),
+                         (0.6, 0, 0), (0.7, 0, 0)))
+    assert driving_phrases(words, 0) == ["never arrived", "ignored"]
+
+
+def test_a_phrase_does_not_run_across_sentences() -> None:
+    words = WordWeights(("three", "weeks.", "Terrible", "service"), ((0, 0, 0), (0.5, 0, 0), (0.9, 0, 0), (0.4, 0, 0)))
+    assert driving_phrases(words, 0) == ["weeks", "Terrible service"]
+
+
+def test_korean_intensifiers_are_not_reasons() -> None:
+    words = WordWeights(("정말", "재밌게", "봤어요", "최고의", "영화"),
+                        ((0, 0, 0.9), (0, 0, 0.5), (0, 0, 0.1), (0, 0, 0.7), (0, 0, 0.05)))
+    assert driving_phrases(words, 2) == ["재밌게 봤어요 최고의"]

@@ -1,0 +1,66 @@
+"""fine_tune on a tiny random BERT: it learns, keeps the best epoch, and leaves the encoder's own weights alone."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states
+from sentiment.heads import LinearHead
+
+POSITIVE = ["good", "great fun", "nice one", "so good", "love it", "great", "nice", "good stuff"]
+NEGATIVE = ["bad", "awful", "broken box", "so bad", "hate it", "late", "bad stuff", "awful box"]
+CONFIG = FineTuneConfig(top_layers=3, rank=4, alpha=8.0, dropout=0.0, epochs=8, min_gain=0.0, lr=3e-2,
+                        head_lr=5e-2, batch_size=4, bf16=False)
+
+
+@pytest.fixture
+def rows(tiny_bert: Callable[[], Any], char_tokens: Any) -> Rows:
+    states = lower_states(tiny_bert(), char_tokens, POSITIVE + NEGATIVE, split=0, prefix="", max_tokens=32)
+    n = len(POSITIVE)
+    sentiment = np.array([2] * n + [0] * n, dtype=np.int64)
+    complaint = np.array([0] * n + [1] * n, dtype=np.int64)
+    ones = np.ones(2 * n, dtype=np.float32)
+    return Rows(states, sentiment, np.zeros(2 * n, dtype=bool), complaint, ones, ones)
+
+
+def accuracy(rows: Rows) -> Callable[[TopModel], float]:
+    def validate(top: TopModel) -> float:
+        with torch.inference_mode():
+            predicted = top.sentiment(torch.from_numpy(embed_rows(top, rows.states))).argmax(1).numpy()
+        return float((predicted == rows.sentiment).mean())
+
+    return validate
+
+
+def heads() -> tuple[LinearHead, LinearHead]:
+    torch.manual_seed(1)
+    return LinearHead(16, 3), LinearHead(16, 1)
+
+
+def test_fine_tuning_learns_and_keeps_the_best_epoch(tiny_bert: Callable[[], Any], rows: Rows) -> None:
+    encoder = tiny_bert()
+    before = copy.deepcopy(encoder.state_dict())
+    top, info = fine_tune(encoder, *heads(), rows, CONFIG, accuracy(rows), log=lambda _: None)
+    start = accuracy(rows)(TopModel(copy.deepcopy(encoder.encoder.layer), *heads()))
+    assert [h["epoch"] for h in info["history"]] == list(range(1, 9)) and info["split_layer"] == 0
+    assert info["best_validation"] == max(h["validation"] for h in info["history"]) > start
+    assert info["best_validation"] >= 0.9 and info["best_epoch"] >= 1
+    assert accuracy(rows)(top) == info["best_validation"]  # the kept weights are the best epoch's, not the last
+    assert all(torch.equal(before[k], v) for k, v in encoder.state_dict().items())  # trained a copy
+
+
+def test_an_epoch_must_beat_the_best_by_min_gain(tiny_bert: Callable[[], Any], rows: Rows) -> None:
+    sentiment, complaint = heads()
+    initial = copy.deepcopy(sentiment.state_dict())
+    top, info = fine_tune(tiny_bert(), sentiment, complaint, rows, replace(CONFIG, epochs=1, min_gain=2.0),
+                          accuracy(rows), log=lambda _: None)
+    assert info["best_epoch"] == 0 and len(info["history"]) == 1
+    assert all(torch.equal(initial[k], v) for k, v in top.sentiment.state_dict().items())
+    assert all(float(p.detach().abs().max()) == 0 for n, p in top.layers.named_parameters() if n.endswith("lora_b"))
