@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--baseline-texts", type=int, default=80, help="texts the slow baseline scores")
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
                         help="the project path's encoder arithmetic (the baseline always runs float32)")
     args = parser.parse_args()
     if args.fresh_cache:
@@ -145,13 +145,15 @@ def main() -> None:
     print(f"model load: {load_s:.1f} s, resident memory {resident_mib():.0f} MiB "
           f"(+{resident_mib() - rss_before:.0f} MiB for the model and libraries)")
     texts = mixed_texts()
-    print(f"project path: {model.version} ({'bfloat16' if model.version.endswith('+bf16') else 'float32'} encoder)")
+    arithmetic = {"bf16": "bfloat16", "int8": "int8 attention projections"}.get(model.version.rpartition("+")[2],
+                                                                                  "float32")
+    print(f"project path: {model.version} ({arithmetic} encoder)")
     score = partial(score_texts, model=DEFAULT_MODEL, cache_dir=cache, precision=args.precision)
     score(texts[:16])  # warm-up: lingua models, topic prototypes
     started = time.perf_counter()
     score(texts, batch_size=args.batch_size)
     project = len(texts) / (time.perf_counter() - started)
-    naive = naive_pipeline(E5HeadsModel(cache, bf16=False))
+    naive = naive_pipeline(E5HeadsModel(cache))
     sample = texts[: args.baseline_texts]
     naive(sample[0])
     started = time.perf_counter()

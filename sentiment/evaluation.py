@@ -141,12 +141,6 @@ def complaint_metrics(rows: list[Example], prob: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def int8_within_one_point(fp32: dict[str, Any], int8: dict[str, Any]) -> bool:
-    """int8 is acceptable only if no headline score drops by more than one point."""
-    pairs = [(fp32["headline"][k], int8["headline"][k]) for k in HEADLINE]
-    return all(a is None or b is None or a - b <= 0.01 for a, b in pairs)
-
-
 def format_table(metrics: dict[str, Any]) -> str:
     """A plain-text table: dataset, head, n, metric, value (accuracy too), and the published reference if any."""
     lines = [f"{'dataset':<16} {'head':<10} {'n':>5}  {'metric':<13} {'value':>6} {'acc':>6}  reference"]

