@@ -24,6 +24,7 @@ HEADLINE = {
     "tweeteval_macro_recall": ("sentiment", "tweeteval", "macro_recall"),
     "nsmc_accuracy": ("sentiment", "nsmc", "accuracy"),
     "ja_accuracy": ("sentiment", "ja", "accuracy"),
+    "ja_holdout_accuracy": ("sentiment", "ja_holdout", "accuracy"),
     "rotten_tomatoes_accuracy": ("sentiment", "rotten_tomatoes", "accuracy"),
     "complaint_macro_f1": ("complaint", "complaints", "macro_f1"),
 }
@@ -58,9 +59,14 @@ def all_examples(data_dir: Path, rt_limit: int = RT_LIMIT, seed: int = SEED) -> 
     return [r for r in rows if r.text]
 
 
+def evaluation_rows(parts: dict[str, list[Example]]) -> list[Example]:
+    """A split's test share plus the test-only sets."""
+    return parts["test"] + datasets.ja_holdout()
+
+
 def held_out(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list[Example]:
     """The fixed test share of every dataset (optionally the first ``limit`` rows of each, for quick checks)."""
-    rows = datasets.split(all_examples(data_dir, seed=seed), seed)["test"]
+    rows = evaluation_rows(datasets.split(all_examples(data_dir, seed=seed), seed))
     if limit is None:
         return rows
     kept: dict[str, int] = {}

