@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     model_cache_dir: Path = VAR_DIR / "models"
     score_batch_size: int = Field(default=16, ge=1, le=512)
     torch_threads: int = Field(default=0, ge=0)
-    # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else float32.
+    # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else int8
+    # attention projections (sentiment.model.encoder_precision).
     sentiment_precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
     collect_interval_seconds: int = Field(default=60, ge=5)

@@ -65,7 +65,8 @@ def evaluation_rows(parts: dict[str, list[Example]]) -> list[Example]:
 
 
 def held_out(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list[Example]:
-    """The fixed test share of every dataset (optionally the first ``limit`` rows of each, for quick checks)."""
+    """The fixed test share of every dataset plus the test-only sets (optionally the first ``limit`` rows of each,
+    for quick checks)."""
     rows = evaluation_rows(datasets.split(all_examples(data_dir, seed=seed), seed))
     if limit is None:
         return rows

@@ -4,7 +4,8 @@ Steps: the fixed per-dataset split (train / calib / test); the frozen layers' to
 (cached under the model cache dir, so re-runs skip it; with every layer adapted, the embedding lookup); linear
 heads fitted on the frozen embedding as the starting point; joint fine-tuning of the adapter and heads, keeping
 the epoch (0 = heads only, no adapter) that scores best on the calibration split; temperature scaling on the
-calibration split; metrics on the test split, which nothing above has seen.
+calibration split; metrics on the test split plus the test-only sets (evaluation_rows), which nothing above
+has seen.
 
 Run: ``earful train`` or ``.venv/bin/python -m sentiment.train``.
 """
