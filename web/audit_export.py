@@ -1,7 +1,13 @@
 """The audit trail as CSV, for one mention or a date range (approvers and admins).
 
-Every cell a spreadsheet could read as a formula (starting with = + - @, or a tab or carriage return) is
-prefixed with a quote: the text comes from customers and platforms, and a CSV opened in Excel must not run it.
+Every cell a spreadsheet could read as a formula is prefixed with a quote: the text comes from customers and
+platforms, and a CSV opened in Excel must not run it. A formula start is = + - @ (or their fullwidth and small
+forms, which spreadsheets fold to them), a tab or a carriage return, also when invisible characters (a byte
+order mark, zero-width spaces, direction marks) or spaces come first.
+
+The guard changes what a cell says, so the exact text of a reply is also given, unchanged, in `text_exact_json`
+as a JSON string literal: it begins with a double quote (never a formula) and json.loads gives back exactly
+the characters that were posted.
 """
 
 from __future__ import annotations
@@ -9,23 +15,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import AuditEvent, Role
 from web.auth.roles import role_required
-from web.db import db_session
+from web.extensions import session_factory
 from web.queue.presence import VIEW_ACTION
 
 bp = Blueprint("audit_export", __name__, url_prefix="/audit")
 
-COLUMNS = ("at", "actor", "action", "mention_id", "reply_id", "text", "platform_response_id", "details")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ("at", "actor", "action", "mention_id", "reply_id", "text", "text_exact_json", "platform_response_id",
+           "details")
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
 MAX_RANGE_DAYS = 366
 BATCH = 500
 
@@ -64,27 +76,61 @@ def parse_scope(args: dict[str, str]) -> ExportScope:
                        until=datetime.combine(last + timedelta(days=1), time(), timezone.utc))
 
 
-def audit_events(session: Session, scope: ExportScope) -> Iterator[AuditEvent]:
-    """The scope's events in time order; views (presence pings) are not changes and are left out."""
+def audit_events(factory: sessionmaker[Session], scope: ExportScope) -> Iterator[AuditEvent]:
+    """The scope's events in time order; views (presence pings) are not changes and are left out.
+
+    Read in keyset pages, each in a session of its own that is closed before the page is handed on: the
+    export is streamed while the client reads, and on SQLite an open transaction is the database's write
+    lock (models.db begins every transaction IMMEDIATE), so no transaction may outlive one page's read.
+    """
+    after: tuple[datetime, int] | None = None
+    while True:
+        with factory() as session:
+            page = list(session.exec(_page_statement(scope, after)))
+        yield from page
+        if len(page) < BATCH:
+            return
+        last = page[-1]
+        assert last.id is not None
+        after = (last.at, last.id)
+
+
+def _page_statement(scope: ExportScope, after: tuple[datetime, int] | None) -> SelectOfScalar[AuditEvent]:
     statement = select(AuditEvent).where(AuditEvent.action != VIEW_ACTION)
     if scope.mention_id is not None:
         statement = statement.where(AuditEvent.mention_id == scope.mention_id)
     if scope.since is not None and scope.until is not None:
         statement = statement.where(col(AuditEvent.at) >= scope.since, col(AuditEvent.at) < scope.until)
-    statement = statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).execution_options(yield_per=BATCH)
-    yield from session.exec(statement)
+    if after is not None:
+        at, event_id = after
+        statement = statement.where(or_(col(AuditEvent.at) > at, and_(col(AuditEvent.at) == at,
+                                                                     col(AuditEvent.id) > event_id)))
+    return statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).limit(BATCH)
 
 
 def csv_safe(value: Any) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _reads_as_formula(text) else text
+
+
+def _reads_as_formula(text: str) -> bool:
+    if text.startswith(CONTROL_STARTS):
+        return True
+    visible = next((char for char in text if not _skipped_at_start(char)), "")
+    return unicodedata.normalize("NFKC", visible).startswith(FORMULA_STARTS)
+
+
+def _skipped_at_start(char: str) -> bool:
+    # Cf holds U+FEFF, the zero-width spaces and joiners, and the direction marks and overrides.
+    return char in " \u00a0\u3000" or unicodedata.category(char) == "Cf"
 
 
 def event_row(event: AuditEvent) -> list[str]:
     details = dict(event.details or {})
     text, platform_id = details.pop("text", None), details.pop("platform_reply_id", None)
-    cells = [event.at.isoformat(), event.actor, event.action, event.mention_id, event.reply_id, text, platform_id,
-             json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""]
+    exact = json.dumps(text, ensure_ascii=False) if text is not None else ""
+    cells = [event.at.isoformat(), event.actor, event.action, event.mention_id, event.reply_id, text, exact,
+             platform_id, json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""]
     return [csv_safe(cell) for cell in cells]
 
 
@@ -119,8 +165,9 @@ def export() -> Response:
         scope = parse_scope(request.args.to_dict())
     except ValueError as error:
         abort(400, str(error))
-    events = audit_events(db_session(), scope)
-    response = Response(stream_with_context(csv_lines(events)), mimetype="text/csv")
+    # A plain generator, not stream_with_context: the request (and its session) ends before the body is sent.
+    events = audit_events(session_factory(), scope)
+    response = Response(csv_lines(events), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{scope.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -101,3 +102,25 @@ def test_bad_scopes_are_400(client: FlaskClient, logged_in: Callable[[str], User
                                              (42, "42")])
 def test_csv_safe_prefixes_formula_starts(value: object, safe: str) -> None:
     assert csv_safe(value) == safe
+
+
+@pytest.mark.parametrize("value", ["\ufeff=1+1", "\u200b=HYPERLINK(\"http://evil\")", "\u200b\u200b@SUM(A1)",
+                                   "\uff1dcmd|' /C calc'!A0", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "\ufe66 1",
+                                   " =1+1", "\u202e=1", "\u3000\u2060=1"])
+def test_invisible_and_fullwidth_formula_starts_are_guarded(value: str) -> None:
+    assert csv_safe(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["\ufeffThanks!", "\u200bhello", "\uff21bc", "2 + 2 = 4", ""])
+def test_text_that_is_no_formula_is_left_alone(value: str) -> None:
+    assert csv_safe(value) == value
+
+
+def test_the_exact_posted_text_is_kept_unguarded_in_its_own_column(client: FlaskClient, history: Reply,
+                                                                   logged_in: Callable[[str], User]) -> None:
+    logged_in("approver")
+    body = client.get("/audit/export.csv", query_string={"mention_id": history.mention_id}).get_data(as_text=True)
+    approved, _posted = _rows(body)
+    assert approved["text"] == "'" + history.text
+    assert approved["text_exact_json"].startswith('"')  # a spreadsheet reads it as text
+    assert json.loads(approved["text_exact_json"]) == history.text
