@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import signal
-import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from models.db import session_scope
 from models.migrate import upgrade
 from sentiment.cli import commands as model_commands
 from web.extensions import app_settings, session_factory
+from web.supervisor import Supervisor
 
 
 def _create_app() -> object:
@@ -111,6 +108,10 @@ def collect(source_id: int) -> None:
         raise click.ClickException(f"collection failed: {summary.failure}")
 
 
+# Bound to every interface, the web is asked for its health (and shown) on the loopback address.
+WILDCARD_TO_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104
+
+
 @cli.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -129,32 +130,16 @@ def run(host: str, port: int) -> None:
         "beat": [sys.executable, "-m", "celery", "-A", "worker", "beat", "--loglevel", "INFO",
                  "--schedule", "var/celerybeat-schedule"],
     }
-    children = {name: subprocess.Popen(command, env=os.environ.copy()) for name, command in commands.items()}
-    click.echo(f"Earful is running at http://{host}:{port}/  (Ctrl-C stops web, worker and beat)")
-    _supervise(children)
+    supervisor = Supervisor(commands)
+    supervisor.start()
+    shown_host = WILDCARD_TO_LOOPBACK.get(host, host)
+    if supervisor.wait_until_ready(f"http://{shown_host}:{port}/healthz"):
+        click.echo(f"Earful is running at http://{shown_host}:{port}/  (Ctrl-C stops web, workers and beat)")
+    first_exit = supervisor.run_until_stopped()
+    if first_exit is not None:
+        raise click.ClickException(f"{first_exit} exited; web, workers and beat were stopped")
+    click.echo("Earful stopped")
 
-
-def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> None:
-    stopping = False
-
-    def stop(*_args: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping and all(child.poll() is None for child in children.values()):
-        time.sleep(0.5)
-    for name, child in children.items():
-        if child.poll() is None:
-            child.terminate()
-        elif not stopping:
-            click.echo(f"{name} exited with {child.returncode}; stopping the others", err=True)
-    for child in children.values():
-        child.wait(timeout=30)
-    failed = [name for name, child in children.items() if child.returncode not in (0, -signal.SIGTERM)]
-    if failed and not stopping:
-        sys.exit(1)
 
 for _command in model_commands:  # earful score / eval / train
     cli.add_command(_command)
