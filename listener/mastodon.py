@@ -48,10 +48,10 @@ class _MastodonCollector:
         try:
             items = self._page(client, config, str(since_id) if since_id else None)
         except MastodonError as error:
-            raise map_error(error, client, urlsplit(base_url).netloc, last.body) from error
+            raise self._error(error, client, urlsplit(base_url).netloc, last.body) from error
         if not isinstance(items, list):
             raise CollectorError(f"Mastodon {base_url}: expected a list, got {type(items).__name__}")
-        mentions, errors = self._parse(items, urlsplit(base_url).netloc)
+        mentions, errors = self._parse(items, base_url)
         newest = _newest_id(items)
         next_cursor = {"since_id": newest or since_id} if (newest or since_id) else None
         # Without a cursor the first page is the newest 40: older history is not backfilled
@@ -65,14 +65,17 @@ class _MastodonCollector:
     def _page(self, client: Mastodon, config: dict[str, Any], min_id: str | None) -> Any:
         raise NotImplementedError  # each subclass reads its own endpoint
 
-    def _parse(self, items: list[Any], host: str) -> tuple[list[RawMention], list[RowError]]:
+    def _error(self, error: MastodonError, client: Mastodon, host: str, body: bytes) -> CollectorError:
+        return map_error(error, client, host, body)
+
+    def _parse(self, items: list[Any], base_url: str) -> tuple[list[RawMention], list[RowError]]:
         mentions: list[RawMention] = []
         errors: list[RowError] = []
         for index, item in enumerate(items):
             if self._ignored(item):
                 continue
             try:
-                mentions.append(self._to_mention(item, host))
+                mentions.append(self._to_mention(item, base_url))
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 errors.append(RowError(index, f"status skipped: {reason(error)}"))
         return mentions, errors
@@ -80,8 +83,8 @@ class _MastodonCollector:
     def _ignored(self, item: Any) -> bool:
         return False
 
-    def _to_mention(self, item: Any, host: str) -> RawMention:
-        return status_to_mention(item, host)
+    def _to_mention(self, item: Any, base_url: str) -> RawMention:
+        return status_to_mention(item, base_url)
 
 
 class MastodonHashtagCollector(_MastodonCollector):
@@ -94,7 +97,17 @@ class MastodonHashtagCollector(_MastodonCollector):
         tag = str(config.get("hashtag", "")).strip().removeprefix("#")
         if not HASHTAG.match(tag):
             raise PermanentCollectorError("mastodon_hashtag: config needs a hashtag (letters, digits, _)")
+        # Without local/remote the instance wants a login unless both its local and remote hashtag feeds are
+        # public (Mastodon 4.5 timelines_access); Mastodon.py only warns, and the timeline then answers 422.
+        if not client.timeline_is_available("hashtag", local=True, remote=True, with_auth=False):
+            raise PermanentCollectorError(login_required(urlsplit(str(client.api_base_url)).netloc))
         return client.timeline_hashtag(tag, min_id=min_id, limit=PAGE_LIMIT)
+
+    def _error(self, error: MastodonError, client: Mastodon, host: str, body: bytes) -> CollectorError:
+        # Servers without timelines_access (before 4.5) say so only when the timeline is asked for
+        if isinstance(error, MastodonAPIError) and "requires an authenticated user" in _describe(error, body):
+            return PermanentCollectorError(login_required(host))
+        return map_error(error, client, host, body)
 
 
 class MastodonMentionsCollector(_MastodonCollector):
@@ -116,10 +129,10 @@ class MastodonMentionsCollector(_MastodonCollector):
         # Servers older than 3.5 ignore types[]: their favourites and follows are not errors
         return isinstance(item, dict) and item.get("type") != "mention"
 
-    def _to_mention(self, item: Any, host: str) -> RawMention:
+    def _to_mention(self, item: Any, base_url: str) -> RawMention:
         if not isinstance(item.get("status"), dict):
             raise ValueError(f"mention {str(item.get('id'))[:30]} has no status (deleted?)")
-        mention = status_to_mention(item["status"], host)
+        mention = status_to_mention(item["status"], base_url)
         extra = {**(mention.extra or {}), "notification_id": str(item.get("id"))}
         return dataclasses.replace(mention, in_reply_to_brand=True, extra=extra)
 
@@ -149,9 +162,17 @@ def instance_url(value: Any) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def status_to_mention(status: Any, host: str) -> RawMention:
+def login_required(host: str) -> str:
+    return (f"Mastodon {host} shows its hashtag timelines only to logged-in users, so this source cannot read "
+            "them. Listen on an instance whose hashtag timelines are public, or to the brand account's mentions "
+            "(mastodon_mentions).")
+
+
+def status_to_mention(status: Any, base_url: str) -> RawMention:
     """external_id is the ActivityPub URI: the same post seen from two instances (a hashtag source on one,
-    the brand's notifications on another) carries two local ids but one URI, so it is stored once."""
+    the brand's notifications on another) carries two local ids but one URI, so it is stored once.
+    extra: instance (host[:port], what thread lookups compare) and instance_url (with its scheme, where the
+    poster answers), and the status's id and visibility there."""
     if not isinstance(status, dict):
         raise TypeError("not an object")
     uri, local_id = status.get("uri"), status.get("id")
@@ -170,7 +191,7 @@ def status_to_mention(status: Any, host: str) -> RawMention:
         author_id=bounded(str(account.get("id") or ""), 128) or None,
         url=http_url(status.get("url")) or http_url(uri),
         language=bounded(status["language"], 8) if isinstance(status.get("language"), str) else None,
-        extra={"instance": host, "status_id": bounded(str(local_id), 64),
+        extra={"instance": urlsplit(base_url).netloc, "instance_url": base_url, "status_id": bounded(str(local_id), 64),
                "visibility": str(status.get("visibility") or "")[:16], **_in_reply_to(status)},
     )
 

@@ -90,7 +90,7 @@ def draft_for(session: Session, reply: Reply, mention: Mention | None = None, *,
                  in_reply_to_brand=mention.in_reply_to_brand, complaint=mention.complaint,
                  sentiment=mention.sentiment, existing_reply=str(existing) if existing else None,
                  existing_reply_at=str(existing_at) if existing_at else None,
-                 saved_body=saved.body if saved else None)
+                 saved_body=saved.body if saved else None, author=mention.author, title=mention.title)
 
 
 def _posted_before(session: Session, reply: Reply) -> bool:

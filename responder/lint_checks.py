@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from responder.posters.mastodon_status import addressed, counted_length
+
 BLOCK, WARN = "block", "warn"
 SEVERITIES = (BLOCK, WARN)
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -57,6 +59,8 @@ class Draft:
     existing_reply: str | None = None  # what the platform already shows as our reply (upsert networks)
     existing_reply_at: str | None = None
     saved_body: str | None = None  # the saved reply this draft came from
+    author: str | None = None  # the mention's author: a Mastodon reply @mentions them
+    title: str | None = None  # the mention's title: on Mastodon its content warning, which the reply repeats
 
 
 # --- lengths (also the live count on the mention page) ---
@@ -122,8 +126,15 @@ def _prompted(draft: Draft, rule: RuleSpec) -> Values:
     return {"found": ", ".join(found)} if found else None
 
 
+def measure_draft(draft: Draft, rule: LengthRule | None) -> ReplyLength:
+    """The length of what the platform will receive and count."""
+    if draft.network == "mastodon":
+        return ReplyLength(counted_length(addressed(draft.text, draft.author), draft.title), rule)
+    return measure(draft.text, rule)
+
+
 def _length(draft: Draft, rule: RuleSpec) -> Values:
-    length = measure(draft.text, length_rule([rule], draft.network))
+    length = measure_draft(draft, length_rule([rule], draft.network))
     if not length.over or length.rule is None:
         return None
     return {"used": length.used, "limit": length.rule.limit, "over": length.used - length.rule.limit}

@@ -97,9 +97,10 @@ def _record_outcome(session_factory: sessionmaker[Session], claim: Claim, outcom
             return _to_manual(session, claim, outcome.note)
         # The platform has it: that is the truth whatever happened to the row meanwhile (a reconciler that
         # gave up on a slow worker), unless a later attempt already owns the reply.
+        sent = {"text": outcome.text} if outcome.text else {}  # the reply and its audit keep what was published
         reply = transition(session, _id(claim), to=ReplyStatus.posted, from_states=NOT_POSTED,
                            attempt=claim.attempt, posted_at=utcnow(),
-                           platform_reply_id=bounded_id(outcome.platform_reply_id), error=None)
+                           platform_reply_id=bounded_id(outcome.platform_reply_id), error=None, **sent)
         if reply is None:
             return _late(session, claim, f"posted as {outcome.platform_reply_id}")
         record_posted(session, reply, session.get_one(Mention, reply.mention_id), attempt=claim.attempt)

@@ -16,6 +16,7 @@ class PostOutcome:
     status: str  # "posted" or "manual"
     platform_reply_id: str | None = None
     note: str | None = None  # why a reply went to manual, shown to the operator
+    text: str | None = None  # the exact text sent, when the poster added to the reply (a Mastodon @mention)
 
 
 class Poster(Protocol):

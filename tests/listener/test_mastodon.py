@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,10 +14,29 @@ from listener.base import CollectorError, PermanentCollectorError
 from listener.mastodon import MastodonHashtagCollector, MastodonMentionsCollector, instance_url
 from listener.registry import load_collector
 from settings import Settings
+from tests.listener.conftest import CASSETTES, cassette_player
 
 Cassette = Callable[[str, str], AbstractContextManager[Any]]
 HASHTAG = {"instance": "https://mastodon.social", "hashtag": "#lumohome"}
 CURSOR = {"since_id": "115502000000000300"}
+CLOSED = {"instance": "https://closed.example", "hashtag": "lumohome"}
+
+
+@pytest.fixture()
+def cassette() -> Cassette:
+    """Overrides tests/listener/conftest.py's: each recorded request must be made, and only once. Mastodon.py
+    swallows a failed instance request, so a recorded one left unplayed is the only sign a check never ran."""
+
+    @contextmanager
+    def use(network: str, name: str) -> Iterator[Any]:
+        path = CASSETTES / network / f"{name}.yaml"
+        assert path.is_file(), f"missing cassette {path}"
+        with cassette_player(network).use_cassette(path.name, allow_playback_repeats=False) as played:
+            yield played
+        unplayed = [request.uri for index, request in enumerate(played.requests) if not played.play_counts[index]]
+        assert played.all_played, f"{name}: recorded but never requested: {unplayed}"
+
+    return use
 
 
 @pytest.fixture()
@@ -50,7 +69,8 @@ def test_status_html_becomes_plain_text_without_markup(cassette: Cassette) -> No
     assert alice.url == "https://mastodon.social/@alice/115502000000000300"
     assert alice.language == "en"
     assert alice.created_at == datetime(2026, 11, 5, 13, 58, 41, tzinfo=timezone.utc)
-    assert alice.extra == {"instance": "mastodon.social", "status_id": "115502000000000300", "visibility": "public"}
+    assert alice.extra == {"instance": "mastodon.social", "instance_url": "https://mastodon.social",
+                           "status_id": "115502000000000300", "visibility": "public"}
     assert (bob.author, bob.title) == ("bob@fosstodon.org", "long rant, smart home")
     assert bob.text.startswith("long rant, smart home\n\nHonest review")
     assert chiharu.text == "[media: ルモホームのアプリのエラー画面]" and chiharu.language == "ja"
@@ -81,6 +101,27 @@ def test_outages_and_garbled_bodies_are_transient(cassette: Cassette, name: str)
     assert caught.value.transient is True
 
 
+def test_an_instance_whose_hashtag_timeline_needs_a_login_says_so(cassette: Cassette) -> None:
+    with cassette("mastodon", "hashtag_login_required"), pytest.raises(PermanentCollectorError) as caught:
+        MastodonHashtagCollector(None).fetch(CLOSED, None)
+    assert str(caught.value).startswith("Mastodon closed.example shows its hashtag timelines only to logged-in users")
+
+
+def test_an_older_instance_that_wants_a_login_says_so_too(cassette: Cassette) -> None:
+    with cassette("mastodon", "hashtag_login_required_old"), pytest.raises(PermanentCollectorError) as caught:
+        MastodonHashtagCollector(None).fetch(CLOSED, None)
+    assert "only to logged-in users" in str(caught.value) and "HTTP 422" not in str(caught.value)
+
+
+def test_the_instance_keeps_its_scheme(cassette: Cassette) -> None:
+    with cassette("mastodon", "hashtag_http"):
+        [mention] = MastodonHashtagCollector(None).fetch(
+            {"instance": "http://mastodon.internal:3000/", "hashtag": "lumohome"}, None).mentions
+    assert mention.extra is not None
+    assert (mention.extra["instance"], mention.extra["instance_url"]) == (
+        "mastodon.internal:3000", "http://mastodon.internal:3000")
+
+
 def test_mentions_come_from_notifications(cassette: Cassette, with_token: Settings) -> None:
     with cassette("mastodon", "mentions"):
         batch = MastodonMentionsCollector(with_token).fetch({"instance": "https://mastodon.social/"}, None)
@@ -90,6 +131,7 @@ def test_mentions_come_from_notifications(cassette: Cassette, with_token: Settin
     assert dana.extra is not None and dana.extra["notification_id"] == "34975870"
     assert dana.extra["in_reply_to_id"] == "115502000000000300"  # a reply: the parent's id on the instance
     assert eve.extra is not None and eve.extra["visibility"] == "direct" and "in_reply_to_id" not in eve.extra
+    assert eve.extra["instance_url"] == "https://mastodon.social"
     assert batch.cursor == {"since_id": "34975870"}  # notification ids, not status ids
     assert [e.line for e in batch.errors] == [2]
 

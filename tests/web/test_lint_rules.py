@@ -116,9 +116,10 @@ def test_admin_changes_a_length_limit_and_the_count_follows(client: FlaskClient,
     post_form(client, "/lint-rules/length_mastodon/edit", {
         "message": "{used} characters, over the limit of {limit}.", "severity": "block", "enabled": "1",
         "limit": "20"}, token_from="/lint-rules")
-    reply = make_draft(text="Sorry, we are on it right now.", network="mastodon")
+    reply = make_draft(text="Sorry, we are on it right now.", network="mastodon", author="ann")
     html = client.get(f"/mentions/{reply.mention_id}").get_data(as_text=True)
-    assert 'data-limit="20"' in html and "30 characters, over the limit of 20." in html
+    # 30 typed + "@ann ", the mention the Mastodon poster puts in front
+    assert 'data-limit="20"' in html and "35 characters, over the limit of 20." in html
 
 
 def test_a_disabled_rule_no_longer_runs(client: FlaskClient, logged_in: Callable[[str], User],
