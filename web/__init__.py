@@ -17,6 +17,7 @@ from web.auth import init_login
 from web.config import configure
 from web.corrections import bp as corrections_bp
 from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
+from web.ids import RowIdConverter
 from web.lint_rules import bp as lint_rules_bp
 from web.queue import bp as queue_bp
 from web.topics import bp as topics_bp
@@ -34,6 +35,7 @@ def create_app(
 ) -> Flask:
     settings = settings or get_settings()
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is registered
     configure(app, settings)
     app.extensions[SESSION_FACTORY_KEY] = session_factory or _default_session_factory(settings)
     app.extensions[DISPATCHER_KEY] = dispatcher or _default_dispatcher(settings)

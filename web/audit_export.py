@@ -30,6 +30,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models import AuditEvent, Role
 from web.auth.roles import role_required
 from web.extensions import session_factory
+from web.ids import parse_row_id
 from web.queue.presence import VIEW_ACTION
 
 bp = Blueprint("audit_export", __name__, url_prefix="/audit")
@@ -61,9 +62,10 @@ def parse_scope(args: dict[str, str]) -> ExportScope:
     """?mention_id=N, or ?since=YYYY-MM-DD&until=YYYY-MM-DD (both days included, UTC); ValueError otherwise."""
     mention_id, since, until = (args.get(name, "").strip() for name in ("mention_id", "since", "until"))
     if mention_id:
-        if not mention_id.isdigit():
-            raise ValueError("mention_id must be a number")
-        return ExportScope(mention_id=int(mention_id))
+        row_id = parse_row_id(mention_id)
+        if row_id is None:
+            raise ValueError("mention_id must be a mention's number")
+        return ExportScope(mention_id=row_id)
     if not since or not until:
         raise ValueError("give mention_id, or since and until as dates (YYYY-MM-DD)")
     try:
