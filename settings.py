@@ -40,13 +40,30 @@ class Settings(BaseSettings):
     sentiment_precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
     collect_interval_seconds: int = Field(default=60, ge=5)
+    # The only folder the `import` (and `replay`) collectors read; a source's path is taken relative to it, and
+    # anything that resolves outside it (symlinks and .. included) is refused.
+    import_dir: Path = VAR_DIR / "import"
     demo_replay_speed: float = Field(default=60.0, gt=0)
 
     session_cookie_secure: bool = False
+    # Login throttling, counted where every web process sees it: the store at RATELIMIT_STORAGE_URI (a Redis URL
+    # such as redis://host:6379/2, or any other shared limits storage) when set, else the database.
+    ratelimit_storage_uri: str | None = None
+    login_attempts_per_address: int = Field(default=20, ge=1)  # per client address and window...
+    login_address_window_seconds: int = Field(default=300, ge=1)  # ...from browsers that never logged in there
+    login_free_failures: int = Field(default=5, ge=1)  # wrong passwords per account before back-off starts
+    login_backoff_max_seconds: int = Field(default=300, ge=1)  # the longest an account's back-off grows to
     allow_self_approval: bool = False  # four eyes by default: nobody approves a reply they wrote
 
     # Platform credentials. A source whose network needs one refuses to run (and says so) when it is unset.
     x_bearer_token: SecretStr | None = None
+    # Posting on X as the brand account: an OAuth 2.0 user-context refresh token (scopes tweet.read tweet.write
+    # users.read offline.access) and the app's client id, plus its secret for a confidential client. X rotates
+    # the refresh token on every renewal, so after first use the live pair is kept in the database, sealed with
+    # SECRET_KEY; a new X_REFRESH_TOKEN (one never configured before) replaces it.
+    x_client_id: str | None = None
+    x_client_secret: SecretStr | None = None
+    x_refresh_token: SecretStr | None = None
     reddit_client_id: str | None = None
     reddit_client_secret: SecretStr | None = None
     reddit_username: str | None = None

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from listener.base import CollectorError, PermanentCollectorError
+from listener.http_status import is_transient_status
 from listener.rows import MAX_TEXT_CHARS, clean_text
 
 USER_AGENT = "earful/0.1 (self-hosted social listening)"
@@ -83,7 +84,7 @@ def raise_for_status(response: httpx.Response, body: bytes, what: str) -> None:
     if 200 <= status < 300 or status == 304:
         return
     message = f"{what}: HTTP {status} {platform_message(body)}".strip()
-    if status == 429 or status == 408 or status >= 500:
+    if is_transient_status(status):
         raise CollectorError(message, retry_after=retry_after(response.headers))
     if 400 <= status < 500:
         raise PermanentCollectorError(message)

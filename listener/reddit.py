@@ -21,9 +21,10 @@ import requests
 from praw.exceptions import RedditAPIException
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention
+from listener.http_status import is_transient_status
 from listener.query import QuerySyntaxError, matches, parse
 from listener.query_compile import native_query, to_reddit
-from listener.ratelimit import header, retry_after, wait_in_text
+from listener.ratelimit import DEFAULT_WAIT_SECONDS, header, retry_after, wait_in_text
 from listener.rows import MAX_TEXT_CHARS, clean_text
 from settings import Settings
 
@@ -206,25 +207,35 @@ def map_reddit_error(error: Exception, now: float) -> CollectorError:
         if wait is not None:
             return CollectorError(f"Reddit rate limit: {error}", retry_after=wait)
         return PermanentCollectorError(f"Reddit rejected the request: {error}")
-    if isinstance(error, prawcore.TooManyRequests):
-        headers = error.response.headers
-        # Retry-After when sent; Reddit's own x-ratelimit-reset counts seconds until its window resets
-        wait = retry_after(header(headers, "retry-after"), now)
-        wait = wait or retry_after(header(headers, "x-ratelimit-reset"), now)
-        return CollectorError(f"Reddit rate limit: {error}", retry_after=wait)
     if isinstance(error, prawcore.InvalidInvocation):
         return PermanentCollectorError(f"Reddit client misconfigured: {error}")
     if isinstance(error, prawcore.OAuthException):
         return PermanentCollectorError(f"Reddit refused the credentials: {error}")
     if isinstance(error, prawcore.ResponseException):
-        return _map_status(error)
+        return _map_status(error, now)
     return CollectorError(f"Reddit request failed: {error}")
 
 
-def _map_status(error: prawcore.ResponseException) -> CollectorError:
+def _map_status(error: prawcore.ResponseException, now: float) -> CollectorError:
+    # prawcore raises TooManyRequests for a 429 from the API but a plain ResponseException for one from the
+    # token endpoint (an HTML page), so the status decides, not the exception class.
     status = error.response.status_code
-    if status >= 500 or isinstance(error, prawcore.BadJSON):
-        return CollectorError(f"Reddit server error: {error}")
+    if status == 429:
+        return CollectorError(f"Reddit rate limit: {error}", retry_after=wait_for(error.response, now))
+    if status == 408:
+        return CollectorError(f"Reddit timed out waiting for the request: {error}",
+                              retry_after=wait_for(error.response, now))
+    if is_transient_status(status) or isinstance(error, prawcore.BadJSON):
+        return CollectorError(f"Reddit server error: {error}", retry_after=wait_for(error.response, now))
     if status in (401, 403):
         return PermanentCollectorError(f"Reddit refused the credentials or access ({status}): {error}")
     return PermanentCollectorError(f"Reddit rejected the request: {error}")
+
+
+def wait_for(response: requests.Response, now: float) -> float | None:
+    """Retry-After when sent; on a 429 without it, Reddit's x-ratelimit-reset (seconds until its window resets),
+    else one typical window."""
+    wait = retry_after(header(response.headers, "retry-after"), now)
+    if wait is not None or response.status_code != 429:
+        return wait
+    return retry_after(header(response.headers, "x-ratelimit-reset"), now) or DEFAULT_WAIT_SECONDS

@@ -10,15 +10,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import requests
 import tweepy
 
-from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention
+from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
+from listener.http import reason
+from listener.http_status import is_transient_status
 from listener.query_compile import native_query, to_x
-from listener.ratelimit import DEFAULT_WAIT_SECONDS, header, until_epoch
+from listener.ratelimit import DEFAULT_WAIT_SECONDS, header, retry_after, until_epoch
 from listener.rows import MAX_TEXT_CHARS, clean_text
 from settings import Settings
 
@@ -59,9 +61,10 @@ class _XCollector:
         state = self._resume(dict(cursor or {}))
         page = self._call(lambda client: self._page(client, config, state))
         brand = Brand.from_config(config)
-        mentions = [m for m in page_mentions(page, brand) if not brand.is_user(m.author_id, m.author)]
+        found, errors = page_mentions(page, brand)
+        mentions = [m for m in found if not brand.is_user(m.author_id, m.author)]
         next_state, more = advance(state, page.get("meta") or {})
-        return Batch(mentions=mentions, cursor=next_state, more=more)
+        return Batch(mentions=mentions, cursor=next_state, errors=errors, more=more)
 
     def _resume(self, state: dict[str, Any]) -> dict[str, Any]:
         return state
@@ -141,27 +144,52 @@ def snowflake_time(tweet_id: str) -> float:
     return ((int(tweet_id) >> 22) + TWITTER_EPOCH_MS) / 1000
 
 
-def page_mentions(page: dict[str, Any], brand: Brand) -> list[RawMention]:
+def page_mentions(page: dict[str, Any], brand: Brand) -> tuple[list[RawMention], list[RowError]]:
+    """The page's posts as mentions, and the ones that cannot be read, skipped so the rest of the page is kept."""
     includes = page.get("includes") or {}
-    users = {u["id"]: u for u in includes.get("users", [])}
-    tweets = {t["id"]: t for t in includes.get("tweets", [])}
-    return [to_mention(tweet, users, tweets, brand) for tweet in page.get("data") or []]
+    users = _by_id(includes.get("users"))
+    tweets = _by_id(includes.get("tweets"))
+    mentions: list[RawMention] = []
+    errors: list[RowError] = []
+    for index, tweet in enumerate(page.get("data") or []):
+        try:
+            mentions.append(to_mention(tweet, users, tweets, brand))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            errors.append(RowError(index, f"post {_shown_id(tweet)} skipped: {reason(error)}"))
+    return mentions, errors
+
+
+def _by_id(items: Any) -> dict[str, Any]:
+    return {item["id"]: item for item in items or [] if isinstance(item, dict) and "id" in item}
+
+
+def _shown_id(tweet: Any) -> str:
+    return str(tweet.get("id"))[:30] if isinstance(tweet, dict) else "?"
 
 
 def to_mention(tweet: dict[str, Any], users: dict[str, Any], tweets: dict[str, Any], brand: Brand) -> RawMention:
+    tweet_id = str(tweet["id"])
     author_id = tweet.get("author_id")
     username = (users.get(author_id) or {}).get("username") if author_id else None
     mentioned, quoted = mentions_brand(tweet, brand), quotes_brand(tweet, users, tweets, brand)
     lang = tweet.get("lang")
     return RawMention(
-        network="x", external_id=tweet["id"], text=clean_text(tweet.get("text", ""))[:MAX_TEXT_CHARS],
-        created_at=datetime.fromisoformat(tweet["created_at"]), author=username or "", author_id=author_id,
-        url=status_url(tweet["id"], username), language=None if lang in NO_LANGUAGE else lang,
+        network="x", external_id=tweet_id, text=clean_text(tweet.get("text", ""))[:MAX_TEXT_CHARS],
+        created_at=created_time(tweet), author=username or "", author_id=author_id,
+        url=status_url(tweet_id, username), language=None if lang in NO_LANGUAGE else lang,
         in_reply_to_brand=mentioned or quoted,
         extra={"conversation_id": tweet.get("conversation_id"), "in_reply_to_user_id": tweet.get("in_reply_to_user_id"),
                "referenced": [{"type": r["type"], "id": r["id"]} for r in tweet.get("referenced_tweets", [])],
                "mentioned_brand": mentioned, "quoted_brand": quoted},
     )
+
+
+def created_time(tweet: dict[str, Any]) -> datetime:
+    value = tweet.get("created_at")
+    if not isinstance(value, str) or not value:
+        raise ValueError("created_at is missing")
+    created = datetime.fromisoformat(value)
+    return created if created.tzinfo else created.replace(tzinfo=timezone.utc)
 
 
 def mentions_brand(tweet: dict[str, Any], brand: Brand) -> bool:
@@ -183,17 +211,29 @@ def status_url(tweet_id: str, username: str | None) -> str:
 
 
 def map_x_error(error: tweepy.TweepyException, now: float) -> CollectorError:
-    if isinstance(error, tweepy.TooManyRequests):
-        reset = header(error.response.headers, "x-rate-limit-reset")
-        wait = until_epoch(float(reset), now) if reset else DEFAULT_WAIT_SECONDS
+    if not isinstance(error, tweepy.HTTPException):
+        return CollectorError(f"X request failed: {error}")
+    status = error.response.status_code
+    if status == 429:
+        wait = x_wait(error.response, now)
         return CollectorError(f"X rate limit reached; it resets in {wait:.0f}s", retry_after=wait)
-    if isinstance(error, tweepy.TwitterServerError):
-        return CollectorError(f"X server error: {describe(error)}")
+    if is_transient_status(status):
+        label = "server error" if status >= 500 else "did not take the request"
+        return CollectorError(f"X {label}: {describe(error)}", retry_after=x_wait(error.response, now))
     if isinstance(error, tweepy.Unauthorized | tweepy.Forbidden):
         return PermanentCollectorError(f"X refused the credentials: {describe(error)}")
-    if isinstance(error, tweepy.HTTPException):
-        return PermanentCollectorError(f"X rejected the request: {describe(error)}")
-    return CollectorError(f"X request failed: {error}")
+    return PermanentCollectorError(f"X rejected the request: {describe(error)}")
+
+
+def x_wait(response: requests.Response, now: float) -> float | None:
+    """Retry-After where present; X itself sends none and names the Unix time its window opens instead."""
+    wait = retry_after(header(response.headers, "retry-after"), now)
+    if wait is not None or response.status_code != 429:
+        return wait
+    try:
+        return until_epoch(float(header(response.headers, "x-rate-limit-reset") or ""), now)
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
 
 
 def describe(error: tweepy.HTTPException) -> str:

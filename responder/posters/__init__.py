@@ -33,11 +33,17 @@ class Poster(Protocol):
 class PosterEntry:
     target: str  # "module:Class"
     needs: tuple[str, ...] = ()  # Settings fields that must be set for the poster to be used
+    or_needs: tuple[str, ...] | None = None  # another set of credentials that serves as well
+
+    def usable_with(self, settings: Settings) -> bool:
+        return any(all(_is_set(getattr(settings, field, None)) for field in fields)
+                   for fields in (self.needs, self.or_needs) if fields is not None)
 
 
 POSTERS: dict[str, PosterEntry] = {
     "manual": PosterEntry("responder.posters.manual:ManualPoster"),
-    "x": PosterEntry("responder.posters.x:XPoster", ("x_bearer_token",)),
+    # An app-only bearer token, or an OAuth 2.0 user context that renews itself (responder.posters.x_auth).
+    "x": PosterEntry("responder.posters.x:XPoster", ("x_bearer_token",), ("x_client_id", "x_refresh_token")),
     "reddit": PosterEntry("responder.posters.reddit:RedditPoster",
                           ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password")),
     "mastodon": PosterEntry("responder.posters.mastodon:MastodonPoster", ("mastodon_access_token",)),
@@ -62,7 +68,7 @@ def poster_for_network(network: str) -> str:
 def configured_poster(name: str, settings: Settings) -> str:
     """The poster that will actually be used: one without its credentials falls back to manual."""
     entry = POSTERS.get(name)
-    if entry is None or not all(_is_set(getattr(settings, field, None)) for field in entry.needs):
+    if entry is None or not entry.usable_with(settings):
         return "manual"
     return name
 

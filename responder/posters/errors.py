@@ -8,6 +8,7 @@ import requests
 import urllib3.exceptions
 
 from listener.base import CollectorError
+from listener.http_status import is_not_acted_on
 
 
 class PostError(Exception):
@@ -15,7 +16,7 @@ class PostError(Exception):
 
 
 class NotSent(PostError):
-    """Known not to have been acted on (429, connection refused): the reply goes back to approved and the task
+    """Known not to have been acted on (408, 429, connection refused): the reply goes back to approved and the task
     retries after `retry_after` seconds."""
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
@@ -36,11 +37,11 @@ class MaybeSent(PostError):
 
 
 def from_status(status: int | None, message: str, *, retry_after: float | None, create: bool) -> PostError:
-    """An HTTP answer other than success. Platforms refuse a rate-limited request before acting on it; a 5xx
-    (or no status at all) after a create leaves its fate unknown, while repeating an upsert is harmless."""
-    if status == 429:
+    """An HTTP answer other than success. A 408 or 429 refuses the request before the platform acts on it; a
+    5xx (or no status at all) after a create leaves its fate unknown, while repeating an upsert is harmless."""
+    if is_not_acted_on(status):
         return NotSent(message, retry_after=retry_after)
-    if status is not None and 400 <= status < 500 and status != 408:
+    if status is not None and 400 <= status < 500:
         return Rejected(message)
     return MaybeSent(message) if create else NotSent(message, retry_after=retry_after)
 

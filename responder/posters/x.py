@@ -2,7 +2,9 @@
 
 X lets an API reply through only when the author @mentioned or quoted the brand; anything else goes to a
 person ("reply manually"). X has no idempotency key, so an ambiguous create is settled by reading the brand's
-recent posts, never resent. X_BEARER_TOKEN must be a user-context OAuth 2.0 token with tweet.write to post.
+recent posts, never resent. Posting needs a user-context OAuth 2.0 token with tweet.write: renewed from
+X_REFRESH_TOKEN (responder.posters.x_auth), or X_BEARER_TOKEN as given. A 401 means X stopped at the token and
+did not act on the request, so after renewing the token the request is sent once more.
 """
 
 from __future__ import annotations
@@ -17,20 +19,23 @@ import tweepy
 from listener.x import map_x_error
 from models import Mention, Reply
 from responder.posters import PostOutcome
-from responder.posters.errors import MaybeSent, NeedsManual, NotSent, PostError, Rejected, from_requests_error
+from responder.posters.errors import MaybeSent, NeedsManual, NotSent, PostError, from_requests_error, from_status
 from responder.posters.http import TimeoutSession
+from responder.posters.x_auth import UserTokens, user_tokens
 from settings import Settings
 
 RECENT = 100  # the brand's posts since the mention, read when settling an unknown reply
 NOT_ADDRESSED = ("X allows API replies only to posts that @mention or quote the brand account: reply manually")
 
 
+class _Expired(Exception):
+    """X refused the access token (401) and it can be renewed."""
+
+
 class XPoster:
-    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
-        token = settings.x_bearer_token
-        if token is None or not token.get_secret_value():
-            raise Rejected("X_BEARER_TOKEN is not set")
-        self._token = token.get_secret_value()
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time,
+                 tokens: UserTokens | None = None) -> None:
+        self._tokens = tokens or user_tokens(settings, clock=clock)
         self._clock = clock
 
     def post(self, reply: Reply, mention: Mention) -> PostOutcome:
@@ -54,11 +59,22 @@ class XPoster:
         return None
 
     def _call(self, request: Callable[[tweepy.Client], Any], *, create: bool) -> Any:
+        token = self._tokens.current()
+        try:
+            return self._send(token, request, create=create, renewable=self._tokens.renewable)
+        except _Expired:
+            return self._send(self._tokens.renew(token), request, create=create, renewable=False)
+
+    def _send(self, token: str, request: Callable[[tweepy.Client], Any], *, create: bool, renewable: bool) -> Any:
         # Never sleep inside a worker: a 429 becomes a retry at the reset time.
-        client = tweepy.Client(bearer_token=self._token, return_type=dict, wait_on_rate_limit=False)
+        client = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
         client.session = TimeoutSession()
         try:
             return request(client)
+        except tweepy.Unauthorized as error:
+            if renewable:
+                raise _Expired from error
+            raise self._error(error, create=create) from error
         except tweepy.TweepyException as error:
             raise self._error(error, create=create) from error
         except requests.RequestException as error:
@@ -68,8 +84,7 @@ class XPoster:
 
     def _error(self, error: tweepy.TweepyException, *, create: bool) -> PostError:
         described = map_x_error(error, self._clock())
-        if isinstance(error, tweepy.TooManyRequests):
-            return NotSent(str(described), retry_after=described.retry_after)
-        if isinstance(error, tweepy.HTTPException) and not isinstance(error, tweepy.TwitterServerError):
-            return Rejected(str(described))
+        if isinstance(error, tweepy.HTTPException):
+            return from_status(error.response.status_code, str(described), retry_after=described.retry_after,
+                               create=create)
         return MaybeSent(str(described)) if create else NotSent(str(described))

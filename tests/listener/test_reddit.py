@@ -105,6 +105,41 @@ def test_a_429_is_transient_and_honours_retry_after(cassette: Cassette, reddit_s
     assert raised.value.transient and raised.value.retry_after == 30
 
 
+def test_a_429_from_the_token_endpoint_is_transient_and_honours_retry_after(cassette: Cassette,
+                                                                          reddit_settings: Settings) -> None:
+    with cassette("reddit", "token_429"), pytest.raises(CollectorError) as raised:
+        RedditMentionsCollector(reddit_settings).fetch({}, None)
+    assert raised.value.transient and raised.value.retry_after == 7
+    assert "429" in str(raised.value)
+
+
+def test_a_429_from_the_token_endpoint_leaves_the_source_enabled(cassette: Cassette, reddit_settings: Settings,
+                                                                 session_factory: sessionmaker[Session]) -> None:
+    with session_factory() as session:
+        source = Source(name="u/LumoHomeCare", collector="reddit_mentions", network="reddit", config={})
+        session.add(source)
+        session.commit()
+        source_id = source.id
+    assert source_id is not None
+    with cassette("reddit", "token_429"):
+        summary = run_collection(session_factory, source_id, settings=reddit_settings)
+    assert summary.failure is not None and summary.failure.transient
+    with session_factory() as session:
+        assert session.get_one(Source, source_id).enabled
+
+
+@pytest.mark.parametrize(("status", "headers", "wait"), [
+    (408, {}, None), (408, {"retry-after": "12"}, 12), (429, {}, 60), (503, {"retry-after": "90"}, 90),
+])
+def test_408_429_and_5xx_are_transient_with_retry_after(status: int, headers: dict[str, str],
+                                                        wait: float | None) -> None:
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update(headers)
+    mapped = map_reddit_error(prawcore.ResponseException(response), time.time())
+    assert mapped.transient and mapped.retry_after == wait
+
+
 @pytest.mark.parametrize(("name", "collector", "message"), [
     ("token_401", RedditMentionsCollector, "received 401 HTTP response"),
     ("token_invalid_grant", RedditMentionsCollector, "invalid_grant error processing request"),

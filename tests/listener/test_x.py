@@ -75,6 +75,16 @@ def test_an_empty_result_keeps_the_cursor(cassette: Cassette, x_settings: Settin
     assert batch.cursor == {"since_id": "2124905866195898369"}
 
 
+def test_a_post_without_created_at_is_skipped_and_reported_and_the_page_kept(cassette: Cassette,
+                                                                            x_settings: Settings) -> None:
+    with cassette("x", "mentions_missing_created_at"):
+        batch = mentions(x_settings).fetch(BRAND, {"since_id": SINCE})
+    assert [m.external_id for m in batch.mentions] == ["2124910150305505281"]
+    assert batch.mentions[0].created_at == datetime(2026, 11, 23, 16, 57, 13, tzinfo=timezone.utc)
+    assert [str(e) for e in batch.errors] == ["line 0: post 2124912273009729537 skipped: created_at is missing"]
+    assert batch.cursor == {"since_id": "2124912273009729537"} and not batch.more
+
+
 def test_search_flags_quotes_of_the_brand_and_skips_the_brands_own_posts(cassette: Cassette,
                                                                          x_settings: Settings) -> None:
     config = {**BRAND, "query": '"lumo home"', "exclude_retweets": True}
@@ -124,6 +134,34 @@ def test_a_server_error_is_transient(cassette: Cassette, x_settings: Settings) -
     with cassette("x", "mentions_503"), pytest.raises(CollectorError) as raised:
         mentions(x_settings).fetch(BRAND, {"since_id": SINCE})
     assert raised.value.transient and "503 Service Unavailable" in str(raised.value)
+
+
+def test_a_408_is_transient_and_honours_retry_after(cassette: Cassette, x_settings: Settings,
+                                                    session_factory: sessionmaker[Session]) -> None:
+    with cassette("x", "mentions_408"), pytest.raises(CollectorError) as raised:
+        mentions(x_settings).fetch(BRAND, {"since_id": SINCE})
+    assert raised.value.transient and raised.value.retry_after == 30 and "408" in str(raised.value)
+    source_id = stored_source(session_factory)
+    with cassette("x", "mentions_408"):
+        summary = run_collection(session_factory, source_id, settings=x_settings)
+    assert summary.failure is not None and summary.failure.transient
+    with session_factory() as session:
+        assert session.get_one(Source, source_id).enabled
+
+
+@pytest.mark.parametrize(("error", "headers", "wait"), [
+    (tweepy.TooManyRequests, {"retry-after": "45", "x-rate-limit-reset": str(int(NOW) + 900)}, 45),
+    (tweepy.TwitterServerError, {"retry-after": "120"}, 120),
+    (tweepy.TwitterServerError, {}, None),
+])
+def test_retry_after_is_honoured_where_x_sends_it(error: type[tweepy.HTTPException], headers: dict[str, str],
+                                                  wait: float | None) -> None:
+    response = requests.Response()
+    response.status_code, response.reason = (429, "Too Many Requests") if error is tweepy.TooManyRequests else (
+        503, "Service Unavailable")
+    response.headers.update(headers)
+    mapped = map_x_error(error(response, response_json={}), NOW)
+    assert mapped.transient and mapped.retry_after == wait
 
 
 def test_connection_errors_are_transient(x_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,3 +233,16 @@ def test_a_rate_limited_run_keeps_the_cursor_and_the_source(cassette: Cassette, 
     with session_factory() as session:
         source = session.get_one(Source, source_id)
         assert source.enabled and source.cursor == {"since_id": SINCE}
+
+
+def test_a_skipped_post_is_surfaced_on_the_source_which_keeps_running(cassette: Cassette, x_settings: Settings,
+                                                                      session_factory: sessionmaker[Session]) -> None:
+    source_id = stored_source(session_factory)
+    with cassette("x", "mentions_missing_created_at"):
+        summary = run_collection(session_factory, source_id, settings=x_settings)
+    assert (summary.inserted, summary.failure) == (1, None)
+    with session_factory() as session:
+        source = session.get_one(Source, source_id)
+        assert source.enabled and source.cursor == {"since_id": "2124912273009729537"}
+        assert source.last_error is not None and "2124912273009729537 skipped: created_at is missing" in (
+            source.last_error)

@@ -41,6 +41,20 @@ def test_a_ratelimit_error_is_retried_after_the_wait_reddit_names(
     assert isinstance(error, NotSent) and error.retry_after == 7 * 60
 
 
+def test_a_429_from_the_token_endpoint_waits_the_retry_after(poster: RedditPoster,
+                                                               posting_cassette: Cassette) -> None:
+    with posting_cassette("reddit", "token_429"):
+        error = raised(lambda: poster.post(make_reply(), comment()))
+    assert isinstance(error, NotSent) and error.retry_after == 7
+
+
+def test_a_408_on_the_create_was_not_received_and_is_sent_again_later(poster: RedditPoster,
+                                                                     posting_cassette: Cassette) -> None:
+    with posting_cassette("reddit", "create_408"):
+        error = raised(lambda: poster.post(make_reply(), comment()))
+    assert isinstance(error, NotSent) and "408" in str(error)
+
+
 def test_a_ban_is_permanent(poster: RedditPoster, posting_cassette: Cassette) -> None:
     with posting_cassette("reddit", "create_403"):
         error = raised(lambda: poster.post(make_reply(), comment()))

@@ -38,6 +38,13 @@ def test_rate_limit_waits_for_the_reset_time(poster: XPoster, posting_cassette: 
     assert isinstance(error, NotSent) and error.retry_after == 900
 
 
+def test_a_408_was_not_received_and_is_sent_again_after_retry_after(poster: XPoster,
+                                                                    posting_cassette: Cassette) -> None:
+    with posting_cassette("x", "create_408"):
+        error = raised(lambda: poster.post(make_reply(), make_mention(external_id=TWEET)))
+    assert isinstance(error, NotSent) and error.retry_after == 30 and "408" in str(error)
+
+
 @pytest.mark.parametrize("name", ["create_401", "create_403"])
 def test_refusals_are_permanent_with_xs_words(poster: XPoster, posting_cassette: Cassette, name: str) -> None:
     with posting_cassette("x", name):

@@ -114,6 +114,8 @@ def test_networks_map_to_posters_and_missing_credentials_mean_manual(settings: S
         "x", "appstore_connect", "gbp", "manual", "manual"]
     assert configured_poster("x", settings) == "manual"
     assert configured_poster("x", settings.model_copy(update={"x_bearer_token": "t"})) == "x"
+    assert configured_poster("x", settings.model_copy(update={"x_client_id": "c"})) == "manual"
+    assert configured_poster("x", settings.model_copy(update={"x_client_id": "c", "x_refresh_token": "r"})) == "x"
     assert configured_poster("nonexistent", settings) == "manual"
 
 
