@@ -61,6 +61,9 @@ def user_create(email: str, role: str, password: str | None, if_missing: bool) -
     with session_scope(session_factory()) as session:
         if if_missing and session.exec(select(User).where(User.email == email.lower())).first():
             click.echo(f"user {email} exists")
+            if password is not None:
+                click.echo(f"  the password given (EARFUL_ADMIN_PASSWORD or --password) was NOT applied: it only sets "
+                           f"a new user's password; sign in as {email} and change it at /account/password", err=True)
             return
         generated = password is None
         password = password or secrets.token_urlsafe(12)

@@ -37,6 +37,9 @@ def test_db_upgrade_then_user_create(database_file: str) -> None:
 
     again = runner.invoke(cli, ["user", "create", "boss@example.com", "--role", "admin", "--if-missing"], env=env)
     assert again.exit_code == 0 and "exists" in again.output
+    assert "NOT applied" in again.output  # EARFUL_ADMIN_PASSWORD is never silently ignored
+    quiet = runner.invoke(cli, ["user", "create", "boss@example.com", "--if-missing"])
+    assert quiet.exit_code == 0 and "NOT applied" not in quiet.output
     duplicate = runner.invoke(cli, ["user", "create", "boss@example.com"], env=env)
     assert duplicate.exit_code != 0 and "already exists" in duplicate.output
 
