@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ import httpx
 from listener.base import PermanentCollectorError, RawMention
 from listener.google_auth import access_token, load_service_account
 from listener.reviews_http import (
+    EDITED_AT,
     ItemInvalid,
     Page,
     Parsed,
@@ -65,7 +67,7 @@ class BusinessProfileCollector(ReviewCollector[str]):
             network="gbp", external_id=external_id, text=text,
             created_at=parse_time(item.get("createTime"), "createTime"),
             author="" if anonymous else bounded(reviewer.get("displayName") or "", 200),
-            rating=_stars(item.get("starRating")), extra=_extra(item, translation, anonymous),
+            rating=_stars(item.get("starRating")), extra=_extra(item, translation, anonymous, updated),
         )
         return Parsed(updated, mention)
 
@@ -90,8 +92,8 @@ def _stars(value: Any) -> int | None:
     return STARS[value]
 
 
-def _extra(item: dict[str, Any], translation: str | None, anonymous: bool) -> dict[str, Any] | None:
-    extra: dict[str, Any] = {"anonymous": True} if anonymous else {}
+def _extra(item: dict[str, Any], translation: str | None, anonymous: bool, updated: datetime) -> dict[str, Any]:
+    extra: dict[str, Any] = {EDITED_AT: updated.isoformat(), **({"anonymous": True} if anonymous else {})}
     if translation:
         extra["translation"] = bounded(translation, 5000)
     if isinstance(item.get("name"), str):
@@ -101,4 +103,4 @@ def _extra(item: dict[str, Any], translation: str | None, anonymous: bool) -> di
         extra["reply"] = bounded(reply["comment"], 5000)
         if isinstance(reply.get("updateTime"), str):
             extra["reply_at"] = bounded(reply["updateTime"], 40)
-    return extra or None
+    return extra

@@ -13,12 +13,14 @@ import httpx
 from listener.base import PermanentCollectorError, RawMention
 from listener.google_auth import access_token, load_service_account
 from listener.reviews_http import (
+    EDITED_AT,
     ItemInvalid,
     Page,
     Parsed,
     ReviewCollector,
     bounded,
     language_code,
+    obj,
     request_json,
     review_id,
     review_text,
@@ -29,6 +31,7 @@ API = "https://androidpublisher.googleapis.com/androidpublisher/v3/applications"
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 PAGE_SIZE = 100
 PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+")
+START_INDEX = "startIndex="  # a walk position that is an offset (pageInfo), not a page token
 
 
 class GooglePlayCollector(ReviewCollector[str]):
@@ -44,13 +47,11 @@ class GooglePlayCollector(ReviewCollector[str]):
 
     def page(self, client: httpx.Client, target: str, token: str | None) -> Page:
         bearer = access_token(client, load_service_account(self.settings), SCOPE, self.tokens)
-        params: dict[str, Any] = {"maxResults": PAGE_SIZE} | ({"token": token} if token else {})
-        body = request_json(client, "GET", f"{API}/{target}/reviews", params=params, what="Google Play reviews",
-                            headers={"Authorization": f"Bearer {bearer}"})
+        body = request_json(client, "GET", f"{API}/{target}/reviews", params=_page_params(token),
+                            what="Google Play reviews", headers={"Authorization": f"Bearer {bearer}"})
         reviews = body.get("reviews", [])
-        pagination = body.get("tokenPagination")
-        next_token = pagination.get("nextPageToken") if isinstance(pagination, dict) else None
-        return Page(reviews if isinstance(reviews, list) else [], next_token if isinstance(next_token, str) else None)
+        reviews = reviews if isinstance(reviews, list) else []
+        return Page(reviews, _next_page(body, len(reviews)))
 
     def parse(self, item: Any, target: str, page: Page) -> Parsed:
         if not isinstance(item, dict):
@@ -58,14 +59,48 @@ class GooglePlayCollector(ReviewCollector[str]):
         external_id = review_id(item.get("reviewId"), "reviewId")
         user, developer = _comments(item.get("comments"))
         modified = _timestamp(user.get("lastModified"), "userComment.lastModified")
+        title, text = split_title(user.get("text"))
         mention = RawMention(
-            network="googleplay", external_id=external_id, text=review_text(user.get("text")),
+            network="googleplay", external_id=external_id, text=text, title=title,
             created_at=modified, author=bounded(item.get("authorName") or "", 200),
             rating=star_rating(user.get("starRating"), "userComment.starRating"),
             url=f"https://play.google.com/store/apps/details?id={target}&reviewId={quote(external_id, safe='')}",
-            language=language_code(user.get("reviewerLanguage")), extra=_extra(user, developer),
+            language=language_code(user.get("reviewerLanguage")), extra=_extra(user, developer, modified),
         )
         return Parsed(modified, mention)
+
+
+def split_title(value: Any) -> tuple[str | None, str]:
+    """Google documents a review written with a title as "title<TAB>body" in one text field."""
+    raw = "" if value is None else str(value)
+    if "\t" not in raw:
+        return None, review_text(raw)
+    title, _, body = raw.partition("\t")
+    return bounded(title, 500) or None, review_text(body)
+
+
+def _page_params(token: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"maxResults": PAGE_SIZE}
+    if token and token.startswith(START_INDEX) and token.removeprefix(START_INDEX).isdigit():
+        return params | {"startIndex": int(token.removeprefix(START_INDEX))}
+    return params | ({"token": token} if token else {})
+
+
+def _next_page(body: dict[str, Any], count: int) -> str | None:
+    """Page on whatever the response carries: a next-page token, else an offset from pageInfo, else nothing more.
+    Later pages come back without tokenPagination, some without pageInfo too."""
+    token = obj(body.get("tokenPagination")).get("nextPageToken")
+    if isinstance(token, str) and token:
+        return token
+    info = obj(body.get("pageInfo"))
+    start, total = info.get("startIndex", 0), info.get("totalResults")
+    if not (_count(start) and _count(total)) or count == 0 or start + count >= total:
+        return None
+    return f"{START_INDEX}{start + count}"
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _comments(value: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -89,8 +124,8 @@ def _timestamp(value: Any, name: str) -> datetime:
         raise ItemInvalid(f"{name} is not a timestamp with seconds and nanos") from None
 
 
-def _extra(user: dict[str, Any], developer: dict[str, Any] | None) -> dict[str, Any] | None:
-    extra: dict[str, Any] = {}
+def _extra(user: dict[str, Any], developer: dict[str, Any] | None, modified: datetime) -> dict[str, Any]:
+    extra: dict[str, Any] = {EDITED_AT: modified.isoformat()}
     for key, name in (("appVersionName", "app_version"), ("device", "device"), ("reviewerLanguage", "locale")):
         if isinstance(user.get(key), str) and user[key]:
             extra[name] = bounded(user[key], 100)
@@ -98,4 +133,4 @@ def _extra(user: dict[str, Any], developer: dict[str, Any] | None) -> dict[str, 
         extra["reply"] = bounded(developer["text"], 2000)
         with suppress(ItemInvalid):  # the reply text matters; its time is a nicety
             extra["reply_at"] = _timestamp(developer.get("lastModified"), "reply").isoformat()
-    return extra or None
+    return extra

@@ -27,6 +27,8 @@ TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 USER_AGENT = "earful/0.1 (self-hosted review response)"
 DEFAULT_RATE_LIMIT_WAIT = 60.0  # seconds, for 429s that carry no Retry-After
 MAX_MESSAGE_CHARS = 500
+# In RawMention.extra: when the review's author last edited it, per the platform (ISO 8601); see listener.revisions
+EDITED_AT = "edited_at"
 TargetT = TypeVar("TargetT")
 
 

@@ -1,7 +1,7 @@
 """The `rss` collector: any RSS or Atom feed (Google Alerts feeds included), fetched with a conditional GET.
 
-Feeds have no "since" parameter, so the cursor keeps the validators (ETag, Last-Modified) and the ids of
-the latest entries it has handed over.
+Feeds have no "since" parameter, so the cursor keeps the validators (ETag, Last-Modified) and a bounded
+memory of the entries it has handed over (listener.rss_cursor).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import httpx
 
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
 from listener.http import bounded, bounded_id, fetch_body, html_to_text, http_url, reason
+from listener.rss_cursor import SEEN_IDS, FeedMemory
 from settings import Settings
 
-SEEN_IDS = 500
 BROKEN_FEED_RETRY = 3600.0
 GOOGLE_REDIRECT_HOSTS = {"www.google.com", "google.com"}
 
@@ -29,9 +29,11 @@ class RssCollector:
 
     coverage = "the entries the feed lists at each fetch (typically its latest 10 to 100)"
 
-    def __init__(self, settings: Settings | None = None, *, client: httpx.Client | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, client: httpx.Client | None = None,
+                 seen_ids: int = SEEN_IDS) -> None:
         self.settings = settings
         self.client = client
+        self.seen_ids = seen_ids
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
         url = http_url(config.get("url"))
@@ -42,14 +44,13 @@ class RssCollector:
         if response.status_code == 304:
             return Batch(mentions=[], cursor=state)
         parsed = _parse(body, response)
-        seen = [str(i) for i in state.get("seen", [])]
-        mentions, errors = entries_to_mentions(parsed, url, set(seen))
+        entries, errors = entries_to_mentions(parsed, url)
         if parsed.get("bozo"):
             errors.insert(0, RowError(0, f"feed is not well-formed, read what could be: {_bozo_message(parsed)}"))
-        new_seen = [m.external_id for m in mentions] + seen
-        return Batch(mentions=mentions, errors=errors, cursor={
+        memory = FeedMemory.load(state)
+        return Batch(mentions=memory.new_entries(entries), errors=errors, cursor={
             "etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified"),
-            "seen": list(dict.fromkeys(new_seen))[:SEEN_IDS],
+            **memory.after(entries, limit=self.seen_ids).dump(),
         })
 
     def _get(self, url: str, state: dict[str, Any]) -> tuple[httpx.Response, bytes]:
@@ -80,7 +81,7 @@ def _bozo_message(parsed: Any) -> str:
     return bounded(str(parsed.get("bozo_exception") or "unreadable feed"), 300)
 
 
-def entries_to_mentions(parsed: Any, feed_url: str, seen: set[str]) -> tuple[list[RawMention], list[RowError]]:
+def entries_to_mentions(parsed: Any, feed_url: str) -> tuple[list[RawMention], list[RowError]]:
     language = _language(parsed.get("feed", {}).get("language"))
     mentions: list[RawMention] = []
     errors: list[RowError] = []
@@ -90,8 +91,7 @@ def entries_to_mentions(parsed: Any, feed_url: str, seen: set[str]) -> tuple[lis
         except (KeyError, TypeError, ValueError) as error:
             errors.append(RowError(index, f"entry skipped: {reason(error)}"))
             continue
-        if mention.external_id not in seen:
-            mentions.append(mention)
+        mentions.append(mention)
     return mentions, errors
 
 

@@ -12,11 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
+from listener.bad_rows import record_bad_rows
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
 from listener.duplicates import Candidate, mark_duplicates
 from listener.ingest_store import store_page
 from listener.query import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
+from listener.revisions import revise_stored
 from models import Source, record_event
 from models.base import utcnow
 from models.db import session_scope
@@ -38,6 +40,7 @@ class IngestResult:
     failure: CollectorError | None = None
     filtered_out: int = 0
     duplicates_of: dict[int, int] = field(default_factory=dict)
+    revised_ids: list[int] = field(default_factory=list)  # stored reviews their authors edited: to score again
 
     @property
     def duplicates(self) -> int:
@@ -97,6 +100,8 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
         _record_failure(session, source, failure)
         return IngestResult(source_id=_id(source), fetched=0, failure=failure)
     new = store_page(session, wanted, source_id=_id(source))
+    revised = revise_stored(session, wanted, inserted={(row["network"], row["external_id"]) for row in new.values()},
+                            now=utcnow())
     originals = mark_duplicates(session, [Candidate(row_id, row["created_at"], row["fingerprint"])
                                           for row_id, row in new.items()])
     inserted_ids = sorted(new)
@@ -105,12 +110,13 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
     source.last_run_at = utcnow()
     source.last_error = summarize_errors(batch.errors)
     session.add(source)
+    record_bad_rows(session, _id(source), batch.errors)  # last_error is the latest run's; this stays till dismissed
     session.flush()
     if batch.errors:
         log.warning("source %s skipped %d bad row(s): %s", source.id, len(batch.errors), source.last_error)
     return IngestResult(source_id=_id(source), fetched=len(batch.mentions), inserted_ids=inserted_ids,
                         errors=batch.errors, more=batch.more, filtered_out=len(batch.mentions) - len(wanted),
-                        duplicates_of=originals)
+                        duplicates_of=originals, revised_ids=revised)
 
 
 def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) -> Sequence[RawMention]:
@@ -155,6 +161,7 @@ class CollectionSummary:
     pages: int = 0
     fetched: int = 0
     inserted: int = 0
+    revised: int = 0
     errors: list[RowError] = field(default_factory=list)
     failure: CollectorError | None = None
     already_running: bool = False
@@ -178,6 +185,7 @@ def run_collection(
             summary.pages += 1
             summary.fetched += result.fetched
             summary.inserted += len(result.inserted_ids)
+            summary.revised += len(result.revised_ids)
             summary.errors.extend(result.errors)
             summary.failure = result.failure
             if result.failure or not result.more:

@@ -19,13 +19,14 @@ DEFAULT_RETRY_SECONDS = 60.0
 @shared_task(name="earful.collect", bind=True, max_retries=8)
 def collect_source(self: Task, source_id: int) -> dict[str, Any]:
     summary = run_collection(worker_session_factory(), source_id, settings=get_settings())
-    if summary.inserted:
+    if summary.inserted or summary.revised:
         worker_dispatcher().score_pending()
     failure = summary.failure
     if failure is not None and failure.transient:
         countdown = failure.retry_after or DEFAULT_RETRY_SECONDS * 2 ** self.request.retries
         raise self.retry(exc=failure, countdown=countdown)
     return {"source_id": source_id, "fetched": summary.fetched, "inserted": summary.inserted,
+            "revised": summary.revised,
             "bad_rows": len(summary.errors), "failure": str(failure) if failure else None,
             "already_running": summary.already_running}
 

@@ -66,6 +66,8 @@ class Mention(SQLModel, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="mention.id", index=True)
     fingerprint: str | None = Field(default=None, max_length=64)  # sha256 of the normalised text
     assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    # When a new version of a review arrived after it had been answered (see listener.revisions)
+    edited_after_reply_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 # The review queue's sort keys and search text, and the indexes that serve them. Constants are written into the
@@ -132,3 +134,22 @@ class MentionSource(SQLModel, table=True):
     mention_id: int = Field(foreign_key="mention.id", primary_key=True)
     source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
     first_seen_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+
+
+class MentionVersion(SQLModel, table=True):
+    """What a review said before its author edited it: the mention holds the newest version, this the earlier ones
+    (number 1 is the first heard), with how the earlier text was scored."""
+
+    __tablename__ = "mention_version"
+    __table_args__ = (sa.UniqueConstraint("mention_id", "number", name="uq_mention_version_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mention_id: int = Field(foreign_key="mention.id")  # the unique constraint's index finds a mention's versions
+    number: int
+    title: str | None = Field(default=None, max_length=500)
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    rating: int | None = Field(default=None)
+    extra: dict[str, Any] | None = Field(default=None, sa_column=json_column())
+    sentiment: str | None = Field(default=None, max_length=16)
+    confidence: float | None = Field(default=None)
+    superseded_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))

@@ -77,7 +77,7 @@ def test_reviews_become_raw_mentions(collector: BusinessProfileCollector, casset
     assert anonymous.extra is not None and anonymous.extra["anonymous"] is True
     assert translated.text == "A luminária chegou sem o cabo de energia."
     assert translated.extra == {
-        "translation": "The lamp arrived without the power cable.",
+        "edited_at": "2026-11-05T09:02:45.100000+00:00", "translation": "The lamp arrived without the power cable.",
         "name": "accounts/108247395736475839201/locations/4729384756102938475/reviews/"
                 "AbFvOqnZ1cV2bN3mQ4wE5rT6yU7iO8pA9sD0fG",
         "reply": "Olá Mariana, enviamos o cabo hoje. Desculpe!", "reply_at": "2026-11-05T11:15:00.000Z"}

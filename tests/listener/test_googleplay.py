@@ -81,8 +81,10 @@ def test_review_becomes_a_raw_mention(collector: GooglePlayCollector, cassette: 
     assert japanese.created_at == datetime(2026, 11, 5, 14, 3, 21, 512000, tzinfo=timezone.utc)
     assert japanese.url == ("https://play.google.com/store/apps/details?id=com.lumohome.app&reviewId="
                             "gp%3AAOqpTOH8vR2kQe1jZ7xL0aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5")
-    assert japanese.extra == {"app_version": "4.2.1", "device": "a52q", "locale": "ja_JP"}
-    assert answered.extra == {"app_version": "4.2.1", "device": "oriole", "locale": "en",
+    assert japanese.extra == {"edited_at": "2026-11-05T14:03:21.512000+00:00", "app_version": "4.2.1",
+                              "device": "a52q", "locale": "ja_JP"}
+    assert answered.extra == {"edited_at": answered.created_at.isoformat(), "app_version": "4.2.1",
+                              "device": "oriole", "locale": "en",
                               "reply": "Thanks Daniel, a fix for the widget ships in 4.2.2.",
                               "reply_at": "2026-11-05T10:00:00+00:00"}
     assert brazilian.language == "pt"
@@ -176,3 +178,23 @@ def test_unusable_service_account_files_are_permanent(settings: Settings, tmp_pa
 def test_package_name_is_checked(collector: GooglePlayCollector, package: Any) -> None:
     with pytest.raises(PermanentCollectorError, match="package_name"):
         collector.fetch({"package_name": package}, None)
+
+
+def test_a_titled_review_is_split_and_pages_follow_whatever_the_response_carries(
+        collector: GooglePlayCollector, cassette: Cassette) -> None:
+    batches = []
+    cursor = None
+    with cassette("googleplay", "reviews_offsets"):
+        for _ in range(3):
+            batch = collector.fetch(CONFIG, cursor)
+            batches.append(batch)
+            cursor = batch.cursor
+    assert [b.more for b in batches] == [True, True, False]
+    assert batches[1].cursor is not None and batches[1].cursor["walk"]["next"] == "startIndex=4"
+    titled, untitled = batches[0].mentions
+    assert (titled.title, titled.text) == ("Déconnexions constantes",
+                                           "Depuis la mise à jour, le hub se déconnecte chaque nuit.")
+    assert (untitled.title, untitled.text) == (None, "No title here, just works.")
+    assert [(m.title, m.text) for m in batches[1].mentions] == [("Bom", "Fácil de instalar."),
+                                                                (None, "알림이 늦게 와요")]
+    assert [(m.title, m.text) for m in batches[2].mentions] == [("Solide", "")]

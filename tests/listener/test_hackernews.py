@@ -110,3 +110,35 @@ def test_registered_and_declares_coverage(settings: Settings) -> None:
     loaded = load_collector("hackernews", settings)
     assert isinstance(loaded, HackerNewsCollector)
     assert "1,000" in loaded.coverage
+
+
+def test_cut_off_links_keep_their_full_address(cassette: Cassette) -> None:
+    with cassette("hackernews", "search_long_links"):
+        comment, story = collector().fetch(CONFIG, None).mentions
+    assert comment.text == (
+        "The Lumo Home firmware changelog admits it: https://support.lumohome.example/hc/en-us/articles/"
+        "4410293847-Firmware-2-3-1-release-notes?section=known-issues#hub-offline\n\n"
+        "Also see https://lumo.example/x")
+    assert story.text == (
+        "Ask HN: Lumo Home hub offline every morning?\n\nSame as this thread: https://www.reddit.com/r/"
+        "homeautomation/comments/1abcde2/lumo_home_hub_drops_wifi_every_morning_after/")
+    assert "..." not in comment.text + story.text
+
+
+WINDOW_SINCE = T0 - 30 * 86400
+OLDEST_READ = 1792000000
+
+
+def test_past_algolias_thousand_hits_the_run_goes_on_in_a_time_window(cassette: Cassette) -> None:
+    pending = {"since": WINDOW_SINCE, "ids": [], "page": 9, "newest": NEWEST, "newest_ids": ["45871234"]}
+    with cassette("hackernews", "search_windows"):
+        last_page = collector().fetch(CONFIG, {"since": WINDOW_SINCE, "ids": [], "pending": pending})
+        assert last_page.more is True
+        assert last_page.cursor is not None
+        assert last_page.cursor["pending"] == {**pending, "page": 0, "until": OLDEST_READ,
+                                               "until_ids": ["45799902", "45799000"]}
+        window = collector().fetch(CONFIG, last_page.cursor)
+    assert len(last_page.mentions) == 100
+    assert [m.external_id for m in window.mentions] == ["45798999", "45798500", "45798000"]
+    assert window.more is False and window.errors == []
+    assert window.cursor == {"since": NEWEST, "ids": ["45871234"]}

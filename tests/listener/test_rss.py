@@ -49,7 +49,8 @@ def test_conditional_get_and_not_modified(cassette: Cassette) -> None:
     assert first.cursor is not None
     assert first.cursor["etag"] == '"a1f5e3b0c2"'
     assert first.cursor["last_modified"] == "Thu, 05 Nov 2026 13:55:12 GMT"
-    assert first.cursor["seen"] == [m.external_id for m in first.mentions]
+    recall, review, undated = first.mentions  # undated first: only its id can vouch for it
+    assert first.cursor["seen"] == [undated.external_id, recall.external_id, review.external_id]
     assert "If-None-Match" not in sent[0].headers
     assert sent[1].headers["If-None-Match"] == '"a1f5e3b0c2"'
     assert sent[1].headers["If-Modified-Since"] == "Thu, 05 Nov 2026 13:55:12 GMT"
@@ -67,8 +68,9 @@ def test_rss_guids_are_scoped_to_the_feed_and_seen_ids_skipped(cassette: Cassett
                              "Since 2.3.1 my schedule is gone every morning.\n\nAnyone?")
     assert (schedule.author, schedule.language) == ("marta", "en")
     assert schedule.url == "https://blog.lumohome.example/t/9921"
-    assert batch.cursor == {"etag": None, "last_modified": None,
-                            "seen": ["blog.lumohome.example:9921", "blog.lumohome.example:9917"]}
+    assert batch.cursor is not None
+    assert (batch.cursor["etag"], batch.cursor["last_modified"], batch.cursor["floor"]) == (None, None, None)
+    assert batch.cursor["seen"] == ["blog.lumohome.example:9921", "blog.lumohome.example:9917"]
 
 
 def test_a_page_that_is_not_a_feed_is_permanent(cassette: Cassette) -> None:
@@ -117,3 +119,41 @@ def test_bad_urls_are_refused(config: dict[str, Any]) -> None:
 
 def test_registered_and_declares_coverage(settings: Settings) -> None:
     assert load_collector("rss", settings).coverage
+
+
+FORUM = {"url": "https://forum.lumohome.example/threads.rss"}
+BRAZIL = {"url": "https://blog.casaconectada.example/feed/"}
+
+
+def test_a_feed_longer_than_the_id_memory_is_not_sent_again(cassette: Cassette) -> None:
+    counts = []
+    cursor = None
+    with cassette("rss", "long_forum"):
+        for _ in range(4):
+            batch = RssCollector(None).fetch(FORUM, cursor)
+            counts.append([m.external_id for m in batch.mentions])
+            cursor = batch.cursor
+    assert [len(ids) for ids in counts] == [730, 0, 0, 1]
+    assert counts[3] == ["https://forum.lumohome.example/t/10731"]
+    assert cursor is not None and len(cursor["seen"]) == 500
+    # the 230 older threads are remembered by their newest date, not one id each
+    assert cursor["floor"] == {"at": "2026-10-15T18:00:00+00:00", "ids": ["https://forum.lumohome.example/t/10231"]}
+
+
+def test_entries_with_unreadable_dates_get_the_fetch_time_flagged_as_estimated(cassette: Cassette) -> None:
+    with cassette("rss", "unreadable_dates"):
+        batch = RssCollector(None).fetch(BRAZIL, None)
+    assert len(batch.mentions) == 3 and batch.errors == []
+    for mention in batch.mentions:
+        assert mention.extra == {"feed": BRAZIL["url"], "created_at_estimated": True}
+        assert abs((datetime.now(timezone.utc) - mention.created_at).total_seconds()) < 60
+    assert batch.mentions[0].language == "pt"
+
+
+def test_an_unchanged_feed_of_undated_entries_past_the_id_memory_stays_quiet(cassette: Cassette) -> None:
+    with cassette("rss", "unreadable_dates"):
+        first = RssCollector(None, seen_ids=1).fetch(BRAZIL, None)
+        second = RssCollector(None, seen_ids=1).fetch(BRAZIL, first.cursor)
+    assert len(first.mentions) == 3
+    assert first.cursor is not None and first.cursor["seen"] == ["https://blog.casaconectada.example/?p=4812"]
+    assert second.mentions == []
