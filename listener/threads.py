@@ -96,8 +96,9 @@ def _mastodon(external_id: str, extra: dict[str, Any]) -> ThreadRef:
     parent, instance = _text(extra.get("in_reply_to_id")), extra.get("instance")
     if not parent or not isinstance(instance, str) or not HOST.fullmatch(instance):
         return ThreadRef()
-    # The /web/ path of the instance's own app opens a status by its local id.
-    return ThreadRef(parent_url=f"https://{instance}/web/statuses/{parent}", parent_key=parent,
+    # The /web/ path of the instance's own app opens a status by its local id; a private instance may be http.
+    scheme = "http" if str(extra.get("instance_url", "")).startswith(f"http://{instance}") else "https"
+    return ThreadRef(parent_url=f"{scheme}://{instance}/web/statuses/{parent}", parent_key=parent,
                      parent_instance=instance)
 
 

@@ -77,6 +77,10 @@ def test_mastodon_parent_by_its_id_on_the_instance(db_session: Session,
                                                         "in_reply_to_id": "300"})
     context = thread_context(db_session, elsewhere)
     assert (context.parent, context.parent_url) == (None, "https://fosstodon.org/web/statuses/300")
+    private = make_mention(network="mastodon", extra={"instance": "social.lan:3000", "status_id": "7",
+                                                      "instance_url": "http://social.lan:3000",
+                                                      "in_reply_to_id": "5"})
+    assert thread_context(db_session, private).parent_url == "http://social.lan:3000/web/statuses/5"
 
 
 def test_networks_without_threads_and_odd_extras(make_mention: Callable[..., Mention]) -> None:
