@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -76,6 +76,19 @@ class Settings(BaseSettings):
     google_service_account_file: Path | None = None
     trustpilot_api_key: SecretStr | None = None
     trustpilot_api_secret: SecretStr | None = None
+
+
+    @model_validator(mode="after")
+    def _x_user_context_is_complete(self) -> Settings:
+        # Checked at every entry point's start, not at the first reply, so a half-configured poster never boots.
+        if self.x_refresh_token is not None and self.x_refresh_token.get_secret_value():
+            if not self.x_client_id:
+                raise ValueError("X_REFRESH_TOKEN is set but X_CLIENT_ID is not: renewing X tokens needs the "
+                                 "app's OAuth 2.0 client id")
+            if not self.secret_key.get_secret_value():
+                raise ValueError("X_REFRESH_TOKEN is set but SECRET_KEY is not: the renewed X tokens are stored "
+                                 "sealed with it")
+        return self
 
 
 @lru_cache(maxsize=1)
