@@ -17,6 +17,34 @@ PAGE_ROWS = 1_000
 FORMATS = ("csv", "jsonl")
 
 
+class ImportPathRefused(PermanentCollectorError):
+    """The path names no file inside the import directory. One message whether the file is missing or lies
+    outside, so a source's path cannot be used to learn which files exist elsewhere on the server."""
+
+    def __init__(self, raw: str, import_dir: Path) -> None:
+        super().__init__(f"import file not found in the import directory (IMPORT_DIR, {import_dir}): {raw}")
+
+
+def confined_path(raw: str, import_dir: Path) -> Path:
+    """`raw` resolved (symlinks and .. followed) against the import directory; refused unless it stays inside."""
+    try:
+        root = import_dir.resolve()
+        resolved = (root / raw).resolve()  # an absolute raw replaces root, and is then checked like any other
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        raise ImportPathRefused(raw, import_dir) from None
+    if not resolved.is_relative_to(root):
+        raise ImportPathRefused(raw, import_dir)
+    return resolved
+
+
+def import_file(raw: str, import_dir: Path) -> Path:
+    """The regular file `raw` names inside the import directory; anything else is refused the same way."""
+    path = confined_path(raw, import_dir)
+    if not path.is_file():
+        raise ImportPathRefused(raw, import_dir)
+    return path
+
+
 def detect_format(path: Path, configured: str | None = None) -> str:
     fmt = (configured or path.suffix.lstrip(".")).lower()
     fmt = "jsonl" if fmt in ("ndjson", "json") else fmt
@@ -63,13 +91,11 @@ class ImportCollector:
 
     coverage = "everything in the file"
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
-        path = Path(str(config.get("path", "")))
-        if not path.is_file():
-            raise PermanentCollectorError(f"import file not found: {path}")
+        path = import_file(str(config.get("path", "")), self.settings.import_dir)
         fmt = detect_format(path, config.get("format"))
         done = int((cursor or {}).get("line", 0))
         rows = itertools.islice(((n, r) for n, r in read_rows(path, fmt) if n > done), PAGE_ROWS + 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from listener.base import Batch, PermanentCollectorError, RawMention, RowError
-from listener.importer import detect_format, read_rows
+from listener.importer import detect_format, import_file, read_rows
 from listener.rows import RowInvalid, parse_timestamp, row_to_mention
 from settings import Settings
 
@@ -53,14 +53,12 @@ class ReplayCollector:
 
     coverage = "the bundled recording, released as its time comes"
 
-    def __init__(self, settings: Settings | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _utcnow) -> None:
         self.settings = settings
         self.clock = clock
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
-        path = Path(str(config.get("path") or DEMO_FILE))
-        if not path.is_file():
-            raise PermanentCollectorError(f"replay file not found: {path}")
+        path = self._recording_path(config.get("path"))
         recording, errors = load_recording(path, path.stat().st_mtime)
         try:
             anchor, split = parse_timestamp(config["anchor"]), parse_timestamp(config["split"])
@@ -78,6 +76,12 @@ class ReplayCollector:
         end = start + len(released)
         more = len(released) == PAGE_ROWS and end < len(recording)
         return Batch(mentions=released, cursor={"index": end}, errors=list(errors) if start == 0 else [], more=more)
+
+    def _recording_path(self, configured: object) -> Path:
+        """The bundled recording, or a file in the import directory: a source never reads elsewhere."""
+        if not configured:
+            return DEMO_FILE
+        return import_file(str(configured), self.settings.import_dir)
 
 
 def _with_time(mention: RawMention, when: datetime) -> RawMention:

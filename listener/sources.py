@@ -20,7 +20,9 @@ from typing import Any
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
-from listener.base import CollectorError, RawMention
+from listener.bad_rows import BadRowReport, bad_row_reports
+from listener.base import CollectorError, RawMention, RowError
+from listener.importer import ImportPathRefused, confined_path
 from listener.networks import NETWORKS
 from listener.query import Query, QuerySyntaxError, parse
 from listener.query_compile import QueryCompileError, to_hackernews, to_mastodon, to_reddit, to_x
@@ -41,6 +43,7 @@ NATIVE_COMPILERS: dict[str, Callable[[Query], object]] = {
     "mastodon_hashtag": to_mastodon, "mastodon_mentions": to_mastodon,
 }
 NEEDS_QUERY = frozenset({"x_search", "reddit_search", "hackernews"})
+READS_FILES = frozenset({"import", "replay"})
 _CREDENTIAL_WORDS = ("secret", "password", "token", "api_key", "apikey", "private_key", "credential")
 
 
@@ -60,19 +63,21 @@ class SourceSpec:
     config: dict[str, Any]  # the query included, under "query"
 
 
-def validate(*, name: str, collector: str, network: str, query: str, config_json: str) -> SourceSpec:
+def validate(*, name: str, collector: str, network: str, query: str, config_json: str,
+             import_dir: Path) -> SourceSpec:
     errors: dict[str, str] = {}
     name = " ".join(name.split())
     if not 1 <= len(name) <= MAX_NAME:
         errors["name"] = f"Give the source a name of 1 to {MAX_NAME} characters."
     if collector not in COLLECTORS:
         errors["collector"] = "Choose a collector from the list."
-    fixed = collector_network(collector)
+    # A collector that reads one network decides it; the form's choice only counts for import and replay.
+    network = collector_network(collector) or network
     if network not in NETWORKS:
         errors["network"] = "Choose a network from the list."
-    elif fixed is not None and network != fixed:
-        errors["network"] = f"The {collector} collector reads {NETWORKS[fixed]}, not {NETWORKS[network]}."
     config = _config(config_json, errors)
+    if collector in READS_FILES and "path" in config:
+        _check_path(config["path"], import_dir, errors)
     query = query.strip()
     if query:
         _check_query(query, collector, errors)
@@ -108,6 +113,17 @@ def _config(text: str, errors: dict[str, str]) -> dict[str, Any]:
     if secret is not None:
         errors["config"] = f"Credentials ({secret}) belong in the server settings, never in a source's config."
     return config
+
+
+def _check_path(path: object, import_dir: Path, errors: dict[str, str]) -> None:
+    """Only where the path leads, never whether a file is there: saying so would reveal files outside."""
+    if not isinstance(path, str):
+        errors["config"] = 'The path must be a string, e.g. {"path": "exports/reviews.csv"}.'
+        return
+    try:
+        confined_path(path, import_dir)
+    except ImportPathRefused as error:
+        errors["config"] = str(error)  # word for word what the collector says
 
 
 def _check_query(query: str, collector: str, errors: dict[str, str]) -> None:
@@ -188,6 +204,7 @@ class QueryTestResult:
     matched: int = 0
     mentions: list[RawMention] = field(default_factory=list)
     error: str | None = None
+    bad_rows: list[RowError] = field(default_factory=list)  # skipped by the collector; the first ones are shown
 
 
 def test_source(spec: SourceSpec, *, settings: Settings, timeout: float = TEST_TIMEOUT_SECONDS) -> QueryTestResult:
@@ -216,7 +233,8 @@ def _fetch_once(spec: SourceSpec, settings: Settings) -> QueryTestResult:
     except Exception as error:  # a bug or an unexpected library error: its text may hold request details
         log.exception("testing %s failed", spec.collector)
         return QueryTestResult(error=f"the collector failed unexpectedly ({type(error).__name__}); see the server log")
-    return QueryTestResult(fetched=len(batch.mentions), matched=len(wanted), mentions=list(wanted[:TEST_RESULTS_SHOWN]))
+    return QueryTestResult(fetched=len(batch.mentions), matched=len(wanted), mentions=list(wanted[:TEST_RESULTS_SHOWN]),
+                           bad_rows=list(batch.errors))
 
 
 def redact(message: str, settings: Settings) -> str:
@@ -236,15 +254,18 @@ class SourceRow:
     coverage: str
     next_run: datetime | None  # None: due now
     running: bool
+    bad_rows: BadRowReport | None = None  # rows skipped since an admin last dismissed them
 
 
 def source_rows(session: Session, settings: Settings) -> list[SourceRow]:
     now = utcnow()
     interval = timedelta(seconds=settings.collect_interval_seconds)
     sources = session.exec(select(Source).order_by(col(Source.name), col(Source.id))).all()
+    reports = bad_row_reports(session, [source.id for source in sources if source.id is not None])
     return [SourceRow(source=source, coverage=coverage(source.collector),
                       next_run=_next_run(source.last_run_at, interval, now),
-                      running=source.run_started_at is not None and source.run_started_at > now - RUN_LEASE)
+                      running=source.run_started_at is not None and source.run_started_at > now - RUN_LEASE,
+                      bad_rows=reports.get(source.id) if source.id is not None else None)
             for source in sources]
 
 

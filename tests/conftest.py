@@ -129,6 +129,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         secret_key="test-secret-key",  # type: ignore[arg-type]
         model_cache_dir=Path(os.environ.get("EARFUL_MODEL_CACHE", REPO_ROOT / "var" / "models")),
         brand_name="Lumo Home",
+        import_dir=tmp_path,  # tests write their import files into tmp_path
     )
 
 

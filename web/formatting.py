@@ -1,4 +1,4 @@
-"""Template filters for hostile, user-supplied content: excerpts, safe links, hidden-character warnings."""
+"""Template filters for hostile, user-supplied content: isolation, hidden-character markers, excerpts, safe links."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from markupsafe import Markup
 
 from listener.networks import NETWORKS
 
@@ -21,6 +22,18 @@ _FORMAT_CHARACTERS = re.compile(
     "[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064"
     "\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000110BD\U000110CD\U00013430-\U00013438\U0001BCA0-\U0001BCA3"
     "\U0001D173-\U0001D17A\U000E0001\U000E0020-\U000E007F]")
+HIDDEN_MARKER_TITLE = ("This text contains invisible or direction-changing characters that can make it read "
+                       "differently than it looks")
+MAX_NAMED_CHARACTERS = 5
+# The characters that change the order text is shown in: marks, embeddings, overrides and isolates.
+_BIDI_CONTROLS = re.compile("[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]")
+# First strong isolate ... pop directional isolate: the plain-text <bdi>, for attributes, <option> and <title>.
+_ISOLATE, _POP_ISOLATE = "\u2068", "\u2069"
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"})  # Hebrew, Arabic letters, Arabic digits
+# Constant markup; what goes in is escaped by Markup.format.
+_INLINE_ISOLATE = Markup("<bdi>{}</bdi>")
+_BLOCK_ISOLATE = Markup('<span class="untrusted">{}</span>')
+_MARKER = Markup('<span class="badge badge-warn hidden-chars" title="{}: {}.">hidden characters</span>')
 
 
 def excerpt(text: str | None, length: int = EXCERPT_LENGTH) -> str:
@@ -46,6 +59,47 @@ def has_hidden_characters(text: str | None) -> bool:
     return text is not None and _FORMAT_CHARACTERS.search(text) is not None
 
 
+def hidden_characters(text: str | None) -> list[str]:
+    """The distinct format characters in `text`, as "U+202E RIGHT-TO-LEFT OVERRIDE", in order of appearance."""
+    found = dict.fromkeys(_FORMAT_CHARACTERS.findall(text or ""))
+    return [_character_label(char) for char in found]
+
+
+def _character_label(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}"
+
+
+def hidden_marker(text: object) -> Markup:
+    """The visible "hidden characters" badge (naming what was found), or nothing for clean text."""
+    found = hidden_characters(None if text is None else str(text))
+    if not found:
+        return Markup("")
+    named = ", ".join(found[:MAX_NAMED_CHARACTERS]) + (", ..." if len(found) > MAX_NAMED_CHARACTERS else "")
+    return _MARKER.format(HIDDEN_MARKER_TITLE, named)
+
+
+def untrusted(value: object, block: bool = False, mark: bool = True) -> Markup:
+    """Hostile text, escaped and bidi-isolated so an override inside cannot reorder what is around it, followed
+    by the hidden-characters marker. Inline it is a <bdi> with its own direction; `block=True` is for a value that
+    is the whole content of a dir="auto" element, which should take its direction from the text, and a <bdi>
+    would hide the text from that (dir="auto" skips <bdi>). `mark=False` where the page shows the marker once
+    elsewhere (a card's meta line, the mention header)."""
+    text = "" if value is None else str(value)
+    isolated = (_BLOCK_ISOLATE if block else _INLINE_ISOLATE).format(text)
+    return isolated + hidden_marker(text) if mark else isolated
+
+
+def untrusted_plain(value: object) -> str:
+    """Hostile text where no markup can go (attributes, <option>, <title>, flash messages): every bidi control
+    shown as its code point, so none can act (nor close the isolate early), and right-to-left text isolated with
+    FSI ... PDI so that it cannot reorder its neighbours. Left-to-right text cannot, so it stays as it is."""
+    text = "" if value is None else str(value)
+    shown = _BIDI_CONTROLS.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
+    if shown == text and not any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text):
+        return text
+    return f"{_ISOLATE}{shown}{_POP_ISOLATE}"
+
+
 def stars(rating: int | None) -> str:
     if rating is None:
         return ""
@@ -67,7 +121,7 @@ def timestamp(value: datetime | None) -> str:
 
 def event_summary(details: dict[str, Any] | None) -> str:
     details = details or {}
-    for key in ("text", "note", "platform_reply_id", "poster"):
+    for key in ("text", "note", "change", "platform_reply_id", "poster"):
         if details.get(key):
             return excerpt(str(details[key]), 160)
     return ""
@@ -77,6 +131,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(excerpt)
     app.add_template_filter(safe_url)
     app.add_template_filter(has_hidden_characters)
+    app.add_template_filter(hidden_marker)
+    app.add_template_filter(untrusted)
+    app.add_template_filter(untrusted_plain)
     app.add_template_filter(stars)
     app.add_template_filter(network_name)
     app.add_template_filter(percent)

@@ -53,7 +53,8 @@ def worker_settings(fresh_database_url: str, broker_url: str, settings: Settings
 @pytest.fixture()
 def celery_worker_process(worker_settings: Settings, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "DATABASE_URL": worker_settings.database_url, "BROKER_URL": worker_settings.broker_url,
-           "SECRET_KEY": "x", "MODEL_CACHE_DIR": str(worker_settings.model_cache_dir), "PYTHONPATH": str(REPO)}
+           "SECRET_KEY": "x", "MODEL_CACHE_DIR": str(worker_settings.model_cache_dir), "PYTHONPATH": str(REPO),
+           "IMPORT_DIR": str(worker_settings.import_dir)}
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "worker", "worker", "-Q", "collect,score,post", "-P", "solo",

@@ -1,6 +1,11 @@
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
+
+from listener.importer import ImportPathRefused
 from listener.replay import DEMO_FILE, ReplayCollector, load_recording, shifted_time
+from settings import Settings
 
 ANCHOR = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 SPLIT = datetime(2026, 11, 5, 13, 0, tzinfo=timezone.utc)
@@ -21,9 +26,9 @@ def test_the_demo_recording_is_clean_and_large_enough() -> None:
     assert {m.network for m in mentions} >= {"x", "reddit", "appstore", "googleplay"}
 
 
-def test_rows_are_released_as_their_time_comes_and_the_cursor_never_repeats_them() -> None:
+def test_rows_are_released_as_their_time_comes_and_the_cursor_never_repeats_them(settings: Settings) -> None:
     clock = [ANCHOR]
-    collector = ReplayCollector(clock=lambda: clock[0])
+    collector = ReplayCollector(settings, clock=lambda: clock[0])
     history = collector.fetch(CONFIG, None)
     assert history.mentions and all(m.created_at <= ANCHOR for m in history.mentions)
     assert collector.fetch(CONFIG, history.cursor).mentions == []
@@ -34,3 +39,14 @@ def test_rows_are_released_as_their_time_comes_and_the_cursor_never_repeats_them
     everything = collector.fetch(CONFIG, None)
     ids = [m.external_id for m in everything.mentions]
     assert len(ids) == len(set(ids))
+
+
+def test_a_recording_path_is_read_only_from_the_import_directory(tmp_path: Path, settings: Settings) -> None:
+    inside = tmp_path / "import"
+    inside.mkdir()
+    (inside / "demo.jsonl").write_bytes(DEMO_FILE.read_bytes())
+    collector = ReplayCollector(settings.model_copy(update={"import_dir": inside}), clock=lambda: ANCHOR)
+    assert collector.fetch({**CONFIG, "path": "demo.jsonl"}, None).mentions
+    for outside in (str(DEMO_FILE), "/etc/passwd", "../demo.jsonl"):
+        with pytest.raises(ImportPathRefused, match="not found in the import directory"):
+            collector.fetch({**CONFIG, "path": outside}, None)

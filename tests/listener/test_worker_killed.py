@@ -32,9 +32,10 @@ def make_source(url: str, tmp_path: Path) -> int:
         return source.id
 
 
-def run_killer(url: str, source_id: int, die_on_page: int) -> int:
+def run_killer(url: str, source_id: int, die_on_page: int, import_dir: Path) -> int:
     process = subprocess.run([sys.executable, str(KILLER), url, str(source_id), str(die_on_page)], cwd=REPO,
-                             capture_output=True, timeout=120, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+                             capture_output=True, timeout=120,
+                             env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "IMPORT_DIR": str(import_dir)})
     return process.returncode
 
 
@@ -50,13 +51,13 @@ def stored(url: str, source_id: int) -> tuple[int, int, dict | None]:
 def test_kill_between_fetch_and_commit(fresh_database_url: str, tmp_path: Path, die_on_page: int) -> None:
     assert ROWS > 2 * importer.PAGE_ROWS
     source_id = make_source(fresh_database_url, tmp_path)
-    assert run_killer(fresh_database_url, source_id, die_on_page) == -9
+    assert run_killer(fresh_database_url, source_id, die_on_page, tmp_path) == -9
     committed_pages = die_on_page - 1
     total, _, cursor = stored(fresh_database_url, source_id)
     assert total == committed_pages * importer.PAGE_ROWS
     assert (cursor or {}).get("line", 0) == committed_pages * importer.PAGE_ROWS
     expire_lease(fresh_database_url, source_id)
-    assert run_killer(fresh_database_url, source_id, die_on_page=0) == 0
+    assert run_killer(fresh_database_url, source_id, die_on_page=0, import_dir=tmp_path) == 0
     assert stored(fresh_database_url, source_id) == (ROWS, ROWS, {"line": ROWS})
 
 

@@ -22,11 +22,12 @@ from settings import Settings
 from tests.web.web_helpers import post_form
 
 FORM = {"name": "Export", "collector": "import", "network": "reddit", "query": "", "config": "{}"}
+IMPORT_DIR = Path("/srv/earful/import")
 
 
-def spec(**fields: str) -> sources.SourceSpec:
+def spec(import_dir: Path = IMPORT_DIR, **fields: str) -> sources.SourceSpec:
     values = {"name": "Export", "collector": "import", "network": "reddit", "query": "", "config_json": "{}"}
-    return sources.validate(**{**values, **fields})
+    return sources.validate(**{**values, **fields}, import_dir=import_dir)
 
 
 def export(tmp_path: Path, rows: int = 12) -> Path:
@@ -54,7 +55,7 @@ def test_validate_points_at_a_query_error_with_a_caret() -> None:
 @pytest.mark.parametrize(("fields", "field", "says"), [
     ({"collector": "x_search", "network": "x", "query": "-spam"}, "query", "x_search cannot search for this"),
     ({"collector": "hackernews", "network": "hackernews"}, "query", "needs a listening query"),
-    ({"collector": "x_search", "network": "reddit", "query": "lumo"}, "network", "reads X, not Reddit"),
+    ({"collector": "import", "network": "mixed"}, "network", "Choose a network"),
     ({"collector": "nope"}, "collector", "Choose a collector"),
     ({"name": "  "}, "name", "1 to 120 characters"),
     ({"config_json": "{'path': 1}"}, "config", "not valid JSON"),
@@ -66,6 +67,19 @@ def test_validate_refuses(fields: dict[str, str], field: str, says: str) -> None
     with pytest.raises(sources.SourceInvalid) as caught:
         spec(**fields)
     assert says in caught.value.errors[field]
+
+
+@pytest.mark.parametrize("collector", ["import", "replay"])
+def test_validate_refuses_a_path_outside_the_import_directory_alike_whether_it_exists_or_not(collector: str) -> None:
+    messages = set()
+    for path in ("/etc/passwd", "/etc/no-such-file", "../../etc/passwd", "exports/../../../etc/passwd"):
+        with pytest.raises(sources.SourceInvalid) as caught:
+            spec(collector=collector, network="x", config_json=json.dumps({"path": path}))
+        messages.add(caught.value.errors["config"].removesuffix(path))
+    assert messages == {f"import file not found in the import directory (IMPORT_DIR, {IMPORT_DIR}): "}
+    with pytest.raises(sources.SourceInvalid, match="must be a string"):
+        spec(config_json='{"path": ["/etc/passwd"]}')
+    assert spec(config_json='{"path": "exports/not-there-yet.csv"}').config == {"path": "exports/not-there-yet.csv"}
 
 
 def test_validate_keeps_the_query_in_the_config() -> None:
@@ -98,8 +112,8 @@ def test_changes_are_audited_and_a_new_reach_resets_the_cursor(db_session: Sessi
 
 def test_test_source_fetches_once_and_stores_nothing(db_session: Session, tmp_path: Path,
                                                      settings: Settings) -> None:
-    result = sources.test_source(spec(query="refund", config_json=json.dumps({"path": str(export(tmp_path))})),
-                                 settings=settings)
+    config = json.dumps({"path": str(export(tmp_path))})
+    result = sources.test_source(spec(tmp_path, query="refund", config_json=config), settings=settings)
     assert (result.error, result.fetched, result.matched) == (None, 12, 6)
     assert [m.external_id for m in result.mentions] == ["t3_1", "t3_3", "t3_5", "t3_7", "t3_9", "t3_11"]
     assert db_session.exec(select(Source)).all() == []
@@ -237,6 +251,25 @@ def test_test_query_from_the_form_shows_the_first_ten_and_stores_nothing(
     assert html.count('class="mention-card"') == 10
     assert "refund &lt;b&gt;please&lt;/b&gt; #1" in html and "hello" not in html
     assert db_session.exec(select(Source)).all() == []
+
+
+def test_test_query_answers_alike_for_an_existing_and_a_missing_file_outside_the_import_directory(
+        client: FlaskClient, logged_in: Callable[[str], User], make_source: Callable[..., Source],
+        tmp_path: Path, db_session: Session) -> None:
+    logged_in("admin")
+    outside = export(tmp_path.parent)  # exists, readable, with good rows, but not in IMPORT_DIR
+    answers = []
+    for path in (str(outside), str(tmp_path.parent / "missing.jsonl"), "/etc/passwd"):
+        stored = make_source(config={"path": path, "format": "csv" if path == "/etc/passwd" else "jsonl"})
+        html = post_form(client, f"/sources/{stored.id}/test").get_data(as_text=True)
+        assert "Fetched" not in html
+        answers.append(html.split('id="test-results-title"')[1].split("</section>")[0].replace(path, "PATH"))
+        form = {**FORM, "config": json.dumps({"path": path}), "action": "test"}
+        response = post_form(client, "/sources/new", form)
+        assert response.status_code == 400 and "Fetched" not in response.get_data(as_text=True)
+        assert "import file not found in the import directory" in response.get_data(as_text=True)
+    assert answers[0] == answers[1] == answers[2]
+    assert db_session.exec(select(Source).where(col(Source.name) == "Export")).all() == []
 
 
 def test_test_query_on_a_stored_source_shows_the_collectors_error(

@@ -17,6 +17,7 @@ from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.extensions import app_settings
+from web.formatting import untrusted_plain
 from web.queue.reply_forms import form_version, session_and_reply
 from web.saved_replies.blueprint import bp
 
@@ -92,7 +93,8 @@ def pick_saved_reply(reply_id: int) -> ResponseReturnValue:
         return _back_to(reply)
     name = saved.name
     session.commit()
-    flash(f"The draft now uses the saved reply '{name}'. Check it before it goes to approval.", "success")
+    flash(f"The draft now uses the saved reply '{untrusted_plain(name)}'. Check it before it goes to approval.",
+          "success")
     return _back_to(reply)
 
 

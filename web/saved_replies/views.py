@@ -26,6 +26,7 @@ from responder.variables import KNOWN_VARIABLES
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
+from web.formatting import untrusted_plain
 from web.queue.queries import SENTIMENTS
 from web.saved_replies.blueprint import bp
 
@@ -96,7 +97,8 @@ def toggle(saved_reply_id: int) -> ResponseReturnValue:
     saved = _get(saved_reply_id)
     if set_active(session, saved, wanted == "1", actor=acting_user()):
         session.commit()
-    flash(f"{saved.name} is {'active' if saved.active else 'deactivated: no new draft will use it'}.", "success")
+    state = "active" if saved.active else "deactivated: no new draft will use it"
+    flash(f"{untrusted_plain(saved.name)} is {state}.", "success")
     return redirect(url_for("saved_replies.index"))
 
 
@@ -109,9 +111,9 @@ def _submit(saved: SavedReply | None) -> ResponseReturnValue:
     session = db_session()
     if saved is None:
         saved = create_saved_reply(session, spec, actor=acting_user())
-        flash(f"Saved reply {saved.name} added.", "success")
+        flash(f"Saved reply {untrusted_plain(saved.name)} added.", "success")
     elif update_saved_reply(session, saved, spec, actor=acting_user()):
-        flash(f"Saved reply {saved.name} saved. Drafts already made keep their text.", "success")
+        flash(f"Saved reply {untrusted_plain(saved.name)} saved. Drafts already made keep their text.", "success")
     else:
         flash("Nothing changed.", "info")
     session.commit()

@@ -8,12 +8,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from listener.bad_rows import dismiss_bad_rows
 from listener.networks import NETWORKS
 from listener.registry import COLLECTORS
 from listener.sources import (
     QueryTestResult,
     SourceInvalid,
     SourceSpec,
+    collector_network,
     config_without_query,
     coverage,
     create_source,
@@ -30,6 +32,7 @@ from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
 from web.extensions import app_settings
+from web.formatting import untrusted_plain
 from web.sources.blueprint import bp
 
 
@@ -46,8 +49,10 @@ class FormValues:
 
     @classmethod
     def submitted(cls, form: MultiDict[str, str]) -> FormValues:
-        return cls(**{key: form.get(key, "") for key in ("name", "collector", "network", "query")},
-                   config_json=form.get("config", ""),
+        values = {key: form.get(key, "") for key in ("name", "collector", "network", "query")}
+        # Shown again after an error or a test: the network the collector reads, whatever the select said.
+        values["network"] = collector_network(values["collector"]) or values["network"]
+        return cls(**values, config_json=form.get("config", ""),
                    require_second_approval=form.get("require_second_approval") == "1")
 
     @classmethod
@@ -95,7 +100,23 @@ def toggle(source_id: int) -> ResponseReturnValue:
     source = get_source(source_id)
     if set_enabled(session, source, wanted == "1", actor=acting_user()):
         session.commit()
-    flash(f"{source.name} is {'enabled' if source.enabled else 'disabled'}.", "success")
+    flash(f"{untrusted_plain(source.name)} is {'enabled' if source.enabled else 'disabled'}.", "success")
+    return redirect(url_for("sources.index"))
+
+
+@bp.post("/<int:source_id>/bad-rows/dismiss")
+@role_required(Role.admin)
+def dismiss_rows(source_id: int) -> ResponseReturnValue:
+    up_to = request.form.get("up_to", "")
+    if not up_to.isdigit():
+        abort(400, "The form did not say which bad rows you saw; reload the page.")
+    session = db_session()
+    source = get_source(source_id)
+    if dismiss_bad_rows(session, source, actor=acting_user(), up_to=int(up_to)):
+        session.commit()
+        flash(f"Dismissed the bad rows of {untrusted_plain(source.name)}.", "success")
+    else:
+        flash(f"{untrusted_plain(source.name)} has no bad rows to dismiss.", "info")
     return redirect(url_for("sources.index"))
 
 
@@ -112,7 +133,7 @@ def test(source_id: int) -> ResponseReturnValue:
 def submit(source: Source | None) -> ResponseReturnValue:
     values = FormValues.submitted(request.form)
     try:
-        spec = validate(**values.spec_fields())
+        spec = validate(**values.spec_fields(), import_dir=app_settings().import_dir)
     except SourceInvalid as error:
         return render_form(values, source=source, errors=error.errors, status=400)
     if request.form.get("action") == "test":
@@ -121,10 +142,10 @@ def submit(source: Source | None) -> ResponseReturnValue:
     if source is None:
         source = create_source(session, spec, actor=acting_user())
         set_second_approval(session, source, values.require_second_approval, actor=acting_user())
-        flash(f"Source {source.name} added. It runs at the next collection.", "success")
+        flash(f"Source {untrusted_plain(source.name)} added. It runs at the next collection.", "success")
     elif any([update_source(session, source, spec, actor=acting_user()),
               set_second_approval(session, source, values.require_second_approval, actor=acting_user())]):
-        flash(f"Source {source.name} saved.", "success")
+        flash(f"Source {untrusted_plain(source.name)} saved.", "success")
     else:
         flash("Nothing changed.", "info")
     session.commit()
@@ -134,8 +155,9 @@ def submit(source: Source | None) -> ResponseReturnValue:
 def render_form(values: FormValues, *, source: Source | None, errors: dict[str, str] | None = None,
                 result: QueryTestResult | None = None, status: int = 200) -> ResponseReturnValue:
     collectors = {name: coverage(name) for name in sorted(COLLECTORS)}
+    reads = {name: collector_network(name) for name in collectors}
     return render_template("sources/form.html", values=values, source=source, errors=errors or {},
-                           result=result, collectors=collectors, networks=NETWORKS), status
+                           result=result, collectors=collectors, networks=NETWORKS, reads=reads), status
 
 
 def get_source(source_id: int) -> Source:
