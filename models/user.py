@@ -1,4 +1,4 @@
-"""Staff accounts and their roles."""
+"""Staff accounts, their roles, API tokens and login sessions; the counters that throttle logins."""
 
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(default=Role.agent.value, max_length=16)
     active: bool = Field(default=True)
-    failed_logins: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None, sa_column=utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
 
     def has_role(self, needed: Role) -> bool:
@@ -46,3 +44,29 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     last_used_at: datetime | None = Field(default=None, sa_column=utc_column())
     revoked_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class UserSession(SQLModel, table=True):
+    """One login. The browser's session cookie holds a random token; only its SHA-256 is stored, and a session
+    whose row is revoked (logout, password change, deactivation, an admin's sign-out) no longer opens a page."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """A fixed-window counter for login throttling when no Redis is configured (web.auth.counters).
+
+    Times are epoch seconds, as the limits library that the Redis store comes from reports them.
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: str = Field(max_length=255, primary_key=True)
+    count: int
+    expires_at: float = Field(index=True)

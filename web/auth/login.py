@@ -1,4 +1,8 @@
-"""Flask-Login wiring: the session user wrapper, its loader, and the acting User for service calls."""
+"""Flask-Login wiring: the session user wrapper, its loader, and the acting User for service calls.
+
+Flask-Login keeps get_id() in the session cookie; here that is the server-side session's token (web.auth.sessions),
+so the loader finds nothing once the session is revoked.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,22 @@ from flask import Flask, abort
 from flask_login import LoginManager, UserMixin, current_user
 
 from models import Role, User
-from web.auth.ratelimit import LOGIN_LIMITER_KEY, login_limiter
+from settings import Settings
+from web.auth.counters import init_counters
+from web.auth.sessions import resolve_session
+from web.auth.throttle import init_throttle
 from web.db import db_session
 
 
 class SessionUser(UserMixin):
     """Adapts the User table row to Flask-Login without adding web concerns to the model."""
 
-    def __init__(self, model: User) -> None:
+    def __init__(self, model: User, token: str) -> None:
         self.model = model
+        self.token = token
 
     def get_id(self) -> str:
-        return str(self.model.id)
+        return self.token
 
     @property
     def is_active(self) -> bool:
@@ -35,19 +43,26 @@ class SessionUser(UserMixin):
         return self.model.has_role(needed)
 
 
-def load_user(user_id: str) -> SessionUser | None:
-    if not user_id.isdigit():
-        return None
-    user = db_session().get(User, int(user_id))
-    return SessionUser(user) if user is not None and user.active else None
+def load_user(token: str) -> SessionUser | None:
+    live = resolve_session(db_session(), token)
+    return SessionUser(live.user, token) if live is not None else None
 
 
 def acting_user() -> User:
     """The logged-in User row, attached to this request's session, for service functions and audit events."""
+    return _session_user().model
+
+
+def session_token() -> str:
+    """The token of the logged-in browser's server-side session."""
+    return _session_user().token
+
+
+def _session_user() -> SessionUser:
     user = current_user._get_current_object()
     if not isinstance(user, SessionUser):
         abort(401)
-    return user.model
+    return user
 
 
 def can(role: str) -> bool:
@@ -61,4 +76,6 @@ def init_login(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.user_loader(load_user)
     app.add_template_global(can)
-    app.extensions[LOGIN_LIMITER_KEY] = login_limiter()
+    settings: Settings = app.config["EARFUL_SETTINGS"]  # stored by web.config.configure, which runs first
+    init_counters(app, settings)
+    init_throttle(app, settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -11,8 +10,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from models import Role, User
-from models.base import utcnow
-from web.auth.lockout import is_locked, record_failure, record_success
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -41,9 +38,9 @@ def create_user(session: Session, email: str, password: str, role: str | Role = 
     """Validate and add a user (flushed). Raises ValueError with a message fit to show the operator."""
     email = normalize_email(email)
     _check_email(email)
-    _check_password(password)
+    check_password(password)
     role_value = _check_role(role)
-    if _find_user(session, email) is not None:
+    if find_user(session, email) is not None:
         raise ValueError(f"a user with email {email} already exists")
     user = User(email=email, password_hash=hash_password(password), role=role_value)
     session.add(user)
@@ -51,26 +48,24 @@ def create_user(session: Session, email: str, password: str, role: str | Role = 
     return user
 
 
-def authenticate(session: Session, email: str, password: str, *, now: datetime | None = None) -> User | None:
-    """The active, unlocked user with these credentials, or None; failures count towards a lockout (flushed).
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Throttling is the caller's (web.auth.attempts).
 
-    Missing and locked users cost a hash check too, so timing tells nothing about the account.
+    Missing and inactive users cost a hash check too, so timing tells nothing about the account.
     """
-    now = now or utcnow()
-    user = _find_user(session, normalize_email(email))
-    if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH or is_locked(user, now):
+    user = find_user(session, normalize_email(email))
+    if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH:
         verify_password(_dummy_hash(), password[:MAX_PASSWORD_LENGTH])
         return None
     if not verify_password(user.password_hash, password):
-        record_failure(session, user, now)
         return None
-    record_success(user)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
-def _find_user(session: Session, email: str) -> User | None:
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this (normalised) email, active or not."""
     return session.exec(select(User).where(User.email == email)).first()
 
 
@@ -79,7 +74,8 @@ def _check_email(email: str) -> None:
         raise ValueError(f"{email!r} is not a valid email address")
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
+    """The rules every new password meets (user creation and password change); ValueError fit to show."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:

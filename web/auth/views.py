@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import math
-
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
+from web.auth.attempts import LoginAttempt, attempt_login
 from web.auth.blueprint import bp
-from web.auth.login import SessionUser
-from web.auth.ratelimit import LOGIN_LIMITER_KEY, SlidingWindowLimiter
+from web.auth.counters import counter_store
+from web.auth.devices import remember_device, trusted_device
+from web.auth.login import SessionUser, session_token
 from web.auth.redirects import is_local_path
-from web.auth.service import authenticate
+from web.auth.service import normalize_email
+from web.auth.sessions import end_session, start_session
+from web.auth.throttle import Refusal, throttle_policy
 from web.db import db_session
 
-LOGIN_FAILED_MESSAGE = ("Email or password is incorrect. After repeated failures an account is locked for "
-                        "15 minutes; try again later.")
+LOGIN_FAILED_MESSAGE = ("Email or password is incorrect. After repeated failures each further attempt has to wait "
+                        "a little longer.")
 
 
 def _next_path() -> str:
@@ -32,29 +34,41 @@ def login() -> ResponseReturnValue:
             return redirect(next_path)
         return render_template("auth/login.html", next_path=next_path, email="")
     email = request.form.get("email", "")
-    retry_after = _login_limiter().hit(request.remote_addr or "unknown")
-    if retry_after is not None:
-        flash("Too many login attempts from this address. Wait a few minutes and try again.", "error")
-        page = render_template("auth/login.html", next_path=next_path, email=email)
-        return page, 429, {"Retry-After": str(math.ceil(retry_after))}
-    user = authenticate(db_session(), email, request.form.get("password", ""))
-    db_session().commit()  # keeps the failure count, or the reset and any password-hash upgrade
-    if user is None:
-        flash(LOGIN_FAILED_MESSAGE, "error")
-        return render_template("auth/login.html", next_path=next_path, email=email), 401
+    attempt = LoginAttempt(email=email, password=request.form.get("password", ""),
+                           address=request.remote_addr or "unknown", device=trusted_device(normalize_email(email)))
+    result = attempt_login(db_session(), counter_store(), throttle_policy(), attempt)
+    if result.user is None:
+        db_session().commit()  # keeps the counts and audit events of a refused or failed attempt
+        return _refused(result.refusal, next_path, email)
+    token = start_session(db_session(), result.user)
+    db_session().commit()  # the session row, the counter reset and any password-hash upgrade
     session.clear()  # a fresh session on login: nothing from before the login survives
-    login_user(SessionUser(user))
-    return redirect(next_path)
+    login_user(SessionUser(result.user, token))
+    response = redirect(next_path)
+    remember_device(response, normalize_email(email))
+    return response
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    end_session(db_session(), session_token())
+    db_session().commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
 
-def _login_limiter() -> SlidingWindowLimiter:
-    limiter: SlidingWindowLimiter = current_app.extensions[LOGIN_LIMITER_KEY]
-    return limiter
+def _refused(refusal: Refusal | None, next_path: str, email: str) -> ResponseReturnValue:
+    if refusal is None:
+        flash(LOGIN_FAILED_MESSAGE, "error")
+        return render_template("auth/login.html", next_path=next_path, email=email), 401
+    flash(_refusal_message(refusal), "error")
+    page = render_template("auth/login.html", next_path=next_path, email=email)
+    return page, 429, {"Retry-After": str(refusal.retry_after)}
+
+
+def _refusal_message(refusal: Refusal) -> str:
+    if refusal.scope == "address":
+        return "Too many login attempts from this address. Wait a few minutes and try again."
+    return f"Too many failed attempts for this email. Try again in {refusal.retry_after} seconds."
