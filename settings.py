@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     demo_replay_speed: float = Field(default=60.0, gt=0)
 
     session_cookie_secure: bool = False
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host are trusted (0: none). Set it to
+    # the number of proxies, or every user behind one shares the proxy's address in the login limits.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
     # Login throttling, counted where every web process sees it: the store at RATELIMIT_STORAGE_URI (a Redis URL
     # such as redis://host:6379/2, or any other shared limits storage) when set, else the database.
     ratelimit_storage_uri: str | None = None

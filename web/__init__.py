@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from settings import Settings, get_settings
 from web import audit_export, db, errors, formatting, health, saved_replies, security, similar, sources
@@ -40,6 +41,9 @@ def create_app(
     app.extensions[SESSION_FACTORY_KEY] = session_factory or _default_session_factory(settings)
     app.extensions[DISPATCHER_KEY] = dispatcher or _default_dispatcher(settings)
 
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
     CSRFProtect(app).exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     init_login(app)

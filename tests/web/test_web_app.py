@@ -106,3 +106,22 @@ print(json.dumps({{"codes": codes, "heavy": heavy}}))
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome == {"codes": [200, 200, 200], "heavy": []}
+
+
+def test_client_addresses_come_from_trusted_proxies_only(settings: Settings,
+                                                         session_factory: sessionmaker[Session]) -> None:
+    from flask import Response, request
+
+    def remote_addr(app_settings: Settings) -> str:
+        app = create_app(app_settings, session_factory=session_factory, dispatcher=RecordingDispatcher())
+        @app.after_request
+        def show_address(response: Response) -> Response:
+            response.headers["X-Seen-Address"] = request.remote_addr or ""
+            return response
+
+        response = app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"},
+                                         environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        return response.headers["X-Seen-Address"]
+
+    assert remote_addr(settings) == "10.0.0.2"  # a forged header changes nothing without a proxy
+    assert remote_addr(settings.model_copy(update={"proxy_hops": 1})) == "203.0.113.9"
