@@ -4,6 +4,8 @@ What gets a draft: every review (respond to every review, positive or negative),
 every complaint, every question and confident praise. What does not, and why:
 - neutral chatter that is neither a complaint, a question nor praise (news, promotions, passing mentions):
   answering it reads as spam;
+- negative talk that is not a complaint and not addressed to the brand (a news story, a critical thread): the
+  brand is discussed, not spoken to, so an answer reads as spam too;
 - a copy of a social post already heard (retweet, repost, syndicated copy; `duplicate_of_id`): the original
   gets the answer, so nobody is answered twice for one post;
 - low-confidence "praise" on social: the model is unsure it is praise (sarcasm reads positive), so a person
@@ -15,10 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlmodel import Session, col, func, select
 
 from models import Mention, Reply, SavedReply, User
+from responder.lint_checks import BLOCK, matches, phrases_of
+from responder.lint_rules import default_rules
 from responder.variables import Rendered, Workspace, author_name, render, variables_for
 
 COMPLAINT_THRESHOLD = 0.5
@@ -61,6 +66,8 @@ def no_reply_reason(mention: Mention) -> str | None:
         if (mention.confidence or 0.0) >= PRAISE_CONFIDENCE:
             return None
         return "positive, but the model is not confident it is praise"
+    if mention.sentiment == "negative":
+        return "negative, but not a complaint and not addressed to the brand (news or commentary)"
     return "neither a complaint, a question nor praise"
 
 
@@ -69,7 +76,16 @@ def needs_reply(mention: Mention) -> bool:
 
 
 def is_complaint(mention: Mention) -> bool:
-    return (mention.complaint or 0.0) >= COMPLAINT_THRESHOLD or mention.sentiment == "negative"
+    """A complaint to answer, with an apology: the complaint score says so, or the mention is negative and speaks
+    to the brand. Negative news or commentary about the brand is not one."""
+    if (mention.complaint or 0.0) >= COMPLAINT_THRESHOLD:
+        return True
+    return mention.sentiment == "negative" and addressed_to_brand(mention)
+
+
+def addressed_to_brand(mention: Mention) -> bool:
+    """A review of the brand, or a post that @mentions, quotes or answers the brand account."""
+    return mention.rating is not None or mention.in_reply_to_brand is True
 
 
 def primary_topic(mention: Mention) -> str | None:
@@ -105,11 +121,38 @@ def _most_specific(candidates: list[SavedReply], mention: Mention) -> SavedReply
 
 
 def compatible(saved: SavedReply, mention: Mention) -> bool:
+    """Its scope matches the mention, it apologises only to a complaint, and it offers nothing the network blocks
+    (a DM where there are none)."""
     return (
         (saved.topic is None or saved.topic == primary_topic(mention))
         and (saved.sentiment is None or saved.sentiment == mention.sentiment)
         and (saved.network is None or saved.network == mention.network)
+        and (is_complaint(mention) or not apologises(saved))
+        and not blocked_on(saved, mention.network)
     )
+
+
+def apologises(saved: SavedReply) -> bool:
+    """Some wording says sorry, by the shipped apology phrases (en/ja/ko)."""
+    return any(matches(wording, apology_phrases()) for wording in wordings(saved))
+
+
+def blocked_on(saved: SavedReply, network: str) -> bool:
+    """Some wording has a phrase that a shipped blocking rule forbids on the network (e.g. "DM us" on Google Play)."""
+    phrases = blocked_phrases(network)
+    return bool(phrases) and any(matches(wording, phrases) for wording in wordings(saved))
+
+
+@lru_cache(maxsize=1)
+def apology_phrases() -> tuple[str, ...]:
+    return tuple(phrase for rule in default_rules() if rule.kind == "apology" for phrase in phrases_of(rule))
+
+
+@lru_cache(maxsize=32)
+def blocked_phrases(network: str) -> tuple[str, ...]:
+    return tuple(phrase for rule in default_rules()
+                 if rule.kind == "forbidden_phrases" and rule.severity == BLOCK and rule.enabled
+                 and rule.networks is not None and network in rule.networks for phrase in phrases_of(rule))
 
 
 def specificity(saved: SavedReply) -> int:

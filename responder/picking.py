@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from models import Mention, Reply, ReplyStatus, SavedReply, User, record_event
+from models import AuditEvent, Mention, Reply, ReplyStatus, SavedReply, User, record_event
 from responder.drafting import (
     FALLBACK_LANGUAGE,
     MAX_REASON,
@@ -95,6 +95,37 @@ def use_saved_reply(session: Session, reply: Reply, saved: SavedReply, *, user: 
                  saved_reply_id=saved.id, saved_reply_name=saved.name, previous_text=previous_text,
                  text=reply.text, version=reply.version, **({"first_approval_cleared": True} if cleared else {}))
     return reply
+
+
+@dataclass(frozen=True)
+class DraftOrigin:
+    """Which saved reply wrote a draft, and whether its words were changed by hand (or by the model) since."""
+
+    saved_reply_id: int | None
+    saved_reply_name: str | None
+    edited: bool
+
+
+# The draft's text over time, from its audit trail: a saved reply writes it, an edit changes the words, filling in
+# prompted fields does not (data the saved reply asked for).
+WRITTEN = ("reply.drafted", "reply.saved_reply_used")
+TEXT_EVENTS = (*WRITTEN, "reply.edited", "reply.filled_in")
+
+
+def draft_origin(session: Session, reply: Reply) -> DraftOrigin:
+    saved = session.get(SavedReply, reply.saved_reply_id) if reply.saved_reply_id else None
+    events = session.exec(select(AuditEvent).where(AuditEvent.reply_id == reply.id,
+                                                   col(AuditEvent.action).in_(TEXT_EVENTS))
+                          .order_by(col(AuditEvent.id))).all()
+    text, edited = None, False
+    for event in events:
+        new_text = event.details.get("text")
+        if event.action in WRITTEN:
+            edited = False
+        elif event.action == "reply.edited" and new_text != text:
+            edited = True
+        text = new_text
+    return DraftOrigin(reply.saved_reply_id, saved.name if saved else None, edited)
 
 
 def _tier(saved: SavedReply, mention: Mention) -> int:

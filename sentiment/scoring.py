@@ -10,7 +10,7 @@ LABELS = ("negative", "neutral", "positive")
 COMPLAINT_THRESHOLD = 0.5
 MAX_REASON_PHRASES = 3
 MAX_BRIDGE = 2  # function words a phrase may span between two chosen words
-_SENTENCE_END = (".", "!", "?", "。", "！", "？")
+SENTENCE_END = (".", "!", "?", "。", "！", "？")
 _PUNCT = " \t\n.,!?;:()[]{}\"'`~-_/\\|。、！？「」『』（）・…,.　"
 
 
@@ -98,7 +98,7 @@ def driving_phrases(words: WordWeights, index: int, limit: int = MAX_REASON_PHRA
 def _bridged(words: tuple[str, ...], plain: list[str], skip: frozenset[str], left: int, right: int) -> bool:
     between = range(left + 1, right)
     return (len(between) <= MAX_BRIDGE and all(plain[j] in skip for j in between)
-            and not any(words[j].rstrip().endswith(_SENTENCE_END) for j in range(left, right)))
+            and not any(words[j].rstrip().endswith(SENTENCE_END) for j in range(left, right)))
 
 
 def _join(parts: list[str]) -> str:

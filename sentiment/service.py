@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from models import Mention, MentionStatus
 from models.base import utcnow
+from sentiment.scoring import SENTENCE_END
 
 if TYPE_CHECKING:
     from sentiment import Score
@@ -35,8 +36,13 @@ def pending_texts(session: Session, limit: int) -> list[PendingText]:
 
 
 def text_for_scoring(mention: Mention) -> str:
-    """A review's title often carries its verdict ("Broke after a week"), so it is scored with the body."""
-    return f"{mention.title}\n{mention.text}" if mention.title else mention.text
+    """A review's title often carries its verdict ("Broke after a week"), so it is scored with the body. The title
+    is closed as a sentence: cleaning turns the line break into a space, and a reason phrase must not run from the
+    title into the body ("week Terrible")."""
+    if not mention.title:
+        return mention.text
+    title = mention.title.rstrip()
+    return f"{title}{'' if title.endswith(SENTENCE_END) else '.'}\n{mention.text}"
 
 
 def save_scores(session: Session, pending: Sequence[PendingText], scores: Sequence[Score]) -> list[Mention]:

@@ -193,6 +193,6 @@ def test_corrections_become_training_rows(db_session: Session, make_mention: Cal
     relabel(db_session, make_mention(status="new", text="素晴らしい"), agent, "positive", False)
     rows = corrected_examples(corrected_sample(db_session))
     assert [(r.text, r.dataset, r.sentiment, r.binary, r.complaint) for r in rows] == [
-        ("Broke after a week\nMy order is two weeks late and nobody answers.", "corrections", 0, False, 1),
+        ("Broke after a week.\nMy order is two weeks late and nobody answers.", "corrections", 0, False, 1),
         ("素晴らしい", "corrections", 2, False, 0),
     ]

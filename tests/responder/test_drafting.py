@@ -109,7 +109,7 @@ def test_questions_are_recognised_in_three_languages(text: str, expected: bool) 
 def test_complaints_questions_praise_and_every_review_get_a_draft(make_mention: Callable[..., Mention]) -> None:
     assert needs_reply(make_mention(network="appstore", rating=5, sentiment="positive", text="Love it"))
     assert needs_reply(make_mention(network="googleplay", rating=3, sentiment="neutral", confidence=0.2, text="ok"))
-    assert needs_reply(make_mention(sentiment="negative", complaint=0.2, text="meh"))
+    assert needs_reply(make_mention(sentiment="negative", complaint=0.2, in_reply_to_brand=True, text="@lumo meh"))
     assert needs_reply(make_mention(sentiment="neutral", complaint=0.9, text="refund pls"))
     assert needs_reply(make_mention(sentiment="neutral", complaint=0.1, text="Does it fit a 2L kettle?"))
     assert needs_reply(make_mention(sentiment="positive", confidence=0.9, text="best kettle ever"))
@@ -151,14 +151,14 @@ def test_a_language_without_saved_replies_falls_back_to_english(
     make_mention: Callable[..., Mention], make_saved_reply: Callable[..., SavedReply]
 ) -> None:
     english = make_saved_reply(language="en")
-    assert choose_saved_reply([english], make_mention(language="de", sentiment="negative")) is english
+    assert choose_saved_reply([english], make_mention(language="de", sentiment="negative", complaint=0.9)) is english
 
 
 def test_the_reason_names_the_mention_the_saved_reply_and_what_matched(
     make_mention: Callable[..., Mention], make_saved_reply: Callable[..., SavedReply]
 ) -> None:
     delivery = make_saved_reply(name="Delivery delay (ja)", language="ja", topic="delivery", sentiment="negative")
-    general = make_saved_reply(name="General (en)", language="en")
+    general = make_saved_reply(name="General (en)", language="en", body="Hi {author}, thanks for asking. {brand}")
     complaint = make_mention(language="ja", sentiment="negative", complaint=0.9, topics=["delivery"])
     assert reason_for(complaint, match_saved_reply([delivery, general], complaint)) == (
         "ja · delivery complaint · negative · matched saved reply 'Delivery delay (ja)' on language, topic, sentiment")
@@ -269,10 +269,11 @@ def test_filling_in_refuses_stale_forms_bad_values_and_non_drafts(
 
 def test_every_starter_reply_is_a_valid_template_with_other_wordings() -> None:
     entries = json.loads(library.STARTER_FILE.read_text(encoding="utf-8"))
-    assert len(entries) == 27 and {entry["language"] for entry in entries} == {"en", "ja", "ko"}
+    assert len(entries) == 39 and {entry["language"] for entry in entries} == {"en", "ja", "ko"}
     for entry in entries:
         spec = library.validate(name=entry["name"], language=entry["language"], topic=entry["topic"] or "",
-                                sentiment=entry["sentiment"] or "", network="", body=entry["body"],
+                                sentiment=entry["sentiment"] or "", network=entry.get("network") or "",
+                                body=entry["body"],
                                 variants=library.join_variants(entry["variants"]))
         assert spec.variants == entry["variants"] and len(spec.variants) >= 1
 
@@ -282,7 +283,7 @@ def test_the_demo_loads_the_starters_once_and_they_draft_in_each_language(
 ) -> None:
     load_demo_workspace(db_session, now=utcnow(), speed=60)
     load_demo_workspace(db_session, now=utcnow(), speed=60)
-    assert len(db_session.exec(select(SavedReply)).all()) == 27
+    assert len(db_session.exec(select(SavedReply)).all()) == 39
     late = make_mention(language="ja", author="hana", sentiment="negative", complaint=0.9, topics=["delivery"])
     reply = service.draft_reply(db_session, late, brand="Lumo Home")
     assert reply is not None and reply.text.startswith("@hana様、") and "Lumo Home" in reply.text
@@ -300,7 +301,7 @@ def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
     own = make_saved_reply(name=starters["Refund (en)"]["name"], topic="refund", body=starters["Refund (en)"]["body"],
                            variants=["Our own wording, {author}."])
 
-    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=24, reworded=1)
+    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=36, reworded=1)
     assert shipped.variants == late["variants"]
     assert edited.variants is None and edited.body == "Thanks {author}, from us!"
     assert own.variants == ["Our own wording, {author}."]
@@ -308,7 +309,7 @@ def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
     assert (event.actor, event.details["saved_reply_id"]) == ("system", shipped.id)
 
     assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=0, reworded=0)
-    assert len(db_session.exec(select(SavedReply)).all()) == 27
+    assert len(db_session.exec(select(SavedReply)).all()) == 39
 
 
 def test_the_admin_form_is_validated_field_by_field() -> None:

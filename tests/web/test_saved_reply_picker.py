@@ -38,7 +38,7 @@ def test_agents_see_the_picker_with_the_best_fit_first(
     logged_in("agent")
     make_saved_reply(name="Thank you", sentiment="positive", body="Thanks, {author}!")
     make_saved_reply(name="Late delivery", topic="delivery", body="Sorry {author}, {brand} is on it.")
-    reply = make_draft(language="en", sentiment="negative", topics=["delivery"], author="ann")
+    reply = make_draft(language="en", sentiment="negative", complaint=0.9, topics=["delivery"], author="ann")
     html = client.get(_page_of(reply)).get_data(as_text=True)
     assert PICK_FORM in html and '<label for="saved-reply-choice">Saved replies</label>' in html
     assert html.index('<optgroup label="Fits this mention">') < html.index("Late delivery (en · delivery)")

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from models import Correction, Mention, MentionStatus, User, record_event
+from models import Correction, Mention, MentionStatus, Reply, ReplyStatus, User, record_event
 from models.correction import MODEL_FIELDS, apply_correction, latest_correction, record_model_judgement
+from responder.drafting import COMPLAINT_THRESHOLD, apology_phrases, needs_reply
+from responder.lint_checks import matches
+from responder.service import open_reply, reject, require_version
 from web.queue.queries import SENTIMENTS
 
 RELABELLED = "mention.relabelled"
+WITHDRAWN_NOTE = "withdrawn: it apologises, and the mention was relabelled as not a complaint"
 
 
 class InvalidCorrection(ValueError):
@@ -57,15 +61,53 @@ def correct_mention(session: Session, mention: Mention, relabel: Relabel, *, act
     correction = Correction(mention_id=mention.id, user_id=actor.id, sentiment=relabel.sentiment,
                             complaint=relabel.complaint, topics=list(relabel.topics))
     _copy_model_judgement(correction, previous, mention)
+    before = current_labels(mention)
     session.add(correction)
     apply_correction(mention, correction)
     record_event(session, RELABELLED, actor=actor, mention_id=mention.id, sentiment=relabel.sentiment,
                  complaint=relabel.complaint, topics=list(relabel.topics),
                  model_sentiment=correction.model_sentiment, model_complaint=correction.model_complaint,
-                 model_topics=correction.model_topics)
+                 model_topics=correction.model_topics, before=_as_details(before),
+                 change=describe_change(before, relabel))
     _reconsider_reply(session, mention, brand)
     session.flush()
     return correction
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the mention showed before a relabel (the model's labels or an earlier correction); None: not scored."""
+
+    sentiment: str | None
+    complaint: bool | None
+    topics: tuple[str, ...]
+
+
+def current_labels(mention: Mention) -> Labels:
+    complaint = None if mention.complaint is None else mention.complaint >= COMPLAINT_THRESHOLD
+    return Labels(mention.sentiment, complaint, tuple(mention.topics or ()))
+
+
+def describe_change(before: Labels, after: Relabel) -> str:
+    """The history's line: 'sentiment negative → neutral; complaint yes → no; topics delivery → none'."""
+    parts = [f"{name} {_word(old)} → {_word(new)}" for name, old, new in (
+        ("sentiment", before.sentiment, after.sentiment), ("complaint", before.complaint, after.complaint),
+        ("topics", before.topics, after.topics)) if old != new]
+    return "; ".join(parts) or "labels confirmed unchanged"
+
+
+def _word(value: str | bool | tuple[str, ...] | None) -> str:
+    if value is None:
+        return "not scored"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
+    return value
+
+
+def _as_details(labels: Labels) -> dict[str, object]:
+    return {"sentiment": labels.sentiment, "complaint": labels.complaint, "topics": list(labels.topics)}
 
 
 def _labels(correction: Correction) -> Relabel:
@@ -79,6 +121,33 @@ def _copy_model_judgement(correction: Correction, previous: Correction | None, m
             setattr(correction, field, getattr(previous, field))
     elif mention.scored_at is not None:
         record_model_judgement(correction, mention)
+
+
+def apology_to_withdraw(session: Session, mention: Mention, correction: Correction | None) -> Reply | None:
+    """The open draft that apologises although staff labelled the mention not a complaint: offered for withdrawal,
+    never withdrawn unasked (see _reconsider_reply)."""
+    if correction is None or correction.complaint:
+        return None
+    reply = open_reply(session, mention)
+    if reply is None or reply.status != ReplyStatus.draft.value or not matches(reply.text, apology_phrases()):
+        return None
+    return reply
+
+
+def withdraw_apology(session: Session, mention: Mention, *, actor: User, reply_id: int,
+                     expected_version: int) -> Reply | None:
+    """Reject the offered draft (audited, with why); the mention then waits for a new reply or for none. None when
+    there is no such draft any more; StaleReplyError when it changed since the page was loaded."""
+    if mention.id is None:
+        raise ValueError("only stored mentions are relabelled")
+    reply = apology_to_withdraw(session, mention, latest_correction(session, mention.id))
+    if reply is None or reply.id != reply_id:
+        return None
+    require_version(reply, expected_version)
+    reject(session, reply, user=actor, note=WITHDRAWN_NOTE)
+    mention.status = (MentionStatus.needs_reply if needs_reply(mention) else MentionStatus.no_reply).value
+    session.flush()
+    return reply
 
 
 def _reconsider_reply(session: Session, mention: Mention, brand: str) -> None:

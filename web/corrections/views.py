@@ -8,14 +8,21 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from models import Correction, Mention, Role, User
+from models import Correction, Mention, Reply, Role, User
 from models.correction import latest_correction
 from models.topic_store import active_topic_names
 from responder.drafting import COMPLAINT_THRESHOLD
+from responder.service import StaleReplyError
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.corrections.blueprint import bp
-from web.corrections.service import InvalidCorrection, correct_mention, parse_relabel
+from web.corrections.service import (
+    InvalidCorrection,
+    apology_to_withdraw,
+    correct_mention,
+    parse_relabel,
+    withdraw_apology,
+)
 from web.db import db_session
 from web.extensions import app_settings
 from web.queue.views import get_mention
@@ -32,6 +39,7 @@ class RelabelPanel:
     corrected_by: str | None
     sentiments: tuple[str, ...] = ("negative", "neutral", "positive")
     topic_choices: tuple[str, ...] = ()
+    withdrawable: Reply | None = None  # an apology drafted before staff said it is not a complaint
 
 
 def relabel_panel(mention: Mention) -> RelabelPanel:
@@ -40,7 +48,8 @@ def relabel_panel(mention: Mention) -> RelabelPanel:
     by = session.get(User, correction.user_id) if correction and correction.user_id else None
     complaint = None if mention.complaint is None else mention.complaint >= COMPLAINT_THRESHOLD
     return RelabelPanel(mention.sentiment, complaint, list(mention.topics or []), correction,
-                        by.email if by else None, topic_choices=tuple(active_topic_names(session)))
+                        by.email if by else None, topic_choices=tuple(active_topic_names(session)),
+                        withdrawable=apology_to_withdraw(session, mention, correction))
 
 
 @bp.app_context_processor
@@ -62,4 +71,27 @@ def relabel(mention_id: int) -> ResponseReturnValue:
     session.commit()
     flash("Labels saved; the queue now uses them." if changed else "Those are already the labels.",
           "success" if changed else "info")
+    if changed and apology_to_withdraw(session, mention, changed) is not None:
+        flash("The draft still apologises for a complaint; withdraw it under Labels if it should not go out.", "info")
+    return redirect(url_for("queue.mention", mention_id=mention_id))
+
+
+@bp.post("/mentions/<int:mention_id>/withdraw-draft")
+@role_required(Role.agent)
+def withdraw_draft(mention_id: int) -> ResponseReturnValue:
+    session = db_session()
+    mention = get_mention(session, mention_id)
+    reply_id, version = request.form.get("reply_id", ""), request.form.get("version", "")
+    if not (reply_id.isdigit() and version.isdigit()):
+        abort(400, "The form did not say which draft to withdraw; reload the page.")
+    try:
+        withdrawn = withdraw_apology(session, mention, actor=acting_user(), reply_id=int(reply_id),
+                                     expected_version=int(version))
+    except StaleReplyError:
+        session.rollback()
+        flash("Someone changed the draft since you loaded the page; nothing was withdrawn. Check it again.", "error")
+        return redirect(url_for("queue.mention", mention_id=mention_id))
+    session.commit()
+    flash("The draft was withdrawn." if withdrawn else "There is no apology draft to withdraw any more.",
+          "success" if withdrawn else "info")
     return redirect(url_for("queue.mention", mention_id=mention_id))

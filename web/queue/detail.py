@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, User
+from models.mention import MentionVersion
 from responder.approvals import ApprovalProgress, approval_progress
 from responder.service import open_reply
 from web.queue.lint import ReplyLength, reply_length
@@ -33,6 +34,8 @@ class MentionDetail:
     length: ReplyLength | None = None
     approvals: ApprovalProgress | None = None  # of the open reply
     first_approver: User | None = None
+    versions: tuple[MentionVersion, ...] = ()  # what an edited review said before, newest first
+    edited_after_reply: bool = False  # edited after it was answered, and not answered since
 
 
 def mention_detail(session: Session, mention: Mention) -> MentionDetail:
@@ -43,7 +46,19 @@ def mention_detail(session: Session, mention: Mention) -> MentionDetail:
     approvals = approval_progress(session, reply) if reply else None
     first = session.get(User, approvals.first_approver_id) if approvals and approvals.first_approver_id else None
     return MentionDetail(mention, reply, last_closed, audit_trail(session, mention), assignee, length, approvals,
-                         first)
+                         first, earlier_versions(session, mention), unanswered_edit(mention, reply))
+
+
+def earlier_versions(session: Session, mention: Mention) -> tuple[MentionVersion, ...]:
+    statement = (select(MentionVersion).where(MentionVersion.mention_id == mention.id)
+                 .order_by(col(MentionVersion.number).desc()))
+    return tuple(session.exec(statement).all())
+
+
+def unanswered_edit(mention: Mention, reply: Reply | None) -> bool:
+    """The review changed after it was answered, and no reply has gone out since (the queue card says the same)."""
+    edited = mention.edited_after_reply_at
+    return edited is not None and not (reply is not None and reply.posted_at is not None and reply.posted_at >= edited)
 
 
 def latest_reply(session: Session, mention: Mention) -> Reply | None:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from listener.networks import NETWORKS
+from listener.registry import COLLECTORS
+from listener.sources import collector_network
 from models import Mention, Reply, Role, Source, User
 from models.mention import negativity
 from web.queue.cursor import Cursor, QueueSort, SortKey
@@ -21,6 +23,8 @@ PAGE_SIZE = 50
 # Counting a tab costs a walk over its rows; past this many the exact figure would not change what anyone does.
 COUNT_CAP = 100
 SENTIMENTS = ("positive", "neutral", "negative")
+# The tabs where mentions wait on someone, in the order shown: the queue opens on the first that holds any.
+WORK_TABS = (QueueTab.needs_reply, QueueTab.awaiting, QueueTab.approved, QueueTab.manual)
 STAFF_ROLES = (Role.agent.value, Role.approver.value, Role.admin.value)
 APPROVER_ROLES = (Role.approver.value, Role.admin.value)
 
@@ -110,16 +114,33 @@ def tab_counts(session: Session, filters: QueueFilters, *, cap: int = COUNT_CAP)
     count stops after cap + 1 rows.
     """
     conditions = filter_conditions(filters)
-    counts = [_capped_count(tab, [tab_condition(tab), *conditions], cap).label(tab.value) for tab in QueueTab]
+    counts = [_capped_count(tab, conditions, cap).label(tab.value) for tab in QueueTab]
     row = session.execute(sa.select(*counts)).one()
     return {tab: TabCount(min(int(found), cap), int(found) > cap) for tab, found in zip(QueueTab, row, strict=True)}
 
 
-def _capped_count(tab: QueueTab, conditions: list[sa.ColumnElement[bool]], cap: int) -> sa.ScalarSelect[int]:
-    rows = sa.select(col(Mention.id)).where(*conditions)
+def opening_tab(session: Session, filters: QueueFilters, counts: dict[QueueTab, TabCount] | None = None) -> QueueTab:
+    """The tab to open when none was asked for: the first work tab holding a mention under the filters (from the
+    remembered counts when there are some), else Needs reply. One statement of EXISTS probes, each stopping at
+    its first row."""
+    if counts is not None:
+        found = [counts[tab].value > 0 for tab in WORK_TABS]
+    else:
+        conditions = filter_conditions(filters)
+        probes = [sa.exists(_tab_rows(tab, conditions)).label(tab.value) for tab in WORK_TABS]
+        found = [bool(value) for value in session.execute(sa.select(*probes)).one()]
+    return next((tab for tab, has_work in zip(WORK_TABS, found, strict=True) if has_work), QueueTab.needs_reply)
+
+
+def _tab_rows(tab: QueueTab, conditions: list[sa.ColumnElement[bool]]) -> sa.Select[int | None]:
+    rows = sa.select(col(Mention.id)).where(tab_condition(tab), *conditions)
     if (few := reply_driven(tab)) is not None:
         rows = rows.join(*few)
-    counted = rows.limit(_constant(cap + 1)).subquery()
+    return rows
+
+
+def _capped_count(tab: QueueTab, conditions: list[sa.ColumnElement[bool]], cap: int) -> sa.ScalarSelect[int]:
+    counted = _tab_rows(tab, conditions).limit(_constant(cap + 1)).subquery()
     return sa.select(sa.func.count()).select_from(counted).scalar_subquery()
 
 
@@ -156,10 +177,17 @@ def latest_replies(session: Session, mention_ids: Sequence[int]) -> dict[int, Re
 
 def known_sources(session: Session) -> tuple[list[str], list[tuple[int, str]]]:
     """The networks one can filter by and the configured sources (id, name), from one query."""
-    rows = session.exec(select(Source.id, Source.name, Source.network).order_by(col(Source.name), col(Source.id))).all()
-    # Sources may be configured for a network added after this release; their mentions stay filterable.
-    networks = sorted(set(NETWORKS) | {network for _id, _name, network in rows})
-    return networks, [(source_id, name) for source_id, name, _network in rows if source_id is not None]
+    rows = session.exec(select(Source.id, Source.name, Source.network, Source.collector)
+                        .order_by(col(Source.name), col(Source.id))).all()
+    # Sources may be configured for a network added after this release; their mentions stay filterable. A source
+    # whose rows each name their own network (import, replay) has only a label there, such as "mixed".
+    networks = sorted(set(NETWORKS) | {network for _id, _name, network, collector in rows
+                                       if not _reads_many_networks(collector)})
+    return networks, [(source_id, name) for source_id, name, _network, _collector in rows if source_id is not None]
+
+
+def _reads_many_networks(collector: str) -> bool:
+    return collector in COLLECTORS and collector_network(collector) is None
 
 
 def staff(session: Session, roles: Sequence[str] = STAFF_ROLES) -> list[Person]:

@@ -31,6 +31,18 @@ TAB_LABELS = {
     QueueTab.no_reply: "No reply needed",
 }
 
+# What the bulk bar offers on each tab: only what can succeed there. A reply on its way (approved, ready to
+# paste) locks its mention against ignoring, and only drafts awaiting approval can be approved.
+BULK_ACTIONS: dict[QueueTab, tuple[str, ...]] = {
+    QueueTab.needs_reply: ("assign", "ignore"),
+    QueueTab.awaiting: ("assign", "ignore", "approve"),
+    QueueTab.approved: ("assign",),
+    QueueTab.manual: ("assign",),
+    QueueTab.posted: (),
+    QueueTab.ignored: (),
+    QueueTab.no_reply: ("assign", "ignore"),
+}
+
 IN_FLIGHT = (ReplyStatus.approved.value, ReplyStatus.posting.value, ReplyStatus.unknown.value)
 # A reply in progress takes an open mention out of its status tab; the first rung it has decides the tab.
 REPLY_LADDER = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, make_response, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from listener.threads import thread_context
 from models import Mention, ReplyStatus, Role
 from reports.authors import author_history, repeat_complainers
 from responder.drafting import no_reply_reason
-from responder.picking import Choice, group_choices, saved_reply_choices
+from responder.picking import Choice, DraftOrigin, draft_origin, group_choices, saved_reply_choices
 from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.db import db_session
@@ -25,16 +26,17 @@ from web.queue.detail import Conflict, MentionDetail, mention_detail
 from web.queue.filters import QueueFilters
 from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
 from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
-from web.queue.presence import other_viewers, record_view
+from web.queue.presence import other_viewers, record_leave, record_view
 from web.queue.queries import (
     APPROVER_ROLES,
     SENTIMENTS,
     Person,
     known_sources,
+    opening_tab,
     queue_page,
     staff,
 )
-from web.queue.tabs import TAB_LABELS
+from web.queue.tabs import BULK_ACTIONS, TAB_LABELS
 
 QUEUE_BODY = "queue-body"
 
@@ -49,14 +51,17 @@ def index() -> ResponseReturnValue:
     session = db_session()
     (networks, sources), people = known_sources(session), staff(session)
     filters, after = _queue_query(sources, people, networks)
+    counts = remembered_tab_counts(filters)
+    if not request.args.get("tab"):
+        filters = replace(filters, tab=opening_tab(session, filters, counts))
     page = queue_page(session, filters, after=after, for_cards=True)
     context: dict[str, Any] = {
-        "page": page, "counts": remembered_tab_counts(filters),
+        "page": page, "counts": counts,
         "repeat_authors": repeat_complainers(session, [(row.mention.network, row.mention.author_id)
                                                        for row in page.rows]),
         "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
         "networks": networks, "sources": sources, "people": people, "sentiments": SENTIMENTS,
-        "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id,
+        "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id, "bulk_actions": BULK_ACTIONS[filters.tab],
         "assignee_emails": {person.id: person.email for person in people}, "mention_href": _mention_href(),
     }
     partial = wants_partial(QUEUE_BODY)
@@ -110,6 +115,16 @@ def presence(mention_id: int) -> ResponseReturnValue:
                            mention_id=mention_id)
 
 
+@bp.post("/mentions/<int:mention_id>/presence/leave")
+def presence_left(mention_id: int) -> ResponseReturnValue:
+    """Sent by the mention page as it goes away (navigator.sendBeacon), so others stop seeing this viewer now."""
+    session = db_session()
+    get_mention(session, mention_id)
+    record_leave(session, mention_id, acting_user())
+    session.commit()
+    return "", 204
+
+
 def render_mention(session: Session, mention: Mention, *, conflict: Conflict | None = None,
                    status: int = 200) -> ResponseReturnValue:
     user = acting_user()
@@ -133,7 +148,14 @@ def _mention_context(session: Session, mention: Mention, conflict: Conflict | No
             "me": acting_user().id, "thread": thread_context(session, mention),
             "author_history": author_history(session, mention),
             "saved_reply_groups": group_choices(_saved_reply_choices(session, detail)),
-            "no_draft_reason": _no_draft_reason(detail)}
+            "no_draft_reason": _no_draft_reason(detail), "draft_origin": _draft_origin(session, detail)}
+
+
+def _draft_origin(session: Session, detail: MentionDetail) -> DraftOrigin | None:
+    """Where an open draft's words came from; only a draft shows "Why this draft" and the picker."""
+    if detail.reply is None or detail.reply.status != ReplyStatus.draft.value:
+        return None
+    return draft_origin(session, detail.reply)
 
 
 def _no_draft_reason(detail: MentionDetail) -> str | None:

@@ -45,7 +45,48 @@ function reportRequestErrors() {
   });
 }
 
+// The sources form: a collector that reads one network sets it (the server does the same without this file).
+function followCollectorNetwork() {
+  const network = document.querySelector("select[data-follows]");
+  const collector = network && document.getElementById(network.dataset.follows);
+  if (!collector) {
+    return;
+  }
+  const follow = () => {
+    const reads = collector.selectedOptions[0] ? collector.selectedOptions[0].dataset.network : "";
+    if (reads) {
+      network.value = reads;
+    }
+    network.disabled = Boolean(reads);
+  };
+  collector.addEventListener("change", follow);
+  follow();
+}
+
+// The mention page says when it goes away, so colleagues stop seeing this viewer at once; coming back (the
+// back/forward cache) counts as viewing again.
+function reportPresence() {
+  const presence = document.getElementById("presence");
+  const token = document.querySelector('input[name="csrf_token"]');
+  if (!presence || !presence.dataset.leaveUrl || !token || !navigator.sendBeacon) {
+    return;
+  }
+  window.addEventListener("pagehide", () => {
+    const form = new FormData();
+    form.append("csrf_token", token.value);
+    navigator.sendBeacon(presence.dataset.leaveUrl, form);
+  });
+  window.addEventListener("pageshow", (event) => {
+    const current = document.getElementById("presence");
+    if (event.persisted && current && window.htmx) {
+      window.htmx.trigger(current, "presence-refresh");
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   enableCopyButtons();
   reportRequestErrors();
+  followCollectorNetwork();
+  reportPresence();
 });
