@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -62,10 +63,8 @@ def earful_run(fresh_database_url: str, tmp_path: Path) -> Iterator[subprocess.P
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     yield process
     for pid in _descendants(process.pid) | {process.pid}:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _wait_for_running(process: subprocess.Popen[str]) -> list[str]:
@@ -111,7 +110,8 @@ STUBBORN = """
 import os, signal, subprocess, sys, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 signal.signal(signal.SIGQUIT, signal.SIG_IGN)
-subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"])
+GRANDCHILD = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"
+subprocess.Popen([sys.executable, "-c", GRANDCHILD])
 time.sleep(120)
 """
 
