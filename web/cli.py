@@ -100,7 +100,7 @@ def demo_load() -> None:
 @click.argument("source_id", type=int)
 @with_appcontext
 def collect(source_id: int) -> None:
-    """Collect from one source now, in this process."""
+    """Collect from one source now, in this process (SOURCE_ID: the ID column of the Sources page)."""
     from listener.service import run_collection
 
     summary = run_collection(session_factory(), source_id, settings=app_settings())
