@@ -12,8 +12,11 @@ to have been acted on.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
@@ -27,6 +30,8 @@ from settings import Settings
 
 log = logging.getLogger(__name__)
 NOT_POSTED = tuple(status for status in ReplyStatus if status is not ReplyStatus.posted)
+DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)  # a restart, a failover, a dropped connection
+RECORD_TRIES = 6  # 0.5 + 1 + 2 + 4 + 8 s of waiting: a database restart takes seconds
 
 
 class PostingDeferred(Exception):
@@ -81,14 +86,31 @@ def claim_reply(session_factory: sessionmaker[Session], reply_id: int, settings:
 
 
 def _post_and_record(session_factory: sessionmaker[Session], claim: Claim, poster: Poster) -> Reply:
+    failure: PostError
     try:
         outcome = poster.post(claim.reply, claim.mention)
     except PostError as error:
-        return _record_error(session_factory, claim, error)
+        failure = error
     except Exception as error:  # a bug halfway through a request may have sent it: never assume it did not
         log.exception("poster %s raised unexpectedly for reply %s", claim.reply.poster, claim.reply.id)
-        return _record_error(session_factory, claim, MaybeSent(f"unexpected {type(error).__name__}: {error}"))
-    return _record_outcome(session_factory, claim, outcome)
+        failure = MaybeSent(f"unexpected {type(error).__name__}: {error}")
+    else:
+        return _recorded(lambda: _record_outcome(session_factory, claim, outcome))
+    return _recorded(lambda: _record_error(session_factory, claim, failure))
+
+
+def _recorded(write: Callable[[], Reply]) -> Reply:
+    """Only this worker knows what the platform answered: while the database restarts, try again for a few
+    seconds before leaving the reply in `posting` for the reconciler to settle by reading the platform."""
+    for attempt in range(RECORD_TRIES):
+        try:
+            return write()
+        except DATABASE_DOWN:
+            if attempt == RECORD_TRIES - 1:
+                raise
+            log.warning("could not record a posting outcome (database unreachable); trying again")
+            time.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _record_outcome(session_factory: sessionmaker[Session], claim: Claim, outcome: PostOutcome) -> Reply:

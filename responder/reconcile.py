@@ -3,11 +3,16 @@
 A worker that dies between claim and record leaves its reply in `posting`; after a lease it becomes `unknown`.
 An `unknown` reply is settled by reading the platform through its poster's `find_existing`: found -> posted;
 absent -> failed with a note, for a person to re-approve. Nothing here ever sends a reply.
+
+An `approved` reply that nobody claims lost its queued task (a broker restarted without persistence, or queueing
+failed after the approval committed): `requeue_stale_approvals` queues it again. That is safe: the claim makes
+every delivery but one a no-op, and an approved reply has certainly not been sent.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +33,9 @@ POSTING_LEASE = timedelta(minutes=10)
 SETTLE = timedelta(minutes=2)
 BATCH = 50
 NOT_FOUND = "not found on the platform: re-approve to send again"
+# A queued approval is claimed within seconds; one untouched this long lost its task. A deferred reply waits
+# for its retry in the broker and may be queued again before it: the platform then refuses again (not sent).
+REQUEUE_AFTER = POSTING_LEASE
 
 
 @dataclass
@@ -71,6 +79,20 @@ def expire_stale_claims(session_factory: sessionmaker[Session], *, now: datetime
                 record_event(session, "reply.unknown", mention_id=reply.mention_id, reply_id=reply.id,
                              reason="posting lease expired", attempt=reply.attempts)
     return expired
+
+
+def requeue_stale_approvals(session_factory: sessionmaker[Session], queue: Callable[[int], None], *,
+                            now: datetime | None = None, after: timedelta = REQUEUE_AFTER, limit: int = BATCH) -> int:
+    """Hand `queue` (the dispatcher's post_reply) every approved reply unchanged for `after`: its task was lost."""
+    now = now or utcnow()
+    with session_scope(session_factory) as session:
+        statement = (select(Reply.id).where(col(Reply.status) == ReplyStatus.approved.value,
+                                            col(Reply.updated_at) < now - after)
+                     .order_by(col(Reply.id)).limit(limit))
+        reply_ids = [reply_id for reply_id in session.exec(statement).all() if reply_id is not None]
+    for reply_id in reply_ids:
+        queue(reply_id)
+    return len(reply_ids)
 
 
 def unknown_reply_ids(session_factory: sessionmaker[Session], *, before: datetime, limit: int) -> list[int]:

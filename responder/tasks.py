@@ -1,7 +1,8 @@
 """Celery tasks for posting and reconciling replies. Thin: ids in, a service call, errors mapped to retry.
 
-A post is retried only when the platform certainly did not act on it (PostingDeferred); the claim makes a
-second delivery of the same task a no-op.
+A post is retried only when the platform certainly did not act on it (PostingDeferred), or when the database
+could not be reached: then the claim decides, and makes the retry a no-op if this attempt got as far as claiming.
+The claim makes a second delivery of the same task a no-op.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from dataclasses import asdict
 
 from celery import Task, shared_task
 
-from responder.posting import PostingDeferred, give_up, post_reply
-from responder.reconcile import reconcile
+from responder.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply
+from responder.reconcile import reconcile, requeue_stale_approvals
 from settings import get_settings
-from worker import worker_session_factory
+from worker import worker_dispatcher, worker_session_factory
 
 MAX_DEFERRALS = 8
 BASE_BACKOFF_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 3600.0
+DATABASE_RETRY_SECONDS = 5.0  # a database restart or failover takes seconds
 
 
 @shared_task(name="earful.post_reply", bind=True, max_retries=MAX_DEFERRALS)
@@ -30,12 +32,16 @@ def post_approved_reply(self: Task, reply_id: int) -> str | None:
             failed = give_up(factory, reply_id, str(deferred))
             return failed.status if failed else None
         raise self.retry(countdown=retry_countdown(deferred.retry_after, self.request.retries)) from None
+    except DATABASE_DOWN as error:  # without a retry the approved reply would wait for the reconciler's sweep
+        raise self.retry(exc=error, countdown=DATABASE_RETRY_SECONDS * 2**self.request.retries) from None
     return reply.status if reply else None
 
 
 @shared_task(name="earful.reconcile_replies")
 def reconcile_replies() -> dict[str, int]:
-    return asdict(reconcile(worker_session_factory(), settings=get_settings()))
+    factory = worker_session_factory()
+    summary = asdict(reconcile(factory, settings=get_settings()))
+    return {**summary, "requeued": requeue_stale_approvals(factory, worker_dispatcher().post_reply)}
 
 
 def retry_countdown(retry_after: float | None, retries: int) -> float:
