@@ -126,8 +126,9 @@ def enqueue_posts(reply_ids: list[int]) -> bool:
             current_app.logger.exception("could not enqueue posting of reply %s", reply_id)
             failed.append(reply_id)
     if failed:
-        flash("Reply approved, but queuing it for posting failed. Tell an administrator; it will not be "
-              f"posted until it is queued (reply {', '.join(map(str, failed))}).", "error")
+        flash("Reply approved, but queuing it for posting failed (is the worker's broker down?). The reconciler "
+              "queues it again within about 12 minutes once the broker answers; tell an administrator if it "
+              f"stays approved (reply {', '.join(map(str, failed))}).", "error")
     return not failed
 
 
