@@ -13,3 +13,7 @@ NETWORKS: dict[str, str] = {
     "gbp": "Google Business Profile",
     "trustpilot": "Trustpilot",
 }
+
+# Not a network: the label of a source whose rows each name their own (import, replay), such as the demo replay.
+MIXED = "mixed"
+MIXED_LABEL = "Mixed (each row names its network)"

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from listener.bad_rows import BadRowReport, bad_row_reports
 from listener.base import CollectorError, RawMention, RowError
 from listener.importer import ImportPathRefused, confined_path
-from listener.networks import NETWORKS
+from listener.networks import MIXED, MIXED_LABEL, NETWORKS
 from listener.query import Query, QuerySyntaxError, parse
 from listener.query_compile import QueryCompileError, to_hackernews, to_mastodon, to_reddit, to_x
 from listener.registry import COLLECTORS, load_collector
@@ -44,6 +44,7 @@ NATIVE_COMPILERS: dict[str, Callable[[Query], object]] = {
 }
 NEEDS_QUERY = frozenset({"x_search", "reddit_search", "hackernews"})
 READS_FILES = frozenset({"import", "replay"})
+SOURCE_NETWORKS = {**NETWORKS, MIXED: MIXED_LABEL}  # what the form offers; see network_choices
 _CREDENTIAL_WORDS = ("secret", "password", "token", "api_key", "apikey", "private_key", "credential")
 
 
@@ -73,7 +74,7 @@ def validate(*, name: str, collector: str, network: str, query: str, config_json
         errors["collector"] = "Choose a collector from the list."
     # A collector that reads one network decides it; the form's choice only counts for import and replay.
     network = collector_network(collector) or network
-    if network not in NETWORKS:
+    if network not in network_choices(collector):
         errors["network"] = "Choose a network from the list."
     config = _config(config_json, errors)
     if collector in READS_FILES and "path" in config:
@@ -87,6 +88,16 @@ def validate(*, name: str, collector: str, network: str, query: str, config_json
     if errors:
         raise SourceInvalid(errors)
     return SourceSpec(name=name, collector=collector, network=network, config=config)
+
+
+def network_choices(collector: str) -> dict[str, str]:
+    """The networks a source of this collector may be labelled with: "mixed" only where the rows name their own."""
+    return SOURCE_NETWORKS if reads_many_networks(collector) else NETWORKS
+
+
+def reads_many_networks(collector: str) -> bool:
+    """A collector whose rows each name their own network (import, replay)."""
+    return collector in COLLECTORS and collector_network(collector) is None
 
 
 def collector_network(collector: str) -> str | None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from models import Mention
 from models.base import utcnow
-from responder.drafting import COMPLAINT_THRESHOLD
+from models.complaint import COMPLAINT_THRESHOLD
 
 REPEAT_COMPLAINTS = 2
 REPEAT_WINDOW = timedelta(days=30)

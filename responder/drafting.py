@@ -22,11 +22,11 @@ from functools import lru_cache
 from sqlmodel import Session, col, func, select
 
 from models import Mention, Reply, SavedReply, User
+from models.complaint import is_complaint
 from responder.lint_checks import BLOCK, matches, phrases_of
 from responder.lint_rules import default_rules
 from responder.variables import Rendered, Workspace, author_name, render, variables_for
 
-COMPLAINT_THRESHOLD = 0.5
 PRAISE_CONFIDENCE = 0.6
 QUESTION_PATTERN = re.compile(r"[?？]|(?:나요|까요|습니까|ですか|ますか|でしょうか)\s*$", re.MULTILINE)
 FALLBACK_LANGUAGE = "en"
@@ -73,19 +73,6 @@ def no_reply_reason(mention: Mention) -> str | None:
 
 def needs_reply(mention: Mention) -> bool:
     return no_reply_reason(mention) is None
-
-
-def is_complaint(mention: Mention) -> bool:
-    """A complaint to answer, with an apology: the complaint score says so, or the mention is negative and speaks
-    to the brand. Negative news or commentary about the brand is not one."""
-    if (mention.complaint or 0.0) >= COMPLAINT_THRESHOLD:
-        return True
-    return mention.sentiment == "negative" and addressed_to_brand(mention)
-
-
-def addressed_to_brand(mention: Mention) -> bool:
-    """A review of the brand, or a post that @mentions, quotes or answers the brand account."""
-    return mention.rating is not None or mention.in_reply_to_brand is True
 
 
 def primary_topic(mention: Mention) -> str | None:

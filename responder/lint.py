@@ -28,12 +28,13 @@ from responder.lint_checks import (
     length_rule,
     matches,
     measure,
+    measure_draft,
     weighted_length,
 )
 
 __all__ = ["BLOCK", "CHECKS", "PHRASE_KINDS", "SEVERITIES", "WARN", "Draft", "Finding", "LengthRule", "LintBlocked",
            "ReplyLength", "RuleSpec", "check_reply", "draft_for", "fill_message", "length_rule", "lint_draft",
-           "matches", "measure", "refuse_blocked", "weighted_length"]
+           "matches", "measure", "measure_draft", "refuse_blocked", "weighted_length"]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -87,7 +88,7 @@ def draft_for(session: Session, reply: Reply, mention: Mention | None = None, *,
         existing, existing_at = "posted by Earful", None
     return Draft(text=reply.text if text is None else text, network=mention.network,
                  mention_language=mention.language or mention.language_hint,
-                 in_reply_to_brand=mention.in_reply_to_brand, complaint=mention.complaint,
+                 in_reply_to_brand=mention.in_reply_to_brand, rating=mention.rating, complaint=mention.complaint,
                  sentiment=mention.sentiment, existing_reply=str(existing) if existing else None,
                  existing_reply_at=str(existing_at) if existing_at else None,
                  saved_body=saved.body if saved else None, author=mention.author, title=mention.title)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from responder.posters.mastodon_status import addressed, counted_length
+from models.complaint import is_complaint
+from responder.posters.mastodon_status import posted_length
 
 BLOCK, WARN = "block", "warn"
 SEVERITIES = (BLOCK, WARN)
@@ -54,6 +55,7 @@ class Draft:
     network: str
     mention_language: str | None = None
     in_reply_to_brand: bool | None = None
+    rating: int | None = None  # set on reviews
     complaint: float | None = None
     sentiment: str | None = None
     existing_reply: str | None = None  # what the platform already shows as our reply (upsert networks)
@@ -129,7 +131,7 @@ def _prompted(draft: Draft, rule: RuleSpec) -> Values:
 def measure_draft(draft: Draft, rule: LengthRule | None) -> ReplyLength:
     """The length of what the platform will receive and count."""
     if draft.network == "mastodon":
-        return ReplyLength(counted_length(addressed(draft.text, draft.author), draft.title), rule)
+        return ReplyLength(posted_length(draft.text, draft.author, draft.title), rule)
     return measure(draft.text, rule)
 
 
@@ -198,9 +200,7 @@ def _forbidden(draft: Draft, rule: RuleSpec) -> Values:
 
 
 def _apology(draft: Draft, rule: RuleSpec) -> Values:
-    threshold = float(rule.params.get("complaint_threshold", 0.5))
-    complaint = (draft.complaint or 0.0) >= threshold or draft.sentiment == "negative"
-    if not complaint or not draft.text.strip() or matches(draft.text, phrases_of(rule)):
+    if not is_complaint(draft) or not draft.text.strip() or matches(draft.text, phrases_of(rule)):
         return None
     return {}
 

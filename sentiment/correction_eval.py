@@ -17,10 +17,11 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import Correction, Mention
+from models.complaint import COMPLAINT_THRESHOLD
 from models.db import make_engine, make_session_factory, session_scope
 from sentiment.datasets import Example
 from sentiment.metrics import accuracy, macro_f1, macro_recall
-from sentiment.scoring import COMPLAINT_THRESHOLD, LABELS
+from sentiment.scoring import LABELS
 from sentiment.service import Scorer, text_for_scoring
 from settings import Settings
 

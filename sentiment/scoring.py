@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.complaint import COMPLAINT_THRESHOLD
 from sentiment.cues import cue_phrases, function_words
 
 LABELS = ("negative", "neutral", "positive")
-COMPLAINT_THRESHOLD = 0.5
 MAX_REASON_PHRASES = 3
 MAX_BRIDGE = 2  # function words a phrase may span between two chosen words
 SENTENCE_END = (".", "!", "?", "。", "！", "？")

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
+from listener.networks import MIXED
 from models import Source
 from responder.library import StarterLoad, load_starter_saved_replies
 
@@ -31,7 +32,7 @@ def load_demo_workspace(session: Session, *, now: datetime, speed: float) -> Dem
 
 def _replay_source(session: Session, *, now: datetime, speed: float) -> Source:
     source = Source(
-        name=DEMO_SOURCE_NAME, collector="replay", network="mixed",
+        name=DEMO_SOURCE_NAME, collector="replay", network=MIXED,
         config={"anchor": now.isoformat(), "split": DEMO_SPLIT.isoformat(), "speed": speed},
     )
     session.add(source)

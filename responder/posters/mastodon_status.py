@@ -31,8 +31,13 @@ class OutgoingStatus:
 
 def outgoing_status(reply_text: str, author: str | None, warning: str | None, original: str | None,
                     default: str | None) -> OutgoingStatus:
-    return OutgoingStatus(addressed(reply_text, author), (warning or "").strip() or None,
+    return OutgoingStatus(addressed(reply_text, author), content_warning(warning) or None,
                           narrower(original, default))
+
+
+def content_warning(original: str | None) -> str:
+    """The original's content warning as the reply repeats it; "" for none."""
+    return (original or "").strip()
 
 
 def addressed(text: str, author: str | None) -> str:
@@ -41,6 +46,18 @@ def addressed(text: str, author: str | None) -> str:
     if acct is None or _key(acct) in mentioned(text):
         return text
     return f"@{acct['user']}@{acct['domain']} {text}" if acct["domain"] else f"@{acct['user']} {text}"
+
+
+def author_acct(author: str | None) -> tuple[str, str | None] | None:
+    """The author's (user, domain) as the reply will @mention them; domain None for the replying instance's own
+    accounts; None when the author is no account (nobody is mentioned)."""
+    acct = ACCT.match((author or "").strip())
+    return (acct["user"], acct["domain"]) if acct else None
+
+
+def posted_length(reply_text: str, author: str | None, warning: str | None) -> int:
+    """Mastodon's count of the status the reply becomes (see outgoing_status)."""
+    return counted_length(addressed(reply_text, author), content_warning(warning))
 
 
 def mentioned(text: str) -> set[tuple[str, str | None]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from responder.lint import Draft, measure_draft
 from tests.browser.conftest import CHROMIUM, screenshot, unique
 from tests.browser.seed import mention_with_draft, user
 from tests.browser.server import LiveServer
@@ -89,6 +90,22 @@ def test_filter_edit_approve_paste_and_confirm(server: LiveServer, open_page: Op
     approver.wait_for_selector("text=Status: posted")
     assert "reply.posted" in approver.inner_text("#audit")
     screenshot(approver, "04-posted")
+
+
+def test_the_mastodon_count_is_what_lint_counts(server: LiveServer, open_page: OpenPage) -> None:
+    (agent_email,) = _people(server, "agent")
+    author, warning = "dana@hachyderm.io", "kettle rant"
+    mention_id, _ = mention_with_draft(server.session_factory, unique("toot"), draft="Sorry!", network="mastodon",
+                                       author=author, title=warning)
+    agent = open_page(agent_email)
+    agent.goto(f"{server.url}/mentions/{mention_id}")
+    count = agent.locator("#reply-count [data-count]")
+    assert count.inner_text() == str(len("@dana Sorry!") + len(warning))  # server-rendered
+    for text in ("Sorry! Details: https://lumo.example/" + "a" * 100 + ".", "Hi @Dana@Hachyderm.io, so sorry!",
+                 "Hi @dana, the local one", "日本語で 👍 @eve@mastodon.social"):
+        agent.fill("#reply-text", text)
+        linted = measure_draft(Draft(text=text, network="mastodon", author=author, title=warning), None)
+        assert count.inner_text() == str(linted.used), text
 
 
 def test_two_editors_see_the_conflict(server: LiveServer, open_page: OpenPage) -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models import LintRule, Mention, Reply, SavedReply, User
+from responder.drafting import reason_for
 from responder.lint import (
     BLOCK,
     WARN,
@@ -110,6 +111,24 @@ def test_complaints_get_an_apology(text: str, apologises: bool) -> None:
     complaint = Draft(text=text, network="reddit", complaint=0.9)
     assert ("apology_missing" in codes(complaint)) is not apologises
     assert "apology_missing" not in codes(Draft(text=text, network="reddit", complaint=0.1, sentiment="positive"))
+
+
+@pytest.mark.parametrize(("fields", "complaint"), [
+    ({"network": "rss", "sentiment": "negative", "complaint": 0.2}, False),  # a news story about the brand
+    ({"network": "x", "sentiment": "negative", "complaint": 0.2, "in_reply_to_brand": False}, False),
+    ({"network": "rss", "sentiment": "neutral", "complaint": 0.9}, True),  # the complaint score says so
+    ({"network": "x", "sentiment": "negative", "complaint": 0.2, "in_reply_to_brand": True}, True),
+    ({"network": "googleplay", "sentiment": "negative", "complaint": 0.2, "rating": 1}, True),  # a review
+])
+def test_only_a_complaint_is_asked_for_an_apology(db_session: Session, make_mention: Callable[..., Mention],
+                                                 fields: dict[str, object], complaint: bool) -> None:
+    mention = make_mention(language="en", **fields)
+    assert mention.id is not None
+    reply = Reply(mention_id=mention.id, text="Thanks for writing about us, we will look into it.")
+    db_session.add(reply)
+    db_session.flush()
+    assert ("apology_missing" in {finding.code for finding in check_reply(db_session, reply)}) is complaint
+    assert ("complaint" in reason_for(mention, None)) is complaint  # drafting reads it the same way
 
 
 def test_a_refund_promise_blocks_unless_the_saved_reply_makes_it() -> None:

@@ -14,9 +14,11 @@ from sqlmodel import Session, col, select
 from listener import sources
 from listener.bad_rows import BAD_ROWS, DISMISSED, bad_row_reports, dismiss_bad_rows
 from listener.base import Batch, RowError
+from listener.demo import load_demo_workspace
 from listener.service import ingest
 from models import AuditEvent, Source, User
-from tests.web.web_helpers import post_form
+from models.base import utcnow
+from tests.web.web_helpers import form_fields, post_form
 
 FORM = {"name": "HN", "collector": "hackernews", "network": "x", "query": "lumo", "config": "{}", "action": "save"}
 SELECTED_NETWORK = re.compile(r'<select id="field-network".*?<option value="(\w+)" selected>', re.S)
@@ -36,6 +38,21 @@ def test_a_collector_that_reads_one_network_decides_it() -> None:
     assert _spec(collector="hackernews", network="x", query="lumo").network == "hackernews"
     assert _spec(collector="appstore_feed", network="reddit").network == "appstore"
     assert _spec(collector="import", network="reddit").network == "reddit"  # its rows name their own
+    assert _spec(collector="replay", network="mixed").network == "mixed"  # ... from several networks
+    assert _spec(collector="hackernews", network="mixed", query="lumo").network == "hackernews"
+
+
+def test_the_demo_replay_source_saves_unchanged(client: FlaskClient, logged_in: Callable[[str], User],
+                                               db_session: Session) -> None:
+    logged_in("admin")
+    source = load_demo_workspace(db_session, now=utcnow(), speed=60.0).source
+    edit = f"/sources/{source.id}/edit"
+    fields = form_fields(client.get(edit).get_data(as_text=True), edit)
+    assert fields["collector"] == "replay" and fields["network"] == "mixed"
+    saved = client.post(edit, data={**fields, "action": "save"}, follow_redirects=True)
+    assert saved.status_code == 200 and "Nothing changed." in saved.get_data(as_text=True)
+    db_session.refresh(source)
+    assert (source.network, source.collector) == ("mixed", "replay")
 
 
 def test_the_form_follows_the_collector_without_javascript(client: FlaskClient, logged_in: Callable[[str], User],

@@ -1,8 +1,17 @@
-"""The queue's lint adapter: empty text, unfilled variables, and the per-network length (X weighted, links 23)."""
+"""The queue's lint adapter: empty text, unfilled variables, and the per-network length (X weighted, links 23;
+Mastodon the status as posted), as the mention page shows it."""
 
 from __future__ import annotations
 
-from web.queue.lint import lint, reply_length, weighted_length
+import re
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+
+from models import Reply, User
+from responder.lint import Draft, lint_draft
+from responder.lint_rules import default_rules
+from web.queue.lint import MastodonCount, lint, mastodon_count, reply_length, weighted_length
 
 
 def test_weighted_length_counts_links_and_wide_characters() -> None:
@@ -25,3 +34,34 @@ def test_lint_rules_per_network() -> None:
     assert (length.used, length.over) == (282, True)
     assert reply_length("한" * 141, "mastodon").rule is not None  # 500 plain characters
     assert reply_length("한" * 141, "hackernews").rule is None
+
+
+def test_the_mastodon_count_is_the_status_as_posted() -> None:
+    text = "Sorry, a new kettle is on its way."  # 34 as typed
+    assert reply_length(text, "mastodon", author="dana@hachyderm.io", title=" kettle ").used == 6 + 34 + 6
+    assert reply_length("@dana@hachyderm.io " + text, "mastodon", author="dana@hachyderm.io").used == 6 + 34
+    over = Draft(text="a" * 490, network="mastodon", author="dana@hachyderm.io", title="kettle")
+    [finding] = [f for f in lint_draft(over, default_rules()) if f.code == "length_mastodon"]
+    shown = reply_length(over.text, "mastodon", author=over.author, title=over.title).used
+    assert finding.message.startswith(f"{shown} characters")
+
+
+def test_the_live_counter_gets_what_the_mastodon_status_adds() -> None:
+    assert mastodon_count("mastodon", "dana@hachyderm.io", " kettle ") == MastodonCount("dana", "hachyderm.io", 6)
+    assert mastodon_count("mastodon", "@eve", None) == MastodonCount("eve", "", 0)
+    assert mastodon_count("mastodon", "not an account", None) == MastodonCount("", "", 0)
+    assert mastodon_count("x", "dana@hachyderm.io", "kettle") is None
+
+
+def test_the_mention_page_counts_a_mastodon_draft_as_lint_does(client: FlaskClient, logged_in: Callable[[str], User],
+                                                               make_draft: Callable[..., Reply]) -> None:
+    logged_in("agent")
+    reply = make_draft("a" * 30, network="mastodon", author="dana@hachyderm.io", title="kettle")
+    html = client.get(f"/mentions/{reply.mention_id}").get_data(as_text=True)
+    counter = re.search(r'<p id="reply-count"[^>]*>', html)
+    assert counter is not None
+    assert dict(re.findall(r'(data-[\w-]+)="([^"]*)"', counter.group(0))) == {
+        "data-limit": "500", "data-weighted": "false", "data-mastodon": "true", "data-mention-user": "dana",
+        "data-mention-domain": "hachyderm.io", "data-warning-length": "6"}
+    label = "Mastodon length (with the @mention and the content warning): <span data-count>42</span> of 500"
+    assert label in html  # "@dana " + 30 + "kettle"

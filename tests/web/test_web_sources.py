@@ -55,7 +55,7 @@ def test_validate_points_at_a_query_error_with_a_caret() -> None:
 @pytest.mark.parametrize(("fields", "field", "says"), [
     ({"collector": "x_search", "network": "x", "query": "-spam"}, "query", "x_search cannot search for this"),
     ({"collector": "hackernews", "network": "hackernews"}, "query", "needs a listening query"),
-    ({"collector": "import", "network": "mixed"}, "network", "Choose a network"),
+    ({"collector": "import", "network": "myspace"}, "network", "Choose a network"),
     ({"collector": "nope"}, "collector", "Choose a collector"),
     ({"name": "  "}, "name", "1 to 120 characters"),
     ({"config_json": "{'path': 1}"}, "config", "not valid JSON"),

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from models import Correction, Mention, MentionStatus, Reply, ReplyStatus, User, record_event
+from models.complaint import COMPLAINT_THRESHOLD
 from models.correction import MODEL_FIELDS, apply_correction, latest_correction, record_model_judgement
-from responder.drafting import COMPLAINT_THRESHOLD, apology_phrases, needs_reply
+from responder.drafting import apology_phrases, needs_reply
 from responder.lint_checks import matches
 from responder.service import open_reply, reject, require_version
 from web.queue.queries import SENTIMENTS

@@ -9,9 +9,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from models import Correction, Mention, Reply, Role, User
+from models.complaint import COMPLAINT_THRESHOLD
 from models.correction import latest_correction
 from models.topic_store import active_topic_names
-from responder.drafting import COMPLAINT_THRESHOLD
 from responder.service import StaleReplyError
 from web.auth.login import acting_user
 from web.auth.roles import role_required

@@ -10,7 +10,7 @@ from models import AuditEvent, Mention, Reply, User
 from models.mention import MentionVersion
 from responder.approvals import ApprovalProgress, approval_progress
 from responder.service import open_reply
-from web.queue.lint import ReplyLength, reply_length
+from web.queue.lint import MastodonCount, ReplyLength, mastodon_count, reply_length
 from web.queue.presence import VIEW_ACTION
 
 MAX_AUDIT_EVENTS = 500
@@ -36,17 +36,19 @@ class MentionDetail:
     first_approver: User | None = None
     versions: tuple[MentionVersion, ...] = ()  # what an edited review said before, newest first
     edited_after_reply: bool = False  # edited after it was answered, and not answered since
+    mastodon_count: MastodonCount | None = None  # what the live counter adds to the typed text on Mastodon
 
 
 def mention_detail(session: Session, mention: Mention) -> MentionDetail:
     reply = open_reply(session, mention)
     last_closed = None if reply is not None else latest_reply(session, mention)
     assignee = session.get(User, mention.assignee_id) if mention.assignee_id else None
-    length = reply_length(reply.text, mention.network) if reply else None
+    length = reply_length(reply.text, mention.network, author=mention.author, title=mention.title) if reply else None
     approvals = approval_progress(session, reply) if reply else None
     first = session.get(User, approvals.first_approver_id) if approvals and approvals.first_approver_id else None
     return MentionDetail(mention, reply, last_closed, audit_trail(session, mention), assignee, length, approvals,
-                         first, earlier_versions(session, mention), unanswered_edit(mention, reply))
+                         first, earlier_versions(session, mention), unanswered_edit(mention, reply),
+                         mastodon_count(mention.network, mention.author, mention.title))
 
 
 def earlier_versions(session: Session, mention: Mention) -> tuple[MentionVersion, ...]:

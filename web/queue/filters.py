@@ -11,8 +11,8 @@ from sqlmodel import col
 
 from models import Mention, MentionSource
 from models.cjk_search import contains_cjk_bigrams, needs_bigrams
+from models.complaint import COMPLAINT_THRESHOLD
 from models.mention import search_document
-from responder.drafting import COMPLAINT_THRESHOLD
 from web.queue.cursor import QueueSort
 from web.queue.tabs import QueueTab
 

@@ -3,6 +3,8 @@ and the blocking findings that refuse an approval (single, bulk and API all ask 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import has_app_context
 from sqlmodel import Session
 
@@ -16,22 +18,47 @@ from responder.lint import (
     check_reply,
     length_rule,
     lint_draft,
-    measure,
+    measure_draft,
     weighted_length,
 )
 from responder.lint_rules import default_rules, load_rules
+from responder.posters.mastodon_status import author_acct, content_warning
 from web.queue.blueprint import bp
 
-__all__ = ["Finding", "LengthRule", "ReplyLength", "blocking_problems", "lint", "reply_findings", "reply_length",
-           "weighted_length"]
+__all__ = ["Finding", "LengthRule", "MastodonCount", "ReplyLength", "blocking_problems", "lint", "mastodon_count",
+           "reply_findings", "reply_length", "weighted_length"]
 # What can be judged from the text and network alone, without the mention it answers.
 TEXT_ONLY_KINDS = frozenset({"empty", "unfilled_variables", "prompted_fields", "length", "forbidden_phrases",
                              "personal_data"})
 
 
-def reply_length(text: str, network: str) -> ReplyLength:
-    """The count shown under the draft, against the workspace's length rule for the network."""
-    return measure(text, length_rule(_rules(), network))
+@dataclass(frozen=True)
+class MastodonCount:
+    """What the live counter (static/js/count.js) adds to the typed text to count a Mastodon reply as lint does:
+    the author's @mention, unless the text already has it, and the content warning the reply repeats."""
+
+    user: str  # "" when the author is no account: nobody is mentioned
+    domain: str  # "" for an account of the replying instance
+    warning_length: int
+
+    @property
+    def added(self) -> str:
+        """What the count holds beyond the typed text, for its label."""
+        return " and ".join(["the @mention"] * bool(self.user) + ["the content warning"] * bool(self.warning_length))
+
+
+def reply_length(text: str, network: str, *, author: str | None = None, title: str | None = None) -> ReplyLength:
+    """The count shown under the draft, against the workspace's length rule for the network: the length of what
+    the platform will receive and count (on Mastodon, with the author's @mention and the content warning)."""
+    draft = Draft(text=text, network=network, author=author, title=title)
+    return measure_draft(draft, length_rule(_rules(), network))
+
+
+def mastodon_count(network: str, author: str | None, title: str | None) -> MastodonCount | None:
+    if network != "mastodon":
+        return None
+    user, domain = author_acct(author) or ("", None)
+    return MastodonCount(user, domain or "", len(content_warning(title)))
 
 
 def lint(text: str, network: str) -> list[str]:

@@ -11,8 +11,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from listener.networks import NETWORKS
-from listener.registry import COLLECTORS
-from listener.sources import collector_network
+from listener.sources import reads_many_networks
 from models import Mention, Reply, Role, Source, User
 from models.mention import negativity
 from web.queue.cursor import Cursor, QueueSort, SortKey
@@ -182,12 +181,8 @@ def known_sources(session: Session) -> tuple[list[str], list[tuple[int, str]]]:
     # Sources may be configured for a network added after this release; their mentions stay filterable. A source
     # whose rows each name their own network (import, replay) has only a label there, such as "mixed".
     networks = sorted(set(NETWORKS) | {network for _id, _name, network, collector in rows
-                                       if not _reads_many_networks(collector)})
+                                       if not reads_many_networks(collector)})
     return networks, [(source_id, name) for source_id, name, _network, _collector in rows if source_id is not None]
-
-
-def _reads_many_networks(collector: str) -> bool:
-    return collector in COLLECTORS and collector_network(collector) is None
 
 
 def staff(session: Session, roles: Sequence[str] = STAFF_ROLES) -> list[Person]:

@@ -9,9 +9,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from listener.bad_rows import dismiss_bad_rows
-from listener.networks import NETWORKS
 from listener.registry import COLLECTORS
 from listener.sources import (
+    SOURCE_NETWORKS,
     QueryTestResult,
     SourceInvalid,
     SourceSpec,
@@ -157,7 +157,8 @@ def render_form(values: FormValues, *, source: Source | None, errors: dict[str, 
     collectors = {name: coverage(name) for name in sorted(COLLECTORS)}
     reads = {name: collector_network(name) for name in collectors}
     return render_template("sources/form.html", values=values, source=source, errors=errors or {},
-                           result=result, collectors=collectors, networks=NETWORKS, reads=reads), status
+                           result=result, collectors=collectors, networks=SOURCE_NETWORKS,
+                           reads=reads), status
 
 
 def get_source(source_id: int) -> Source:
