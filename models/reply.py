@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel, col
 
 from models.base import json_column, utc_column, utcnow
-
-
-class ReplyStatus(StrEnum):
-    draft = "draft"
-    approved = "approved"
-    posting = "posting"
-    manual = "manual"  # ready to paste by hand; waits for the operator to confirm
-    posted = "posted"
-    failed = "failed"
-    unknown = "unknown"
-    rejected = "rejected"
-
-
-OPEN_REPLY_STATUSES = (ReplyStatus.draft.value, ReplyStatus.approved.value, ReplyStatus.posting.value,
-                       ReplyStatus.manual.value, ReplyStatus.unknown.value)
+from models.reply_states import UNFINISHED
+from models.reply_states import ReplyStatus as ReplyStatus  # its home is the lifecycle module
 
 
 class SavedReply(SQLModel, table=True):
@@ -66,9 +52,9 @@ class Reply(SQLModel, table=True):
     posted_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
-# The review queue asks of each mention whether it has a reply still open, and lists the mentions with an open
-# reply in a given state; partial indexes over the open replies (a small share of all) answer both.
-_open_reply = col(Reply.status).in_([sa.literal_column(f"'{status}'") for status in OPEN_REPLY_STATUSES])
+# The review queue asks of each mention whether it has a reply still unfinished, and lists the mentions with an
+# unfinished reply in a given state; partial indexes over the unfinished replies (a small share of all) answer both.
+_open_reply = col(Reply.status).in_([sa.literal_column(f"'{status}'") for status in UNFINISHED])
 sa.Index("ix_reply_open_mention", col(Reply.mention_id), col(Reply.status),
          postgresql_where=_open_reply, sqlite_where=_open_reply)
 sa.Index("ix_reply_open_status", col(Reply.status), col(Reply.mention_id),

@@ -20,16 +20,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
-from models import Mention, Reply, ReplyStatus, record_event
+from models import Mention, Reply, record_event
 from models.base import utcnow
 from models.db import session_scope
+from models.reply_states import Move, allowed, transition
 from responder.posters import Poster, PostOutcome, configured_poster, load_poster
 from responder.posters.errors import MaybeSent, NeedsManual, NotSent, PostError, Rejected
-from responder.states import bounded_error, bounded_id, record_posted, transition
+from responder.states import bounded_error, bounded_id, record_posted
 from settings import Settings
 
 log = logging.getLogger(__name__)
-NOT_POSTED = tuple(status for status in ReplyStatus if status is not ReplyStatus.posted)
 DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)  # a restart, a failover, a dropped connection
 RECORD_TRIES = 6  # 0.5 + 1 + 2 + 4 + 8 s of waiting: a database restart takes seconds
 
@@ -69,16 +69,18 @@ def post_reply(session_factory: sessionmaker[Session], reply_id: int, *, setting
 def claim_reply(session_factory: sessionmaker[Session], reply_id: int, settings: Settings) -> Claim | None:
     with session_scope(session_factory) as session:
         current = session.get(Reply, reply_id)
-        if current is None or current.status != ReplyStatus.approved.value:
+        if current is None or not allowed(current.status, Move.claim):
             return None
         poster = configured_poster(current.poster, settings)
-        reply = transition(session, reply_id, to=ReplyStatus.posting, from_states=(ReplyStatus.approved,),
+        reply = transition(session, reply_id, Move.claim,
                            poster=poster, posting_started_at=utcnow(), attempts=col(Reply.attempts) + 1, error=None)
         if reply is None:
             return None
         mention = session.get_one(Mention, reply.mention_id)
         record_event(session, "reply.posting", mention_id=mention.id, reply_id=reply.id, poster=poster,
                      attempt=reply.attempts, text=reply.text)
+        log.info("reply claimed for posting reply_id=%s mention_id=%s poster=%s attempt=%s",
+                 reply.id, mention.id, poster, reply.attempts)
         session.flush()
         session.expunge(reply)
         session.expunge(mention)
@@ -120,22 +122,26 @@ def _record_outcome(session_factory: sessionmaker[Session], claim: Claim, outcom
         # The platform has it: that is the truth whatever happened to the row meanwhile (a reconciler that
         # gave up on a slow worker), unless a later attempt already owns the reply.
         sent = {"text": outcome.text} if outcome.text else {}  # the reply and its audit keep what was published
-        reply = transition(session, _id(claim), to=ReplyStatus.posted, from_states=NOT_POSTED,
+        reply = transition(session, _id(claim), Move.record_posted,
                            attempt=claim.attempt, posted_at=utcnow(),
                            platform_reply_id=bounded_id(outcome.platform_reply_id), error=None, **sent)
         if reply is None:
             return _late(session, claim, f"posted as {outcome.platform_reply_id}")
         record_posted(session, reply, session.get_one(Mention, reply.mention_id), attempt=claim.attempt)
+        log.info("reply posted reply_id=%s mention_id=%s poster=%s platform_reply_id=%s attempt=%s",
+                 reply.id, reply.mention_id, claim.reply.poster, reply.platform_reply_id, claim.attempt)
         return reply
 
 
 def _to_manual(session: Session, claim: Claim, note: str | None) -> Reply:
-    reply = transition(session, _id(claim), to=ReplyStatus.manual, from_states=(ReplyStatus.posting,),
+    reply = transition(session, _id(claim), Move.hand_to_person,
                        attempt=claim.attempt, error=bounded_error(note) if note else None)
     if reply is None:
         return _late(session, claim, "ready to paste")
     record_event(session, "reply.ready_to_paste", mention_id=reply.mention_id, reply_id=reply.id, text=reply.text,
                  note=note)
+    log.info("reply handed to a person reply_id=%s mention_id=%s poster=%s note=%r",
+             reply.id, reply.mention_id, claim.reply.poster, note)
     return reply
 
 
@@ -144,31 +150,36 @@ def _record_error(session_factory: sessionmaker[Session], claim: Claim, error: P
     with session_scope(session_factory) as session:
         if isinstance(error, NeedsManual):
             return _to_manual(session, claim, message)
-        status, action = _error_state(error)
-        reply = transition(session, _id(claim), to=status, from_states=(ReplyStatus.posting,),
+        move, action = _error_move(error)
+        reply = transition(session, _id(claim), move,
                            attempt=claim.attempt, error=message)
         if reply is None:
             return _late(session, claim, message)
         retry_after = error.retry_after if isinstance(error, NotSent) else None
         record_event(session, action, mention_id=reply.mention_id, reply_id=reply.id, error=message,
                      attempt=claim.attempt, retry_after=retry_after)
+        log.warning("reply posting outcome=%s reply_id=%s mention_id=%s poster=%s attempt=%s retry_after=%s error=%r",
+                    action.removeprefix("reply."), reply.id, reply.mention_id, claim.reply.poster, claim.attempt,
+                    retry_after, message)
     if isinstance(error, NotSent):
         raise PostingDeferred(reply, message, retry_after)
     return reply
 
 
-def _error_state(error: PostError) -> tuple[ReplyStatus, str]:
+def _error_move(error: PostError) -> tuple[Move, str]:
     if isinstance(error, NotSent):
-        return ReplyStatus.approved, "reply.deferred"
+        return Move.defer, "reply.deferred"
     if isinstance(error, Rejected):
-        return ReplyStatus.failed, "reply.failed"
-    return ReplyStatus.unknown, "reply.unknown"  # MaybeSent and anything unforeseen: check, never resend
+        return Move.record_refused, "reply.failed"
+    return Move.record_maybe_sent, "reply.unknown"  # MaybeSent and anything unforeseen: check, never resend
 
 
 def _late(session: Session, claim: Claim, what: str) -> Reply:
     """Someone else moved the reply while this worker was posting; keep what this worker learnt."""
     record_event(session, "reply.late_result", mention_id=claim.mention.id, reply_id=claim.reply.id,
                  attempt=claim.attempt, result=what)
+    log.warning("reply late result reply_id=%s attempt=%s result=%r (someone else moved it meanwhile)",
+                claim.reply.id, claim.attempt, what)
     return session.get_one(Reply, _id(claim), populate_existing=True)
 
 
@@ -176,10 +187,10 @@ def give_up(session_factory: sessionmaker[Session], reply_id: int, reason: str) 
     """The task ran out of retries for a reply that was never sent: a human re-approves it later."""
     message = bounded_error(f"gave up retrying: {reason}")
     with session_scope(session_factory) as session:
-        reply = transition(session, reply_id, to=ReplyStatus.failed, from_states=(ReplyStatus.approved,),
-                           error=message)
+        reply = transition(session, reply_id, Move.give_up, error=message)
         if reply is not None:
             record_event(session, "reply.failed", mention_id=reply.mention_id, reply_id=reply.id, error=message)
+            log.warning("reply posting gave up reply_id=%s error=%r", reply.id, message)
         return reply
 
 

@@ -22,8 +22,9 @@ from sqlmodel import Session, col, select
 from models import Mention, Reply, ReplyStatus, record_event
 from models.base import utcnow
 from models.db import session_scope
+from models.reply_states import Move, transition
 from responder.posters import load_poster
-from responder.states import bounded_error, bounded_id, record_posted, transition
+from responder.states import bounded_error, bounded_id, record_posted
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ def reconcile(session_factory: sessionmaker[Session], *, settings: Settings, now
             summary.failed += 1
         else:
             summary.unresolved += 1
+    if summary.expired or summary.posted or summary.failed or summary.unresolved:
+        log.info("reconcile done expired=%d posted=%d failed=%d unresolved=%d",
+                 summary.expired, summary.posted, summary.failed, summary.unresolved)
     return summary
 
 
@@ -72,12 +76,14 @@ def expire_stale_claims(session_factory: sessionmaker[Session], *, now: datetime
         for reply_id in stale:
             if reply_id is None:
                 continue
-            reply = transition(session, reply_id, to=ReplyStatus.unknown, from_states=(ReplyStatus.posting,),
+            reply = transition(session, reply_id, Move.expire_claim,
                                error="the worker stopped while posting; checking the platform")
             if reply is not None:
                 expired += 1
                 record_event(session, "reply.unknown", mention_id=reply.mention_id, reply_id=reply.id,
                              reason="posting lease expired", attempt=reply.attempts)
+                log.warning("reconciler decision=unknown reply_id=%s attempt=%s reason=%r",
+                            reply.id, reply.attempts, "posting lease expired")
     return expired
 
 
@@ -92,6 +98,9 @@ def requeue_stale_approvals(session_factory: sessionmaker[Session], queue: Calla
         reply_ids = [reply_id for reply_id in session.exec(statement).all() if reply_id is not None]
     for reply_id in reply_ids:
         queue(reply_id)
+    if reply_ids:
+        log.warning("reconciler decision=requeue count=%d reply_ids=%s (approved, task lost)",
+                    len(reply_ids), ",".join(map(str, reply_ids)))
     return len(reply_ids)
 
 
@@ -134,26 +143,28 @@ def _load_unknown(session_factory: sessionmaker[Session], reply_id: int) -> tupl
 def _found(session: Session, seen: Reply, platform_id: str) -> Reply | None:
     # The request left right after the claim; that time, not this check's, is when the customer got an answer.
     posted_at = seen.posting_started_at or utcnow()
-    reply = transition(session, _id(seen), to=ReplyStatus.posted, from_states=(ReplyStatus.unknown,),
+    reply = transition(session, _id(seen), Move.found_on_platform,
                        attempt=seen.attempts, posted_at=posted_at, platform_reply_id=bounded_id(platform_id),
                        error=None)
     if reply is not None:
         record_posted(session, reply, session.get_one(Mention, reply.mention_id), reconciled=True)
+        log.info("reconciler decision=posted reply_id=%s platform_reply_id=%s", reply.id, reply.platform_reply_id)
     return reply
 
 
 def _not_found(session: Session, seen: Reply) -> Reply | None:
-    reply = transition(session, _id(seen), to=ReplyStatus.failed, from_states=(ReplyStatus.unknown,),
+    reply = transition(session, _id(seen), Move.not_on_platform,
                        attempt=seen.attempts, error=NOT_FOUND)
     if reply is not None:
         record_event(session, "reply.failed", mention_id=reply.mention_id, reply_id=reply.id, error=NOT_FOUND,
                      reconciled=True)
+        log.warning("reconciler decision=failed reply_id=%s reason=%r", reply.id, NOT_FOUND)
     return reply
 
 
 def _note_unchecked(session_factory: sessionmaker[Session], seen: Reply, message: str) -> Reply | None:
     with session_scope(session_factory) as session:
-        return transition(session, _id(seen), to=ReplyStatus.unknown, from_states=(ReplyStatus.unknown,),
+        return transition(session, _id(seen), Move.note_unchecked,
                           attempt=seen.attempts, error=bounded_error(message))
 
 

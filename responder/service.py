@@ -1,5 +1,6 @@
-"""The reply state machine: draft -> approved -> posting -> posted | manual -> posted | failed | unknown.
-Posting itself (claim, post, record) lives in responder.posting; post_reply is re-exported here.
+"""A person's actions on a reply: draft, edit, approve, reject, confirm a pasted reply, reopen a failed one.
+The states and the moves between them are models.reply_states (one table, one transition()); posting itself
+(claim, post, record) lives in responder.posting; post_reply is re-exported here.
 
 Services flush; the caller commits once. Every transition writes an AuditEvent in the same transaction.
 """
@@ -11,6 +12,8 @@ from sqlmodel import Session, col, select
 
 from models import Mention, MentionStatus, Reply, ReplyStatus, User, record_event
 from models.base import utcnow
+from models.reply_states import ENDED_UNSENT, Move, require, transition
+from models.reply_states import ReplyStateError as ReplyStateError  # re-exported: what the web layer catches
 from responder.approvals import requires_second_approval
 from responder.drafting import compose_draft, needs_reply
 from responder.posters import poster_for_network
@@ -20,10 +23,6 @@ from responder.states import mark_posted
 from responder.variables import Workspace
 
 MAX_REPLY_LENGTH = 10_000
-
-
-class ReplyStateError(Exception):
-    """The reply is not in a state that allows this action."""
 
 
 class SelfApprovalError(ReplyStateError):
@@ -54,12 +53,14 @@ def draft_reply(session: Session, mention: Mention, *, brand: str | Workspace) -
 
 
 def open_reply(session: Session, mention: Mention) -> Reply | None:
+    """The mention's reply that stands: unfinished or already posted (UNFINISHED_OR_POSTED), so no second one is
+    drafted. Not models.reply's "open" (UNFINISHED), which leaves posted replies out."""
     statement = select(Reply).where(Reply.mention_id == mention.id, sa.not_(_is_closed()))
     return session.exec(statement.order_by(col(Reply.id).desc())).first()
 
 
 def _is_closed() -> sa.ColumnElement[bool]:
-    return col(Reply.status).in_([ReplyStatus.rejected.value, ReplyStatus.failed.value])
+    return col(Reply.status).in_(ENDED_UNSENT)
 
 
 def edit_draft(session: Session, reply: Reply, text: str, *, user: User, expected_version: int) -> Reply:
@@ -80,7 +81,7 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
     and not an edit made while approving. When a source of the mention requires a second approval, the first
     approval is recorded and the reply stays a draft until a different approver gives the second one.
     Every check runs before anything changes. The caller enqueues posting after commit (status approved)."""
-    require_status(reply, ReplyStatus.draft)
+    require(reply, Move.approve)
     require_version(reply, expected_version)
     new_text = reply.text if text is None else clean_text(text)
     changed = new_text != reply.text
@@ -98,10 +99,7 @@ def approve(session: Session, reply: Reply, *, user: User, expected_version: int
         set_text(reply, new_text, user=user)
     if two_step and reply.first_approved_by_id is None:
         return _record_first_approval(session, reply, user=user)
-    reply.status = ReplyStatus.approved.value
-    reply.approved_by_id = user.id
-    reply.approved_at = utcnow()
-    _bump(reply)
+    transition(session, reply, Move.approve, approved_by_id=user.id, approved_at=utcnow())
     second = {"first_approved_by_id": reply.first_approved_by_id} if two_step else {}
     record_event(session, "reply.approved", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  text=reply.text, version=reply.version, **second)
@@ -141,9 +139,7 @@ def _supersede_other_drafts(session: Session, approved: Reply, *, user: User) ->
         reject(session, other, user=user, note=f"superseded: reply {approved.id} was approved")
 
 def reject(session: Session, reply: Reply, *, user: User, note: str = "") -> Reply:
-    require_status(reply, ReplyStatus.draft, ReplyStatus.approved)
-    reply.status = ReplyStatus.rejected.value
-    _bump(reply)
+    transition(session, reply, Move.reject)
     record_event(session, "reply.rejected", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  note=note[:1000])
     return reply
@@ -171,25 +167,23 @@ def _new_draft(session: Session, mention: Mention, *, brand: str | Workspace, ac
 
 def confirm_posted(session: Session, reply: Reply, *, user: User, permalink: str | None = None) -> Reply:
     """The operator pasted the reply on the platform by hand and says so."""
-    require_status(reply, ReplyStatus.manual)
+    require(reply, Move.confirm_pasted)
     mention = session.get_one(Mention, reply.mention_id)
     mark_posted(session, reply, mention, (permalink or "").strip()[:200] or None, actor=user)
-    _bump(reply)
     return reply
 
 
 def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
     """A failed reply (refused, or not found after an unknown outcome) goes back to draft to be fixed and
     re-approved: re-sending is always a person's decision."""
-    require_status(reply, ReplyStatus.failed)
+    require(reply, Move.reopen)
     mention = session.get_one(Mention, reply.mention_id)
     other = open_reply(session, mention)
     if other is not None and other.id != reply.id:
         raise ReplyStateError("this mention already has another reply in progress")
-    reply.status = ReplyStatus.draft.value
-    reply.first_approved_by_id = reply.first_approved_at = None  # re-sending needs every approval again
+    # Re-sending needs every approval again.
+    transition(session, reply, Move.reopen, first_approved_by_id=None, first_approved_at=None)
     mention.status = MentionStatus.needs_reply.value
-    _bump(reply)
     record_event(session, "reply.reopened", actor=user, mention_id=reply.mention_id, reply_id=reply.id,
                  previous_error=reply.error)
     reply.error = None
@@ -197,6 +191,7 @@ def reopen_failed(session: Session, reply: Reply, *, user: User) -> Reply:
 
 
 def require_status(reply: Reply, *allowed: ReplyStatus) -> None:
+    """A precondition of an action that is not a move (an edit of a draft); moves check models.reply_states."""
     if reply.status not in {status.value for status in allowed}:
         names = " or ".join(status.value for status in allowed)
         raise ReplyStateError(f"reply {reply.id} is {reply.status}; this needs {names}")

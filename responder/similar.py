@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
-from models import Mention, MentionEmbedding, Reply, ReplyStatus
+from models import Mention, MentionEmbedding, Reply
 from models.db import session_scope
+from models.reply_states import DRAFT_OR_REUSABLE_TEXT, REUSABLE_TEXT
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -30,9 +31,6 @@ MIN_SIMILARITY = 0.82  # e5 puts unrelated short texts around 0.7-0.8 cosine; be
 MAX_CANDIDATES = 5000  # the most recent answered mentions searched; older answers matter less
 INDEX_BATCH = 64
 MAX_TEXT_CHARS = 2000
-REUSED_STATUSES = (ReplyStatus.approved.value, ReplyStatus.posting.value, ReplyStatus.manual.value,
-                   ReplyStatus.posted.value)
-WAITING_STATUSES = (ReplyStatus.draft.value, *REUSED_STATUSES)
 
 
 class Encoder(Protocol):
@@ -112,7 +110,7 @@ def index_round(factory: sessionmaker[Session], encoder: Encoder, *, limit: int 
 
 
 def pending_mentions(session: Session, encoder_name: str, limit: int) -> list[tuple[int, str]]:
-    answered = select(Reply.mention_id).where(col(Reply.status).in_(WAITING_STATUSES))
+    answered = select(Reply.mention_id).where(col(Reply.status).in_(DRAFT_OR_REUSABLE_TEXT))
     statement = (select(Mention).outerjoin(MentionEmbedding, col(MentionEmbedding.mention_id) == col(Mention.id))
                  .where(col(Mention.id).in_(answered),
                         sa.or_(col(MentionEmbedding.mention_id).is_(None), col(MentionEmbedding.model) != encoder_name))
@@ -139,7 +137,7 @@ def similar_replies(session: Session, mention: Mention, *, limit: int = SHOWN,
     statement = (select(Reply.id, MentionEmbedding.vector)
                  .join(Reply, col(Reply.mention_id) == col(MentionEmbedding.mention_id))
                  .where(MentionEmbedding.model == own.model, col(MentionEmbedding.mention_id) != mention.id,
-                        col(Reply.status).in_(REUSED_STATUSES))
+                        col(Reply.status).in_(REUSABLE_TEXT))
                  .order_by(col(Reply.id).desc()).limit(MAX_CANDIDATES))
     rows = session.exec(statement).all()
     if not rows:

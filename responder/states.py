@@ -1,15 +1,15 @@
-"""Reply transitions shared by the review queue, the posting steps and the reconciler."""
+"""What the review queue, the posting steps and the reconciler share around a reply's moves: the version bump of an
+edit, the posted record and its audit row, bounded error texts. The moves themselves: models.reply_states."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from models import Mention, MentionStatus, Reply, ReplyStatus, User, record_event
+from models import Mention, MentionStatus, Reply, User, record_event
 from models.base import utcnow
+from models.reply_states import Move, transition
 
 MAX_ERROR_CHARS = 2000
 MAX_PLATFORM_ID_CHARS = 200
@@ -20,29 +20,12 @@ def bump(reply: Reply) -> None:
     reply.updated_at = utcnow()
 
 
-def transition(session: Session, reply_id: int, *, to: ReplyStatus, from_states: Iterable[ReplyStatus],
-               attempt: int | None = None, **values: Any) -> Reply | None:
-    """Move the reply with a conditional UPDATE, so of two racing workers exactly one wins; None if it lost.
-    `attempt` pins the claim the caller holds: a stale worker cannot overwrite a later attempt."""
-    condition = [col(Reply.id) == reply_id, col(Reply.status).in_([s.value for s in from_states])]
-    if attempt is not None:
-        condition.append(col(Reply.attempts) == attempt)
-    result = session.execute(
-        sa.update(Reply).where(*condition)
-        .values(status=to.value, version=col(Reply.version) + 1, updated_at=utcnow(), **values)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return session.get_one(Reply, reply_id, populate_existing=True)
-
-
 def mark_posted(session: Session, reply: Reply, mention: Mention, platform_id: str | None, *,
                 actor: User | None) -> None:
-    """Reports read posted_at (response time = posted_at - mention.created_at): every posted path sets it."""
-    reply.status = ReplyStatus.posted.value
-    reply.posted_at = utcnow()
-    reply.platform_reply_id = bounded_id(platform_id)
-    reply.error = None
+    """The operator's confirmation of a pasted reply. Reports read posted_at (response time = posted_at -
+    mention.created_at): every posted path sets it."""
+    transition(session, reply, Move.confirm_pasted, posted_at=utcnow(), platform_reply_id=bounded_id(platform_id),
+               error=None)
     record_posted(session, reply, mention, actor=actor)
 
 

@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from models import AuditEvent, Mention, Reply, User
 from models.db import session_scope
+from models.reply_states import Move, transition
 from responder import service
 from responder.posters import POSTERS, PosterEntry, PostOutcome
 from responder.posters.errors import MaybeSent, NeedsManual, NotSent, Rejected
 from responder.posting import PostingDeferred
-from responder.states import transition
 from responder.tasks import retry_countdown
 from settings import Settings
 from tests.responder.fakes import FakePoster
@@ -152,8 +152,7 @@ def test_a_success_learnt_after_the_reconciler_gave_up_on_the_worker_still_count
     def slow(reply: Reply, mention: Mention) -> PostOutcome:
         assert reply.id is not None
         with session_scope(session_factory) as session:  # the lease ran out while the request was in flight
-            assert transition(session, reply.id, to=service.ReplyStatus.unknown,
-                              from_states=(service.ReplyStatus.posting,)) is not None
+            assert transition(session, reply.id, Move.expire_claim) is not None
         return PostOutcome("posted", "p-late")
 
     monkeypatch.setattr(FakePoster, "on_post", slow)

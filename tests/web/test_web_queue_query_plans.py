@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from models import OPEN_REPLY_STATUSES, Mention, Reply
+from models import Mention, Reply
+from models.reply_states import UNFINISHED as OPEN_REPLY_STATUSES
 from web.queue.count_cache import CountCache
 from web.queue.cursor import Cursor, QueueSort
 from web.queue.filters import QueueFilters, filter_conditions

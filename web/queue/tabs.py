@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from models import Mention, MentionStatus, Reply, ReplyStatus
 from models.mention import CLOSED_STATUSES, is_open, sql_constant
+from models.reply_states import ON_ITS_WAY
 
 
 class QueueTab(StrEnum):
@@ -43,11 +44,10 @@ BULK_ACTIONS: dict[QueueTab, tuple[str, ...]] = {
     QueueTab.no_reply: ("assign", "ignore"),
 }
 
-IN_FLIGHT = (ReplyStatus.approved.value, ReplyStatus.posting.value, ReplyStatus.unknown.value)
 # A reply in progress takes an open mention out of its status tab; the first rung it has decides the tab.
 REPLY_LADDER = (
     (QueueTab.manual, (ReplyStatus.manual.value,)),
-    (QueueTab.approved, IN_FLIGHT),
+    (QueueTab.approved, ON_ITS_WAY),
     (QueueTab.awaiting, (ReplyStatus.draft.value,)),
 )
 IN_PROGRESS = tuple(status for _tab, statuses in REPLY_LADDER for status in statuses)

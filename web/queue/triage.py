@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from models import Mention, MentionStatus, Reply, ReplyStatus, Role, User, record_event
+from models.mention import CLOSED_STATUSES
+from models.reply_states import LOCKED
 from responder.service import ReplyStateError, reject
 
 MAX_NOTE_LENGTH = 1000
-LOCKED_REPLY_STATUSES = (ReplyStatus.approved.value, ReplyStatus.posting.value, ReplyStatus.manual.value,
-                         ReplyStatus.unknown.value)
 
 
 class TriageError(ReplyStateError):
@@ -25,9 +25,9 @@ def assign(session: Session, mention: Mention, assignee: User | None, *, actor: 
 
 
 def ignore(session: Session, mention: Mention, *, actor: User, note: str = "") -> None:
-    if mention.status in (MentionStatus.ignored.value, MentionStatus.replied.value):
+    if mention.status in CLOSED_STATUSES:
         raise TriageError(f"mention {mention.id} is already {mention.status}")
-    locked = select(Reply.id).where(Reply.mention_id == mention.id, col(Reply.status).in_(LOCKED_REPLY_STATUSES))
+    locked = select(Reply.id).where(Reply.mention_id == mention.id, col(Reply.status).in_(LOCKED))
     if session.exec(locked).first() is not None:
         raise TriageError(f"mention {mention.id} has a reply that is approved or being posted")
     note = note.strip()[:MAX_NOTE_LENGTH]
