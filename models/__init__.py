@@ -7,13 +7,13 @@ from models.correction import Correction
 from models.lint_rule import LintRule
 from models.mention import Mention, MentionSource, MentionStatus
 from models.mention_embedding import MentionEmbedding
-from models.reply import OPEN_REPLY_STATUSES, Reply, ReplyStatus, SavedReply
+from models.reply import Reply, SavedReply
+from models.reply_states import ReplyStatus
 from models.source import Source
 from models.topic import Topic
 from models.user import ROLE_RANK, ApiToken, Role, User
 
 __all__ = [
-    "OPEN_REPLY_STATUSES",
     "ROLE_RANK",
     "ApiToken",
     "AuditEvent",
