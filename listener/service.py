@@ -145,6 +145,11 @@ def _record_failure(session: Session, source: Source, error: CollectorError) -> 
     source.last_run_at = utcnow()
     if not error.transient:
         source.enabled = False
+        log.warning("source disabled source_id=%s collector=%s reason=%r", source.id, source.collector,
+                    str(error)[:500])
+    else:
+        log.warning("source failed transient source_id=%s collector=%s retry_after=%s reason=%r", source.id,
+                    source.collector, error.retry_after, str(error)[:500])
     record_event(session, "source.failed", source_id=source.id, error=str(error)[:500], transient=error.transient)
     session.add(source)
     session.flush()
@@ -177,6 +182,7 @@ def run_collection(
     if claim is None:
         with session_scope(session_factory) as session:
             session.get_one(Source, source_id)  # a source that does not exist is an error, not a busy one
+        log.info("collection skipped source_id=%s already_running=1", source_id)
         return CollectionSummary(already_running=True)
     summary = CollectionSummary()
     try:
@@ -196,7 +202,16 @@ def run_collection(
     finally:
         if claim is not None:
             release_run(session_factory, source_id, claim)
+    log.info("collection done source_id=%s pages=%d fetched=%d inserted=%d revised=%d bad_rows=%d failure=%s",
+             source_id, summary.pages, summary.fetched, summary.inserted, summary.revised, len(summary.errors),
+             _failure_kind(summary.failure))
     return summary
+
+
+def _failure_kind(failure: CollectorError | None) -> str:
+    if failure is None:
+        return "none"
+    return "transient" if failure.transient else "permanent"
 
 
 def claim_run(session_factory: sessionmaker[Session], source_id: int, *, lease: timedelta = RUN_LEASE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Task, shared_task
@@ -12,6 +13,8 @@ from models import Source
 from models.db import session_scope
 from settings import get_settings
 from worker import worker_dispatcher, worker_session_factory
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_SECONDS = 60.0
 
@@ -24,6 +27,8 @@ def collect_source(self: Task, source_id: int) -> dict[str, Any]:
     failure = summary.failure
     if failure is not None and failure.transient:
         countdown = failure.retry_after or DEFAULT_RETRY_SECONDS * 2 ** self.request.retries
+        log.warning("collection retry source_id=%s retries=%d countdown=%.0f reason=%r", source_id,
+                    self.request.retries, countdown, str(failure)[:500])
         raise self.retry(exc=failure, countdown=countdown)
     return {"source_id": source_id, "fetched": summary.fetched, "inserted": summary.inserted,
             "revised": summary.revised,

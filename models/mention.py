@@ -15,7 +15,7 @@ from models.base import json_column, utc_column, utcnow
 
 
 class MentionStatus(StrEnum):
-    new = "new"  # collected, not yet scored
+    new = "new"  # collected, not yet scored; or scored, and drafting has not decided yet (awaiting_draft)
     needs_reply = "needs_reply"
     no_reply = "no_reply"
     replied = "replied"
@@ -92,6 +92,16 @@ def negativity() -> sa.ColumnElement[float]:
 def is_open() -> sa.ColumnElement[bool]:
     """Not yet ignored or replied to: where a reply in progress decides the tab."""
     return col(Mention.status).not_in([sql_constant(status) for status in CLOSED_STATUSES])
+
+
+def awaiting_score() -> sa.ColumnElement[bool]:
+    """Collected (or edited since) and not scored yet: what the scorer reads."""
+    return sa.and_(col(Mention.status) == MentionStatus.new.value, col(Mention.scored_at).is_(None))
+
+
+def awaiting_draft() -> sa.ColumnElement[bool]:
+    """Scored, and drafting has not yet decided between needs_reply (with a draft) and no_reply."""
+    return sa.and_(col(Mention.status) == MentionStatus.new.value, col(Mention.scored_at).is_not(None))
 
 
 def search_document() -> sa.ColumnElement[str]:

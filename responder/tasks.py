@@ -1,4 +1,4 @@
-"""Celery tasks for posting and reconciling replies. Thin: ids in, a service call, errors mapped to retry.
+"""Celery tasks for drafting, posting and reconciling replies. Thin: ids in, a service call, errors mapped to retry.
 
 A post is retried only when the platform certainly did not act on it (PostingDeferred), or when the database
 could not be reached: then the claim decides, and makes the retry a no-op if this attempt got as far as claiming.
@@ -7,19 +7,30 @@ The claim makes a second delivery of the same task a no-op.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 
 from celery import Task, shared_task
 
+from responder.pending import draft_pending
 from responder.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply
 from responder.reconcile import reconcile, requeue_stale_approvals
+from responder.variables import Workspace
 from settings import get_settings
 from worker import worker_dispatcher, worker_session_factory
+
+log = logging.getLogger(__name__)
 
 MAX_DEFERRALS = 8
 BASE_BACKOFF_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 3600.0
 DATABASE_RETRY_SECONDS = 5.0  # a database restart or failover takes seconds
+
+
+@shared_task(name="earful.draft_pending")
+def draft_scored_mentions() -> int:
+    """Sent by the scorer after each run and by beat; claims make a second delivery a no-op."""
+    return draft_pending(worker_session_factory(), brand=Workspace.from_settings(get_settings()))
 
 
 @shared_task(name="earful.post_reply", bind=True, max_retries=MAX_DEFERRALS)
@@ -31,9 +42,15 @@ def post_approved_reply(self: Task, reply_id: int) -> str | None:
         if self.request.retries >= MAX_DEFERRALS:
             failed = give_up(factory, reply_id, str(deferred))
             return failed.status if failed else None
-        raise self.retry(countdown=retry_countdown(deferred.retry_after, self.request.retries)) from None
+        countdown = retry_countdown(deferred.retry_after, self.request.retries)
+        log.warning("post retry reply_id=%s retries=%d countdown=%.0f reason=%r", reply_id, self.request.retries,
+                    countdown, str(deferred))
+        raise self.retry(countdown=countdown) from None
     except DATABASE_DOWN as error:  # without a retry the approved reply would wait for the reconciler's sweep
-        raise self.retry(exc=error, countdown=DATABASE_RETRY_SECONDS * 2**self.request.retries) from None
+        countdown = DATABASE_RETRY_SECONDS * 2**self.request.retries
+        log.warning("post retry reply_id=%s retries=%d countdown=%.0f reason=database_unreachable", reply_id,
+                    self.request.retries, countdown)
+        raise self.retry(exc=error, countdown=countdown) from None
     return reply.status if reply else None
 
 

@@ -1,7 +1,8 @@
 """Scoring what the listener stored: read the oldest unscored mentions, infer, write the scores back.
 
 The model runs with no transaction open, so a slow batch never holds a database lock; the write only
-touches mentions that are still unscored, so two scorers racing on the same rows do no harm.
+touches mentions that are still unscored, so two scorers racing on the same rows do no harm. Drafting is the next
+step, on its own task (responder.draft_pending): a scored mention waits for it with status still `new`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from models import Mention, MentionStatus
+from models import Mention
 from models.base import utcnow
+from models.mention import awaiting_score
 from sentiment.scoring import SENTENCE_END
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ class PendingText:
 
 def pending_texts(session: Session, limit: int) -> list[PendingText]:
     statement = (
-        select(Mention).where(col(Mention.status) == MentionStatus.new.value).order_by(col(Mention.id)).limit(limit)
+        select(Mention).where(awaiting_score()).order_by(col(Mention.id)).limit(limit)
     )
     return [PendingText(_id(mention), text_for_scoring(mention)) for mention in session.exec(statement)]
 
@@ -48,7 +50,7 @@ def text_for_scoring(mention: Mention) -> str:
 def save_scores(session: Session, pending: Sequence[PendingText], scores: Sequence[Score]) -> list[Mention]:
     """Store each score on its mention if nobody scored it meanwhile; returns the mentions updated."""
     by_id = dict(zip((item.mention_id for item in pending), scores, strict=True))
-    statement = select(Mention).where(col(Mention.id).in_(by_id), col(Mention.status) == MentionStatus.new.value)
+    statement = select(Mention).where(col(Mention.id).in_(by_id), awaiting_score())
     mentions = list(session.exec(statement.order_by(col(Mention.id))))
     for mention in mentions:
         apply_score(mention, by_id[_id(mention)])

@@ -1,36 +1,45 @@
-"""Scoring on the `score` queue: batches of new mentions through the model, then a draft for each."""
+"""Scoring on the `score` queue: batches of new mentions through the model. Drafting is the next step, on its own
+task (earful.draft_pending, `post` queue), so the scorer's process does one job."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from celery import shared_task
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import Mention
 from models.db import session_scope
+from models.mention import awaiting_draft
 from models.topic_store import Spec, taxonomy_spec
-from responder.service import draft_reply
-from responder.variables import Workspace
 from sentiment.corrections import keep_staff_labels
 from sentiment.service import Scorer, pending_texts, save_scores
 from settings import Settings, get_settings
-from worker import worker_session_factory
+from worker import worker_dispatcher, worker_session_factory
+
+log = logging.getLogger(__name__)
 
 MAX_ROUNDS = 200
 
 
-def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int, brand: str | Workspace) -> int:
-    """One round: read up to `limit` unscored mentions, score them outside any transaction, save and draft."""
+def score_round(factory: sessionmaker[Session], scorer: Scorer, *, limit: int) -> int:
+    """One round: read up to `limit` unscored mentions, score them outside any transaction, save them for drafting."""
     with session_scope(factory) as session:
         pending = pending_texts(session, limit)
     if not pending:
         return 0
     scores = scorer([item.text for item in pending])
     with session_scope(factory) as session:
-        for mention in keep_staff_labels(session, save_scores(session, pending, scores)):
-            draft_reply(session, mention, brand=brand)
+        saved = keep_staff_labels(session, save_scores(session, pending, scores))
+    log.info("scoring round mentions=%d saved=%d", len(pending), len(saved))
     return len(pending)
+
+
+def awaiting_drafting(factory: sessionmaker[Session]) -> bool:
+    with session_scope(factory) as session:
+        return session.exec(select(Mention.id).where(awaiting_draft()).limit(1)).first() is not None
 
 
 def settings_scorer(settings: Settings, topics_from: sessionmaker[Session] | None = None) -> Scorer:
@@ -58,9 +67,11 @@ def score_pending_mentions() -> int:
     scorer = settings_scorer(settings, topics_from=factory)
     total = 0
     for _ in range(MAX_ROUNDS):
-        scored = score_round(factory, scorer, limit=settings.score_batch_size * 4,
-                             brand=Workspace.from_settings(settings))
+        scored = score_round(factory, scorer, limit=settings.score_batch_size * 4)
         if not scored:
             break
         total += scored
+    # Also when this run scored nothing: a drafting request lost while the broker was down is sent again.
+    if awaiting_drafting(factory):
+        worker_dispatcher().draft_pending()
     return total

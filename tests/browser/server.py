@@ -35,6 +35,9 @@ class InlineDispatcher:
     def score_pending(self) -> None:
         raise AssertionError("browser tests do not score")
 
+    def draft_pending(self) -> None:
+        raise AssertionError("browser tests do not draft")
+
     def post_reply(self, reply_id: int) -> None:
         post_reply(self.session_factory, reply_id, settings=self.settings)
 

@@ -14,6 +14,7 @@ from listener.service import run_collection
 from models import AuditEvent, Mention, Reply, Source, User
 from models.db import session_scope
 from responder.library import load_starter_saved_replies
+from responder.pending import draft_pending
 from responder.service import post_reply
 from sentiment.tasks import score_round, settings_scorer
 from settings import Settings
@@ -44,6 +45,9 @@ class InlineDispatcher:
     def score_pending(self) -> None:
         raise AssertionError("not used here")
 
+    def draft_pending(self) -> None:
+        raise AssertionError("not used here")
+
     def post_reply(self, reply_id: int) -> None:
         post_reply(self.factory, reply_id, settings=Settings())
 
@@ -63,7 +67,8 @@ def test_a_mention_travels_from_import_to_posted_with_a_complete_audit_trail(
     summary = run_collection(session_factory, source.id, settings=settings)
     assert (summary.inserted, [e.line for e in summary.errors]) == (3, [4])
 
-    assert score_round(session_factory, settings_scorer(settings), limit=10, brand=settings.brand_name) == 3
+    assert score_round(session_factory, settings_scorer(settings), limit=10) == 3
+    assert draft_pending(session_factory, brand=settings.brand_name) == 3  # the step after scoring, its own task
 
     with session_factory() as session:
         mentions = {m.external_id: m for m in session.exec(select(Mention))}

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from models import AuditEvent, Correction, Mention, Reply, SavedReply, User
 from models.correction import latest_correction
 from models.topic_store import active_topic_names
+from responder.pending import draft_pending
 from sentiment import Score
 from sentiment.correction_eval import corrected_examples, corrected_sample, evaluate, format_report, rescored
 from sentiment.tasks import score_round
@@ -111,7 +112,8 @@ def test_scoring_never_overwrites_a_staff_label(db_session: Session, session_fac
     plain = make_mention(status="new")
     relabel(db_session, mention, make_user(role="agent"), "negative", True, ["refund"])
     db_session.commit()
-    assert score_round(session_factory, fixed_scorer("positive", 0.05, []), limit=10, brand="Lumo Home") == 2
+    assert score_round(session_factory, fixed_scorer("positive", 0.05, []), limit=10) == 2
+    assert draft_pending(session_factory, brand="Lumo Home") == 2
     db_session.expire_all()
     stored, other = db_session.get(Mention, mention.id), db_session.get(Mention, plain.id)
     assert stored is not None and other is not None

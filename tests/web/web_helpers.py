@@ -26,6 +26,9 @@ class RecordingDispatcher:
     def score_pending(self) -> None:
         self.calls.append(("score_pending", None))
 
+    def draft_pending(self) -> None:
+        self.calls.append(("draft_pending", None))
+
     def post_reply(self, reply_id: int) -> None:
         self.calls.append(("post_reply", reply_id))
 
