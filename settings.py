@@ -80,6 +80,17 @@ class Settings(BaseSettings):
     trustpilot_api_key: SecretStr | None = None
     trustpilot_api_secret: SecretStr | None = None
 
+    # Alert email goes out through this SMTP server (email channels are absent while SMTP_HOST is unset).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"  # "none": a relay on localhost or a private network
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    # Slack, Teams and signed-webhook alert channels: one request's limit (far below the outbox's claim lease).
+    alert_http_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
 
     @model_validator(mode="after")
     def _x_user_context_is_complete(self) -> Settings:
@@ -91,6 +102,14 @@ class Settings(BaseSettings):
             if not self.secret_key.get_secret_value():
                 raise ValueError("X_REFRESH_TOKEN is set but SECRET_KEY is not: the renewed X tokens are stored "
                                  "sealed with it")
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_is_complete(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("SMTP_HOST is set but SMTP_FROM is not: alert email needs a sender address")
+        if self.smtp_username and self.smtp_password is None:
+            raise ValueError("SMTP_USERNAME is set but SMTP_PASSWORD is not")
         return self
 
 

@@ -18,14 +18,17 @@ from models.db import make_engine, make_session_factory
 from settings import Settings, get_settings
 
 QUEUES = ("collect", "score", "post", "alerts")
-TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks", "responder.similar_tasks")
+TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks", "responder.similar_tasks", "alerts.tasks")
 TASK_ROUTES = {
     "earful.collect": {"queue": "collect"},
     "earful.collect_due": {"queue": "collect"},
     "earful.score_pending": {"queue": "score"},
     "earful.index_similar": {"queue": "score"},  # the scorer's process already holds the encoder
+    "earful.draft_pending": {"queue": "post"},  # drafting needs no model: kept off the scorer's process
     "earful.post_reply": {"queue": "post"},
     "earful.reconcile_replies": {"queue": "post"},
+    "earful.deliver_alert": {"queue": "alerts"},
+    "earful.sweep_alert_deliveries": {"queue": "alerts"},
 }
 
 
@@ -47,8 +50,10 @@ def make_celery(settings: Settings) -> Celery:
         beat_schedule={
             "collect-due-sources": {"task": "earful.collect_due", "schedule": float(settings.collect_interval_seconds)},
             "score-pending": {"task": "earful.score_pending", "schedule": 30.0},
+            "draft-pending": {"task": "earful.draft_pending", "schedule": 30.0},  # the scorer also sends it
             "index-similar": {"task": "earful.index_similar", "schedule": 60.0},
             "reconcile-replies": {"task": "earful.reconcile_replies", "schedule": 120.0},
+            "sweep-alert-deliveries": {"task": "earful.sweep_alert_deliveries", "schedule": 15.0},
         },
         timezone="UTC",
     )
@@ -66,6 +71,7 @@ class Dispatcher(Protocol):
 
     def collect(self, source_id: int) -> None: ...
     def score_pending(self) -> None: ...
+    def draft_pending(self) -> None: ...
     def post_reply(self, reply_id: int) -> None: ...
 
 
@@ -78,6 +84,9 @@ class CeleryDispatcher:
 
     def score_pending(self) -> None:
         self.app.send_task("earful.score_pending", queue="score")
+
+    def draft_pending(self) -> None:
+        self.app.send_task("earful.draft_pending", queue="post")
 
     def post_reply(self, reply_id: int) -> None:
         self.app.send_task("earful.post_reply", args=[reply_id], queue="post")

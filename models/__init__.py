@@ -1,5 +1,6 @@
 """Earful's tables. Importing this package registers every table on SQLModel.metadata."""
 
+from models import alert_delivery as _alert_delivery  # noqa: F401  (alert channels and the delivery outbox)
 from models import oauth_token as _oauth_token  # noqa: F401  (the posters' renewed OAuth tokens)
 from models import thread_lookup as _thread_lookup  # noqa: F401  (declares the thread lookup index)
 from models.audit import AuditEvent, record_event
