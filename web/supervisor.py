@@ -16,10 +16,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 STOP_GRACE_SECONDS = 5.0
+KILL_WAIT_SECONDS = 3.0
 READY_TIMEOUT_SECONDS = 180.0
 POLL_SECONDS = 0.2
 
@@ -66,9 +68,32 @@ class Supervisor:
         for child in self.children.values():
             _signal_group(child, signal.SIGKILL)  # also the group's pool processes when the leader has exited
             child.wait()
+        _wait_until_gone(self.children.values(), timeout=KILL_WAIT_SECONDS)
 
     def _request_stop(self, *_args: object) -> None:
         self.stopping = True
+
+
+def _wait_until_gone(children: Iterable[subprocess.Popen[bytes]], timeout: float) -> None:
+    """SIGKILL is delivered asynchronously: wait until no process is left in any child's group."""
+    deadline = time.monotonic() + timeout
+    pending = list(children)
+    while pending and time.monotonic() < deadline:
+        pending = [child for child in pending if _group_exists(child)]
+        if pending:
+            time.sleep(0.05)
+
+
+def _group_exists(child: subprocess.Popen[bytes]) -> bool:
+    """Whether any live (not zombie) process is left in the child's group; Linux's /proc tells, else assume not."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and fields[2] == str(child.pid) and fields[0] != "Z":
+            return True
+    return False
 
 
 def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
