@@ -96,6 +96,31 @@ def demo_load() -> None:
     click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
 
 
+@cli.group()
+def alerts() -> None:
+    """Spike alerts."""
+
+
+@alerts.command("eval", with_appcontext=False)  # offline scoring: no app, no settings
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="a NAB-layout folder (data/*.csv + windows.json); default ../shared/data/nab_realTweets")
+def alerts_eval(data_dir: Path | None) -> None:
+    """Score the spike detector at its default setting on every series of a NAB-layout folder."""
+    from alerts.evaluation import evaluate
+
+    folder = data_dir or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "nab_realTweets"
+    if not (folder / "windows.json").is_file() or not (folder / "data").is_dir():
+        raise click.ClickException(f"{folder} is not a NAB-layout folder (data/*.csv + windows.json)")
+    result = evaluate(folder)
+    for series in result.series:
+        score = series.score
+        click.echo(f"{series.name}: raw {score.raw:.4f}, windows {score.detected_windows}/{score.windows}, "
+                   f"alerts {series.alerts}, outside windows {score.false_positives} "
+                   f"({series.false_alarms_per_month:.2f} per month)")
+    click.echo(f"false alarms per series-month at the default setting: {result.false_alarms_per_series_month:.2f}")
+    click.echo(f"NAB score: {result.nab_score:.1f}")
+
+
 @cli.command("collect")
 @click.argument("source_id", type=int)
 @with_appcontext

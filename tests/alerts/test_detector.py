@@ -1,0 +1,160 @@
+"""The streaming spike detector on synthetic count series whose truth is known."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from alerts.detector import Decision, DetectorConfig, DetectorState, SpikeDetector, nb_upper_tail, tail_limit
+
+MONDAY = datetime(2026, 1, 5, tzinfo=timezone.utc)
+FIVE_MINUTES = DetectorConfig(bucket_seconds=300)
+HOURLY = DetectorConfig(bucket_seconds=3600)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    # Knuth's method in pieces so that large rates do not underflow.
+    count, remaining = 0, lam
+    while remaining > 0:
+        step = min(remaining, 30.0)
+        remaining -= step
+        threshold, product = math.exp(-step), rng.random()
+        while product > threshold:
+            count += 1
+            product *= rng.random()
+    return count
+
+
+def rhythm(at: datetime) -> float:
+    """Busy afternoons, quiet nights, quieter weekends: the shape of mention traffic."""
+    daily = 1.0 + 0.8 * math.sin((at.hour + at.minute / 60 - 9) / 24 * 2 * math.pi)
+    return daily * (0.6 if at.weekday() >= 5 else 1.0)
+
+
+def run(detector: SpikeDetector, start: datetime, buckets: int, rate: Callable[[datetime], float],
+        rng: random.Random) -> list[Decision]:
+    step = timedelta(seconds=detector.config.bucket_seconds)
+    return [detector.observe(start + i * step, _poisson(rng, rate(start + i * step))) for i in range(buckets)]
+
+
+def test_the_negative_binomial_tail_matches_poisson_and_a_direct_sum() -> None:
+    poisson = [math.exp(k * math.log(3.0) - 3.0 - math.lgamma(k + 1)) for k in range(6)]
+    assert nb_upper_tail(6, 3.0, 0.0) == pytest.approx(1 - sum(poisson), rel=1e-9)
+    assert nb_upper_tail(2, 3.0, 0.0) == 1.0  # below the mean: not a spike
+    r, mean = 2.0, 4.0
+    q = mean / (r + mean)
+    pmf = [math.exp(math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * math.log(1 - q) + k * math.log(q))
+           for k in range(400)]
+    assert nb_upper_tail(12, mean, 1 / r) == pytest.approx(sum(pmf[12:]), rel=1e-9)
+    assert nb_upper_tail(12, mean, 1 / r) > nb_upper_tail(12, mean, 0.0)  # overdispersion widens the tail
+
+
+def test_a_brand_with_three_an_hour_is_not_paged_for_seven() -> None:
+    rng = random.Random(3)
+    detector = SpikeDetector(HOURLY)
+    run(detector, MONDAY, 24 * 21, lambda _: 3.0, rng)
+    decision = detector.observe(MONDAY + timedelta(hours=24 * 21), 7)
+    assert 2.0 < decision.expected < 4.0
+    assert not decision.alert and decision.p_value > 0.001
+    assert detector.observe(MONDAY + timedelta(hours=24 * 21 + 1), 30).alert
+
+
+def test_a_tripled_rate_is_alerted_within_minutes_on_a_rhythmic_stream() -> None:
+    rng = random.Random(11)
+    detector = SpikeDetector(FIVE_MINUTES)
+    base = 2.0  # negative mentions per 5 minutes at an average hour
+    history = run(detector, MONDAY, 288 * 14, lambda at: base * rhythm(at), rng)
+    burst_start = MONDAY + timedelta(days=14, hours=14)
+    gap = run(detector, MONDAY + timedelta(days=14), 14 * 12, lambda at: base * rhythm(at), rng)
+    burst = run(detector, burst_start, 12, lambda at: 3 * base * rhythm(at), rng)
+    assert sum(d.alert for d in gap) <= 1
+    first = next(i for i, d in enumerate(burst) if d.alert)
+    assert first <= 3, f"alerted after {first + 1} buckets"
+    assert sum(d.alert for d in history[288:]) <= 1
+
+
+def test_a_quiet_month_raises_at_most_a_couple_of_alerts() -> None:
+    rng = random.Random(5)
+    detector = SpikeDetector(FIVE_MINUTES)
+    decisions = run(detector, MONDAY, 288 * 30, lambda at: 4.0 * rhythm(at), rng)
+    assert sum(d.alert for d in decisions[288:]) <= 2
+
+
+def test_one_incident_is_one_alert_and_it_closes_when_the_burst_ends() -> None:
+    rng = random.Random(2)
+    detector = SpikeDetector(FIVE_MINUTES)
+    run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
+    burst = run(detector, MONDAY + timedelta(days=7), 24, lambda _: 25.0, rng)
+    after = run(detector, MONDAY + timedelta(days=7, hours=2), 24, lambda _: 5.0, rng)
+    assert sum(d.alert for d in burst) == 1
+    assert burst[-1].in_incident and not after[-1].in_incident and not any(d.alert for d in after)
+
+
+def test_a_past_spike_does_not_raise_next_week_s_baseline() -> None:
+    rng = random.Random(4)
+    detector = SpikeDetector(HOURLY)
+    rate = lambda at: 20.0 * rhythm(at)  # noqa: E731
+    run(detector, MONDAY, 24 * 7 * 3, rate, rng)
+    spike_at = MONDAY + timedelta(weeks=3, hours=15)
+    run(detector, MONDAY + timedelta(weeks=3), 15, rate, rng)
+    assert detector.observe(spike_at, 400).alert
+    run(detector, spike_at + timedelta(hours=1), 24 * 7 - 1, rate, rng)
+    same_hour = detector.observe(spike_at + timedelta(weeks=1), 20)
+    assert same_hour.expected < 2 * 20.0 * rhythm(spike_at)
+
+
+def test_after_a_lasting_level_shift_it_re_arms_on_the_new_level() -> None:
+    rng = random.Random(8)
+    detector = SpikeDetector(FIVE_MINUTES)
+    run(detector, MONDAY, 288 * 7, lambda _: 10.0, rng)
+    shifted = run(detector, MONDAY + timedelta(days=7), 288, lambda _: 30.0, rng)
+    assert sum(d.alert for d in shifted) <= 1
+    assert not shifted[-1].in_incident and shifted[-1].expected > 20
+    spike = run(detector, MONDAY + timedelta(days=8), 6, lambda _: 120.0, rng)
+    assert any(d.alert for d in spike)
+
+
+def test_the_state_round_trips_through_json_and_resumes_identically() -> None:
+    rng = random.Random(9)
+    counts = [_poisson(rng, 6.0) for _ in range(600)] + [40, 45, 50] + [_poisson(rng, 6.0) for _ in range(50)]
+    step = timedelta(minutes=5)
+    whole = SpikeDetector(FIVE_MINUTES)
+    expected = [whole.observe(MONDAY + i * step, c) for i, c in enumerate(counts)]
+    first = SpikeDetector(FIVE_MINUTES)
+    for i, c in enumerate(counts[:550]):
+        first.observe(MONDAY + i * step, c)
+    restored = SpikeDetector(FIVE_MINUTES, DetectorState.from_json(json.loads(json.dumps(first.state.to_json()))))
+    resumed = [restored.observe(MONDAY + i * step, c) for i, c in enumerate(counts) if i >= 550]
+    assert resumed == expected[550:]
+    assert any(d.alert for d in resumed)
+
+
+def test_missing_buckets_count_as_zero_and_a_return_to_normal_is_no_spike() -> None:
+    detector = SpikeDetector(HOURLY)
+    for hour in range(48):
+        detector.observe(MONDAY + timedelta(hours=hour), 10)
+    decision = detector.observe(MONDAY + timedelta(hours=60), 10)
+    assert not decision.alert and len(detector.state.recent) == 61
+    assert detector.state.recent[-2][0] == 0.0
+
+
+def test_the_tail_fit_extrapolates_beyond_the_sample() -> None:
+    rng = random.Random(1)
+    scores = [rng.expovariate(1.0) for _ in range(4000)]
+    limit = tail_limit(scores, 1e-4)
+    assert limit is not None and limit >= max(scores)
+    assert limit == pytest.approx(-math.log(1e-4), rel=0.25)  # the true exponential quantile
+    assert tail_limit(scores[:20], 1e-4) is None
+
+
+def test_settings_that_make_no_sense_are_refused() -> None:
+    with pytest.raises(ValueError, match="divide an hour"):
+        DetectorConfig(bucket_seconds=7 * 60)
+    with pytest.raises(ValueError, match="positive"):
+        DetectorConfig(false_alarms_per_month=0)
+    assert DetectorConfig(false_alarms_per_month=2).p_threshold == pytest.approx(2 * DetectorConfig().p_threshold)
