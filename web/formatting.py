@@ -12,6 +12,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from listener.networks import NETWORKS
+from models.complaint import complaint_by_score
 
 EXCERPT_LENGTH = 280
 _WHITESPACE = re.compile(r"\s+")
@@ -128,6 +129,7 @@ def event_summary(details: dict[str, Any] | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_global(complaint_by_score)  # the complaint badge reads the one definition, not a literal 0.5
     app.add_template_filter(excerpt)
     app.add_template_filter(safe_url)
     app.add_template_filter(has_hidden_characters)

@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from models import Correction, Mention, Reply, Role, User
-from models.complaint import COMPLAINT_THRESHOLD
 from models.correction import latest_correction
 from models.topic_store import active_topic_names
 from responder.service import StaleReplyError
@@ -20,6 +19,7 @@ from web.corrections.service import (
     InvalidCorrection,
     apology_to_withdraw,
     correct_mention,
+    current_labels,
     parse_relabel,
     withdraw_apology,
 )
@@ -46,8 +46,8 @@ def relabel_panel(mention: Mention) -> RelabelPanel:
     session = db_session()
     correction = latest_correction(session, mention.id) if mention.id is not None else None
     by = session.get(User, correction.user_id) if correction and correction.user_id else None
-    complaint = None if mention.complaint is None else mention.complaint >= COMPLAINT_THRESHOLD
-    return RelabelPanel(mention.sentiment, complaint, list(mention.topics or []), correction,
+    labels = current_labels(mention)
+    return RelabelPanel(labels.sentiment, labels.complaint, list(labels.topics), correction,
                         by.email if by else None, topic_choices=tuple(active_topic_names(session)),
                         withdrawable=apology_to_withdraw(session, mention, correction))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
 
-MAX_ROW_ID = 2**63 - 1  # a database BIGINT; larger ids would make the driver fail
+from web.ids import MAX_ROW_ID
 
 
 class QueueSort(StrEnum):
