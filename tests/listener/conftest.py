@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -9,6 +10,10 @@ from typing import Any
 
 import pytest
 import vcr
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from settings import Settings
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 
@@ -33,3 +38,18 @@ def cassette() -> Callable[[str, str], AbstractContextManager[Any]]:
         return cassette_player(network).use_cassette(path.name)
 
     return use
+
+
+@pytest.fixture(scope="session")
+def signing_key() -> rsa.RSAPrivateKey:
+    """The private key of the Google service accounts the review collectors sign their token requests with."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def service_account_settings(settings: Settings, folder: Path, key: rsa.RSAPrivateKey, **fields: str) -> Settings:
+    """Settings whose GOOGLE_SERVICE_ACCOUNT_FILE is a key file like the one Google hands out, with `fields`."""
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+    key_file = folder / "service-account.json"
+    key_file.write_text(json.dumps({"type": "service_account", "private_key": pem,
+                                    "token_uri": "https://oauth2.googleapis.com/token", **fields}))
+    return settings.model_copy(update={"google_service_account_file": key_file})

@@ -1,4 +1,3 @@
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
@@ -10,13 +9,13 @@ import jwt
 import pytest
 import vcr
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from listener.base import CollectorError, PermanentCollectorError
 from listener.gbp import BusinessProfileCollector, split_translation
 from listener.registry import load_collector
 from listener.reviews_http import TokenCache
 from settings import Settings
+from tests.listener.conftest import service_account_settings
 
 Cassette = Callable[[str, str], AbstractContextManager[Any]]
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
@@ -27,20 +26,10 @@ YUKI = "AbFvOqaA1sS2dD3fF4gG5hH6jJ7kK8lL9zZ0xX"
 FIRST_STOP = {"at": "2026-11-05T18:20:11.482000+00:00", "ids": [ANONYMOUS]}
 
 
-@pytest.fixture(scope="module")
-def signing_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture()
 def configured(settings: Settings, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> Settings:
-    pem = signing_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    key_file = tmp_path / "service-account.json"
-    key_file.write_text(json.dumps({
-        "type": "service_account", "project_id": "lumo-home-prod", "private_key_id": "0a1b2c3d4e5f",
-        "private_key": pem, "client_email": ACCOUNT, "token_uri": "https://oauth2.googleapis.com/token",
-    }))
-    return settings.model_copy(update={"google_service_account_file": key_file})
+    return service_account_settings(settings, tmp_path, signing_key, project_id="lumo-home-prod",
+                                    private_key_id="0a1b2c3d4e5f", client_email=ACCOUNT)
 
 
 @pytest.fixture()

@@ -1,4 +1,3 @@
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
@@ -10,13 +9,13 @@ import jwt
 import pytest
 import vcr
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from listener.base import CollectorError, PermanentCollectorError
 from listener.googleplay import GooglePlayCollector
 from listener.registry import load_collector
 from listener.reviews_http import TokenCache
 from settings import Settings
+from tests.listener.conftest import service_account_settings
 
 Cassette = Callable[[str, str], AbstractContextManager[Any]]
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
@@ -28,21 +27,11 @@ LUIZA = "gp:AOqpTOEe1Ff2Gg3Hh4Ii5Jj6Kk7Ll8Mm9Nn0Oo1Pp2Qq3Rr4Ss5Tt6Uu7Vv8"
 FIRST_STOP = {"at": "2026-11-05T14:03:21.512000+00:00", "ids": [HARUKA]}
 
 
-@pytest.fixture(scope="module")
-def signing_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture()
 def configured(settings: Settings, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> Settings:
-    pem = signing_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    key_file = tmp_path / "lumo-home-prod-8d3f1c2b7a6e.json"
-    key_file.write_text(json.dumps({
-        "type": "service_account", "project_id": "lumo-home-prod", "private_key_id": KEY_ID, "private_key": pem,
-        "client_email": ACCOUNT, "client_id": "104729364820193847561",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token",
-    }))
-    return settings.model_copy(update={"google_service_account_file": key_file})
+    return service_account_settings(settings, tmp_path, signing_key, project_id="lumo-home-prod",
+                                    private_key_id=KEY_ID, client_email=ACCOUNT, client_id="104729364820193847561",
+                                    auth_uri="https://accounts.google.com/o/oauth2/auth")
 
 
 @pytest.fixture()

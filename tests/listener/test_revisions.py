@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
@@ -11,7 +10,6 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlmodel import Session, col, select
 
 from listener.base import Batch, RawMention
@@ -22,6 +20,7 @@ from listener.service import IngestResult, ingest
 from models import AuditEvent, Mention, Reply, ReplyStatus, Source
 from models.mention import MentionVersion
 from settings import Settings
+from tests.listener.conftest import service_account_settings
 
 Cassette = Callable[[str, str], AbstractContextManager[Any]]
 PLAY = {"package_name": "com.lumohome.app"}
@@ -34,19 +33,10 @@ YUKI = "AbFvOqaA1sS2dD3fF4gG5hH6jJ7kK8lL9zZ0xX"
 GBP_STOP = {"stop": {"at": "2026-11-05T18:20:11.482000+00:00", "ids": ["AbFvOqmH7xK2pLw9sQe4RtYu1IoP3aSdFgHjKl"]}}
 
 
-@pytest.fixture(scope="module")
-def signing_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture()
 def configured(settings: Settings, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> Settings:
-    pem = signing_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
-    key_file = tmp_path / "service-account.json"
-    key_file.write_text(json.dumps({"type": "service_account", "private_key_id": "k1", "private_key": pem,
-                                    "client_email": "earful@lumo-home-prod.iam.gserviceaccount.com",
-                                    "token_uri": "https://oauth2.googleapis.com/token"}))
-    return settings.model_copy(update={"google_service_account_file": key_file})
+    return service_account_settings(settings, tmp_path, signing_key, private_key_id="k1",
+                                    client_email="earful@lumo-home-prod.iam.gserviceaccount.com")
 
 
 def walk(collector: ReviewCollector[Any], config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch:
