@@ -40,7 +40,19 @@ $(BROWSER_STAMP): | $(STAMP)
 	fi
 	touch $(BROWSER_STAMP)
 
-install: $(STAMP)
+# PDF reports use WeasyPrint, which needs Debian's pango (libpango-1.0-0, libpangoft2-1.0-0); installed like chromium.
+PDF_STAMP := $(VENV)/.pdf
+$(PDF_STAMP): | $(STAMP)
+	@if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null) \
+			|| echo "apt-get could not install pango: PDF reports will fail until it is installed"; \
+	else \
+		echo "no apt-get (or not root): install libpango-1.0-0 libpangoft2-1.0-0 yourself for PDF reports"; \
+	fi
+	touch $(PDF_STAMP)
+
+install: $(STAMP) $(PDF_STAMP)
 
 test-install: install $(BROWSER_STAMP)
 
@@ -68,7 +80,7 @@ lint: test-install
 	$(VENV)/bin/ruff check .
 
 typecheck: test-install
-	$(VENV)/bin/mypy models listener sentiment responder alerts reports web settings.py worker.py
+	$(VENV)/bin/mypy models listener sentiment responder alerts reports inbox web settings.py worker.py
 
 # SQLite always; then PostgreSQL + Redis when they answer on localhost.
 pytest: test-install

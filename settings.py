@@ -11,6 +11,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 VAR_DIR = ROOT / "var"
+DEFAULT_SENTIMENT_MODEL = "earful-e5-small"
+SENTIMENT_PRECISIONS = ("auto", "fp32", "bf16", "int8")
+ENCODER_ONLY_PRECISIONS = ("bf16", "int8")  # only the default model's own encoder runs these
+
+
+def sentiment_precision_problem(name: str, precision: str) -> str | None:
+    """Why `precision` cannot run model `name`, or None when it can. Here, not in sentiment/, so that validating
+    the settings never imports the model's package into the web process."""
+    if precision not in SENTIMENT_PRECISIONS:
+        return f"SENTIMENT_PRECISION must be one of {', '.join(SENTIMENT_PRECISIONS)}, not {precision!r}"
+    if name != DEFAULT_SENTIMENT_MODEL and precision in ENCODER_ONLY_PRECISIONS:
+        return (f"SENTIMENT_PRECISION={precision} applies only to the default model ({DEFAULT_SENTIMENT_MODEL}); a "
+                f"Hugging Face model ({name}) runs in float32: set SENTIMENT_PRECISION to auto or fp32")
+    return None
 
 
 class Settings(BaseSettings):
@@ -31,12 +45,12 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
 
-    sentiment_model: str = "earful-e5-small"
+    sentiment_model: str = DEFAULT_SENTIMENT_MODEL
     model_cache_dir: Path = VAR_DIR / "models"
     score_batch_size: int = Field(default=16, ge=1, le=512)
     torch_threads: int = Field(default=0, ge=0)
     # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else int8
-    # attention projections (sentiment.model.encoder_precision).
+    # attention projections (sentiment.model.encoder_precision). bf16 and int8 need the default model.
     sentiment_precision: Literal["auto", "fp32", "bf16", "int8"] = "auto"
 
     collect_interval_seconds: int = Field(default=60, ge=5)
@@ -90,6 +104,18 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
     # Slack, Teams and signed-webhook alert channels: one request's limit (far below the outbox's claim lease).
     alert_http_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # The app's address as people open it (https://earful.example.com): alert messages link to the queue there.
+    # Unset: messages carry no link (a relative one would not open from Slack or email).
+    public_url: str = ""
+
+    # The workspace's clock and business calendar (reports and SLA alerts; models.business_hours): an IANA zone,
+    # days like mon-fri or sun-thu, opening hours like 09:00-17:00 (24:00 for midnight), holidays as ISO dates
+    # separated by commas, and the response-time SLA in business hours.
+    workspace_timezone: str = "UTC"
+    business_days: str = "mon-fri"
+    business_hours: str = "09:00-17:00"
+    holidays: str = ""
+    sla_business_hours: float = Field(default=4.0, gt=0, le=24 * 30)
 
 
     @model_validator(mode="after")
@@ -105,11 +131,28 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _business_calendar_is_valid(self) -> Settings:
+        from models.business_hours import BusinessCalendar  # models imports settings' neighbours, not settings
+
+        try:
+            BusinessCalendar.from_settings(self)
+        except ValueError as error:
+            raise ValueError(f"WORKSPACE_TIMEZONE, BUSINESS_DAYS, BUSINESS_HOURS or HOLIDAYS: {error}") from None
+        return self
+
+    @model_validator(mode="after")
     def _smtp_is_complete(self) -> Settings:
         if self.smtp_host and not self.smtp_from:
             raise ValueError("SMTP_HOST is set but SMTP_FROM is not: alert email needs a sender address")
         if self.smtp_username and self.smtp_password is None:
             raise ValueError("SMTP_USERNAME is set but SMTP_PASSWORD is not")
+        return self
+
+    @model_validator(mode="after")
+    def _sentiment_precision_fits_the_model(self) -> Settings:
+        problem = sentiment_precision_problem(self.sentiment_model, self.sentiment_precision)
+        if problem:
+            raise ValueError(problem)
         return self
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from celery import Celery
 from kombu import Queue  # type: ignore[attr-defined]
@@ -17,8 +17,12 @@ from sqlmodel import Session
 from models.db import make_engine, make_session_factory
 from settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from sentiment.config import ModelConfig
+
 QUEUES = ("collect", "score", "post", "alerts")
-TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks", "responder.similar_tasks", "alerts.tasks")
+TASK_MODULES = ("listener.tasks", "sentiment.tasks", "responder.tasks", "responder.similar_tasks", "alerts.tasks",
+                "reports.tasks")
 TASK_ROUTES = {
     "earful.collect": {"queue": "collect"},
     "earful.collect_due": {"queue": "collect"},
@@ -29,6 +33,8 @@ TASK_ROUTES = {
     "earful.reconcile_replies": {"queue": "post"},
     "earful.deliver_alert": {"queue": "alerts"},
     "earful.sweep_alert_deliveries": {"queue": "alerts"},
+    "earful.evaluate_alerts": {"queue": "alerts"},
+    "earful.send_report_digests": {"queue": "alerts"},  # email, like the alerts; sends the PDF it renders
 }
 
 
@@ -54,10 +60,11 @@ def make_celery(settings: Settings) -> Celery:
             "index-similar": {"task": "earful.index_similar", "schedule": 60.0},
             "reconcile-replies": {"task": "earful.reconcile_replies", "schedule": 120.0},
             "sweep-alert-deliveries": {"task": "earful.sweep_alert_deliveries", "schedule": 15.0},
+            "evaluate-alerts": {"task": "earful.evaluate_alerts", "schedule": 30.0},
+            "send-report-digests": {"task": "earful.send_report_digests", "schedule": 300.0},
         },
         timezone="UTC",
     )
-    app.conf.earful_settings = settings
     return app
 
 
@@ -96,6 +103,14 @@ class CeleryDispatcher:
 def worker_session_factory() -> sessionmaker[Session]:
     """One engine per worker process, built on first use (after the fork), never at import time."""
     return make_session_factory(make_engine(get_settings().database_url))
+
+
+@lru_cache(maxsize=1)
+def worker_model_config() -> ModelConfig:
+    """The sentiment model's configuration for this worker process, built once from the settings."""
+    from sentiment.config import ModelConfig
+
+    return ModelConfig.from_settings(get_settings())
 
 
 def worker_dispatcher() -> Dispatcher:

@@ -40,6 +40,8 @@ class AlertMessage:
     phrases: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     link: str | None = None  # the queue filtered to the spike's window (absolute URL)
+    # The series around the spike for the chart: (bucket start ISO 8601, observed, expected or None).
+    chart: tuple[tuple[str, float, float | None], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -51,6 +53,7 @@ class AlertMessage:
         data["top_networks"] = [list(pair) for pair in self.top_networks]
         data["phrases"] = list(self.phrases)
         data["examples"] = [asdict(example) for example in self.examples]
+        data["chart"] = [list(point) for point in self.chart]
         return data
 
     @classmethod
@@ -65,7 +68,10 @@ class AlertMessage:
             top_networks=tuple((str(name), int(count)) for name, count in data.get("top_networks", ())),
             phrases=tuple(str(phrase) for phrase in data.get("phrases", ())),
             examples=tuple(Example(**example) for example in data.get("examples", ())),
-            link=data.get("link"), extra={str(k): str(v) for k, v in data.get("extra", {}).items()},
+            link=data.get("link"),
+            chart=tuple((str(at), float(observed), _float(expected))
+                        for at, observed, expected in data.get("chart", ())),
+            extra={str(k): str(v) for k, v in data.get("extra", {}).items()},
         )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from alerts.channels import check_config, redacted
 from models import User, record_event
 from models.alert_delivery import AlertChannel, AlertDelivery, DeliveryStatus
+from models.base import utcnow
 from settings import Settings
 
 WAITING = (DeliveryStatus.pending.value, DeliveryStatus.sending.value, DeliveryStatus.unknown.value)
@@ -66,6 +67,20 @@ def enable_channel(session: Session, channel_id: int, *, actor: User | None = No
     session.add(channel)
     record_event(session, "alert.channel.enabled", actor=actor, channel_id=channel_id)
     session.flush()
+    return channel
+
+
+def disable_channel(session: Session, channel_id: int, *, actor: User | None = None) -> AlertChannel | None:
+    """An admin pauses a channel: nothing new is queued for it; the reason on the page says who did it."""
+    channel = session.get(AlertChannel, channel_id)
+    if channel is None:
+        return None
+    if channel.enabled:
+        who = actor.email if actor is not None else "an admin"
+        channel.enabled, channel.disabled_reason, channel.disabled_at = False, f"disabled by {who}", utcnow()
+        session.add(channel)
+        record_event(session, "alert.channel.disabled", actor=actor, channel_id=channel_id)
+        session.flush()
     return channel
 
 

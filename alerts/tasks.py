@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from alerts.evaluate import evaluate_alerts
 from alerts.outbox import deliver, sweep
-from responder.posting import DATABASE_DOWN
+from responder.replies.posting import DATABASE_DOWN
 from settings import get_settings
 from worker import default_celery_app, worker_session_factory
 
@@ -30,3 +31,9 @@ def sweep_alert_deliveries() -> dict[str, int]:
     app = default_celery_app()
     return sweep(worker_session_factory(),
                  lambda pk: app.send_task("earful.deliver_alert", args=[pk], queue="alerts"))
+
+
+@shared_task(name="earful.evaluate_alerts")
+def evaluate_alerts_task() -> dict[str, int]:
+    """Count newly scored mentions into the series, run the rules' detectors, open/update/close alerts."""
+    return evaluate_alerts(worker_session_factory(), get_settings()).as_dict()

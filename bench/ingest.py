@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from listener.base import Batch, RawMention
-from listener.importer import PAGE_ROWS
+from listener.collectors.importer import PAGE_ROWS
 from listener.service import ingest
 from models import Mention, Source
 from models.db import make_engine

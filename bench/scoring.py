@@ -19,14 +19,14 @@ import sys
 import tempfile
 import time
 import warnings
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sentiment import datasets, score_texts
-from sentiment.model import DEFAULT_MODEL, E5HeadsModel, get_model
+from sentiment.config import DEFAULT_MODEL, PRECISIONS, ModelConfig
+from sentiment.model import E5HeadsModel, get_model
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 # Mentions: mostly short tweets and replies, some Korean and Japanese reviews.
@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--baseline-texts", type=int, default=80, help="texts the slow baseline scores")
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="the project path's encoder arithmetic (the baseline always runs float32)")
     args = parser.parse_args()
     if args.fresh_cache:
@@ -139,7 +139,8 @@ def main() -> None:
         cache = get_settings().model_cache_dir
     rss_before = resident_mib()
     started = time.perf_counter()
-    model = get_model(DEFAULT_MODEL, cache, args.threads, args.precision)
+    config = ModelConfig(DEFAULT_MODEL, cache, args.batch_size, args.threads, args.precision)
+    model = get_model(config)
     assert isinstance(model, E5HeadsModel)
     load_s = time.perf_counter() - started
     print(f"model load: {load_s:.1f} s, resident memory {resident_mib():.0f} MiB "
@@ -148,10 +149,9 @@ def main() -> None:
     arithmetic = {"bf16": "bfloat16", "int8": "int8 attention projections"}.get(model.version.rpartition("+")[2],
                                                                                   "float32")
     print(f"project path: {model.version} ({arithmetic} encoder)")
-    score = partial(score_texts, model=DEFAULT_MODEL, cache_dir=cache, precision=args.precision)
-    score(texts[:16])  # warm-up: lingua models, topic prototypes
+    score_texts(texts[:16], config)  # warm-up: lingua models, topic prototypes
     started = time.perf_counter()
-    score(texts, batch_size=args.batch_size)
+    score_texts(texts, config)
     project = len(texts) / (time.perf_counter() - started)
     naive = naive_pipeline(E5HeadsModel(cache))
     sample = texts[: args.baseline_texts]

@@ -19,14 +19,14 @@ from flask import request
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from inbox.queue.cursor import Cursor, QueueSort
+from inbox.queue.filters import QueueFilters, filter_conditions
+from inbox.queue.queries import NOT_ON_CARDS, PAGE_SIZE, QueuePage, QueueRow, TabCount, latest_replies, sort_key
+from inbox.queue.tabs import QueueTab, tab_condition
 from models import Mention
 from web import create_app
 from web.db import db_session
 from web.queue import views
-from web.queue.cursor import Cursor, QueueSort
-from web.queue.filters import QueueFilters, filter_conditions
-from web.queue.queries import NOT_ON_CARDS, PAGE_SIZE, QueuePage, QueueRow, TabCount, latest_replies, sort_key
-from web.queue.tabs import QueueTab, tab_condition
 
 MAX_OFFSET = 1_000_000
 

@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from inbox.auth.service import create_user
 from models import Source
-from web.auth.service import create_user
 
 NETWORKS = {"x": 30, "reddit": 12, "mastodon": 5, "hackernews": 3, "rss": 2, "appstore": 14, "googleplay": 18,
             "gbp": 6, "trustpilot": 10}

@@ -60,8 +60,6 @@ class PermanentCollectorError(CollectorError):
 
 class Collector(Protocol):
     """One per network, built with the Settings (credentials). `fetch` only reads: ingestion stores the batch
-    and its cursor together. `coverage` says what the platform lets it see (e.g. "the last 7 days")."""
-
-    coverage: str
+    and its cursor together. What it can see (its coverage) is in its spec (listener.platforms)."""
 
     def fetch(self, config: dict[str, Any], cursor: dict[str, Any] | None) -> Batch: ...

@@ -12,16 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
-from listener.bad_rows import record_bad_rows
 from listener.base import Batch, CollectorError, PermanentCollectorError, RawMention, RowError
-from listener.duplicates import Candidate, mark_duplicates
-from listener.ingest_store import store_page
-from listener.query import QuerySyntaxError, matches, parse
+from listener.ingest.bad_rows import record_bad_rows
+from listener.ingest.duplicates import Candidate, mark_duplicates
+from listener.ingest.revisions import revise_stored
+from listener.ingest.store import store_page
+from listener.query.language import QuerySyntaxError, matches, parse
 from listener.registry import load_collector
-from listener.revisions import revise_stored
 from models import Source, record_event
 from models.base import utcnow
 from models.db import session_scope
+from models.mention_text import title_and_text
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ def ingest(session: Session, source: Source, batch: Batch) -> IngestResult:
 
 
 def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) -> Sequence[RawMention]:
-    """Native searches are broader than the query (listener.query_compile), so the whole query applies here."""
+    """Native searches are broader than the query (listener.query.native), so the whole query applies here."""
     text = config.get("query")
     if not text:
         return mentions
@@ -128,7 +129,7 @@ def matching_mentions(config: dict[str, Any], mentions: Sequence[RawMention]) ->
         raise QuerySyntaxError("the query must be text", 0)
     query = parse(text)
     return [mention for mention in mentions if matches(
-        query, text=f"{mention.title}\n{mention.text}" if mention.title else mention.text,
+        query, text=title_and_text(mention),
         language=mention.language, network=mention.network)]
 
 

@@ -5,31 +5,30 @@ Nothing here commits: the caller does, once.
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import json
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
-from listener.bad_rows import BadRowReport, bad_row_reports
 from listener.base import CollectorError, RawMention, RowError
-from listener.importer import ImportPathRefused, confined_path
-from listener.networks import MIXED, MIXED_LABEL, NETWORKS
-from listener.query import Query, QuerySyntaxError, parse
-from listener.query_compile import QueryCompileError, to_hackernews, to_mastodon, to_reddit, to_x
-from listener.registry import COLLECTORS, load_collector
+from listener.collectors.importer import ImportPathRefused, confined_path
+from listener.ingest.bad_rows import BadRowReport, bad_row_reports
+from listener.platforms import COLLECTOR_NETWORKS, COLLECTORS, MIXED, MIXED_LABEL, NETWORK_NAMES
+from listener.platforms.spec import load_target
+from listener.query.language import Query, QuerySyntaxError, parse
+from listener.query.native import QueryCompileError
+from listener.registry import load_collector
 from listener.service import RUN_LEASE, matching_mentions
 from models import Source, User, record_event
 from models.base import utcnow
+from models.errors import Invalid
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,23 +36,8 @@ MAX_NAME = 120
 MAX_CONFIG_CHARS = 10_000
 TEST_TIMEOUT_SECONDS = 20.0
 TEST_RESULTS_SHOWN = 10
-# The platforms' own search languages: a query they cannot express is refused when the source is saved.
-NATIVE_COMPILERS: dict[str, Callable[[Query], object]] = {
-    "x_search": to_x, "reddit_search": to_reddit, "hackernews": to_hackernews,
-    "mastodon_hashtag": to_mastodon, "mastodon_mentions": to_mastodon,
-}
-NEEDS_QUERY = frozenset({"x_search", "reddit_search", "hackernews"})
-READS_FILES = frozenset({"import", "replay"})
-SOURCE_NETWORKS = {**NETWORKS, MIXED: MIXED_LABEL}  # what the form offers; see network_choices
+SOURCE_NETWORKS = {**NETWORK_NAMES, MIXED: MIXED_LABEL}  # what the form offers; see network_choices
 _CREDENTIAL_WORDS = ("secret", "password", "token", "api_key", "apikey", "private_key", "credential")
-
-
-class SourceInvalid(ValueError):
-    """What is wrong with the submitted fields, by field name; `query` messages carry a caret line."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -77,22 +61,23 @@ def validate(*, name: str, collector: str, network: str, query: str, config_json
     if network not in network_choices(collector):
         errors["network"] = "Choose a network from the list."
     config = _config(config_json, errors)
-    if collector in READS_FILES and "path" in config:
+    spec = COLLECTORS.get(collector)
+    if spec is not None and spec.reads_files and "path" in config:
         _check_path(config["path"], import_dir, errors)
     query = query.strip()
     if query:
         _check_query(query, collector, errors)
         config["query"] = query
-    elif collector in NEEDS_QUERY:
+    elif spec is not None and spec.needs_query:
         errors["query"] = f"The {collector} collector needs a listening query."
     if errors:
-        raise SourceInvalid(errors)
+        raise Invalid(errors)
     return SourceSpec(name=name, collector=collector, network=network, config=config)
 
 
 def network_choices(collector: str) -> dict[str, str]:
     """The networks a source of this collector may be labelled with: "mixed" only where the rows name their own."""
-    return SOURCE_NETWORKS if reads_many_networks(collector) else NETWORKS
+    return SOURCE_NETWORKS if reads_many_networks(collector) else NETWORK_NAMES
 
 
 def reads_many_networks(collector: str) -> bool:
@@ -101,9 +86,8 @@ def reads_many_networks(collector: str) -> bool:
 
 
 def collector_network(collector: str) -> str | None:
-    """The one network a collector reads, named by its prefix (x_search -> x); None for import and replay."""
-    prefix = collector.split("_", 1)[0]
-    return prefix if prefix in NETWORKS else None
+    """The one network a collector reads (x_search -> x); None for import and replay."""
+    return COLLECTOR_NETWORKS.get(collector)
 
 
 def _config(text: str, errors: dict[str, str]) -> dict[str, Any]:
@@ -140,7 +124,7 @@ def _check_path(path: object, import_dir: Path, errors: dict[str, str]) -> None:
 def _check_query(query: str, collector: str, errors: dict[str, str]) -> None:
     try:
         parsed = parse(query)
-        compiler = NATIVE_COMPILERS.get(collector)
+        compiler = native_compiler(collector)
         if compiler is not None:
             compiler(parsed)
     except QuerySyntaxError as error:
@@ -286,27 +270,16 @@ def _next_run(last_run_at: datetime | None, interval: timedelta, now: datetime) 
     return last_run_at + interval
 
 
-@lru_cache(maxsize=64)
 def coverage(collector: str) -> str:
-    """The collector class's `coverage` text, read from its source file: importing it would load the platform
-    client (tweepy, praw, ...) into the web process just to show a sentence."""
-    module_name, _, class_name = COLLECTORS.get(collector, "").partition(":")
-    spec = importlib.util.find_spec(module_name) if module_name else None
-    if spec is None or spec.origin is None:
-        return ""
-    classes = {node.name: node for node in ast.parse(Path(spec.origin).read_text(encoding="utf-8")).body
-               if isinstance(node, ast.ClassDef)}
-    return _class_coverage(classes, class_name)
+    """What the collector can see, from its spec (reading it imports no platform client)."""
+    spec = COLLECTORS.get(collector)
+    return spec.coverage if spec is not None else ""
 
 
-def _class_coverage(classes: dict[str, ast.ClassDef], name: str) -> str:
-    node = classes.get(name)
-    if node is None:
-        return ""
-    for statement in node.body:
-        target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
-        if isinstance(target, ast.Name) and target.id == "coverage" and isinstance(statement, ast.Assign):
-            value = ast.literal_eval(statement.value)
-            return value if isinstance(value, str) else ""
-    bases = [base.id for base in node.bases if isinstance(base, ast.Name)]
-    return next((text for text in (_class_coverage(classes, base) for base in bases) if text), "")
+def native_compiler(collector: str) -> Callable[[Query], object] | None:
+    """The platform's own search language: a query it cannot express is refused when the source is saved."""
+    spec = COLLECTORS.get(collector)
+    if spec is None or spec.native_query is None:
+        return None
+    compiler: Callable[[Query], object] = load_target(spec.native_query)
+    return compiler

@@ -1,7 +1,10 @@
 """Earful's tables. Importing this package registers every table on SQLModel.metadata."""
 
 from models import alert_delivery as _alert_delivery  # noqa: F401  (alert channels and the delivery outbox)
+from models import alert_rule as _alert_rule  # noqa: F401  (alert rules, detector state, alerts)
+from models import alert_series as _alert_series  # noqa: F401  (alert series buckets, kept incrementally)
 from models import oauth_token as _oauth_token  # noqa: F401  (the posters' renewed OAuth tokens)
+from models import report_digest as _report_digest  # noqa: F401  (scheduled report emails, their deliveries)
 from models import thread_lookup as _thread_lookup  # noqa: F401  (declares the thread lookup index)
 from models.audit import AuditEvent, record_event
 from models.correction import Correction

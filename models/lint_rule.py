@@ -1,6 +1,6 @@
 """Reply lint rules as data: admins edit phrases, limits, severity and whether a rule runs.
 
-The defaults ship in responder/lint_rules.json; a row here is the workspace's version of one rule (by code).
+The defaults ship in responder/lint/rules.json; a row here is the workspace's version of one rule (by code).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class LintRule(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True)
-    kind: str = Field(max_length=32)  # which check runs it, see responder.lint.CHECKS
+    kind: str = Field(max_length=32)  # which check runs it, see responder.lint.checks.CHECKS
     networks: list[str] | None = Field(default=None, sa_column=json_column())  # None: every network
     languages: list[str] | None = Field(default=None, sa_column=json_column())  # None: every language
     params: dict[str, Any] = Field(default_factory=dict, sa_column=json_column(nullable=False))

@@ -12,6 +12,7 @@ from sqlalchemy.sql.elements import Grouping
 from sqlmodel import Field, SQLModel, col
 
 from models.base import json_column, utc_column, utcnow
+from models.complaint import COMPLAINT_THRESHOLD
 
 
 class MentionStatus(StrEnum):
@@ -26,7 +27,7 @@ SENTIMENT_LABELS = ("negative", "neutral", "positive")
 
 
 # The columns the queue filters on, carried in its indexes on PostgreSQL (INCLUDE) so that a filtered tab is
-# walked in the index alone: rows are read from the table only for the page found (see web/queue/queries.py).
+# walked in the index alone: rows are read from the table only for the page found (see inbox/queue/queries.py).
 CARD_FILTER_COLUMNS = ("network", "language", "sentiment", "confidence", "complaint", "rating", "assignee_id", "topics")
 
 
@@ -66,8 +67,11 @@ class Mention(SQLModel, table=True):
     duplicate_of_id: int | None = Field(default=None, foreign_key="mention.id", index=True)
     fingerprint: str | None = Field(default=None, max_length=64)  # sha256 of the normalised text
     assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
-    # When a new version of a review arrived after it had been answered (see listener.revisions)
+    # When a new version of a review arrived after it had been answered (see listener.ingest.revisions)
     edited_after_reply_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # Staff marked the complaint resolved (reports.resolution; audited); cleared when unmarked.
+    resolved_at: datetime | None = Field(default=None, sa_column=utc_column())
+    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 # The review queue's sort keys and search text, and the indexes that serve them. Constants are written into the
@@ -134,6 +138,14 @@ _cjk_search_index = sa.Index("ix_mention_search_cjk",
 Mention.__table__.append_constraint(_cjk_search_index)  # type: ignore[attr-defined]  # see models.cjk_search
 sa.Index("ix_mention_open_created", col(Mention.created_at), col(Mention.id),
          postgresql_where=is_open(), sqlite_where=is_open(), postgresql_include=CARD_FILTER_COLUMNS)
+# The reports read a range of created_at; on PostgreSQL the columns they group by ride along (index-only counts).
+REPORT_COLUMNS = ("network", "source_id", "language", "sentiment", "complaint", "rating", "status", "author_id",
+                  "topics", "resolved_at")
+sa.Index("ix_mention_created_report", col(Mention.created_at), col(Mention.id), postgresql_include=REPORT_COLUMNS)
+# Whether an author complained again within days of a reply (reports.issues_resolved), probed per complaint.
+_complaint = col(Mention.complaint) >= sql_constant(COMPLAINT_THRESHOLD)
+sa.Index("ix_mention_author_complaints", col(Mention.author_id), col(Mention.network), col(Mention.created_at),
+         postgresql_where=_complaint, sqlite_where=_complaint)
 
 
 class MentionSource(SQLModel, table=True):

@@ -1,5 +1,5 @@
 """A mention's text embedding, computed by a worker that holds the model, so the web process compares stored
-vectors and never loads an encoder (responder.similar)."""
+vectors and never loads an encoder (responder.drafting.similar)."""
 
 from __future__ import annotations
 

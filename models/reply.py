@@ -59,3 +59,7 @@ sa.Index("ix_reply_open_mention", col(Reply.mention_id), col(Reply.status),
          postgresql_where=_open_reply, sqlite_where=_open_reply)
 sa.Index("ix_reply_open_status", col(Reply.status), col(Reply.mention_id),
          postgresql_where=_open_reply, sqlite_where=_open_reply)
+# A mention's first posted reply (its first response, for the reports): the posted replies by mention.
+_posted = col(Reply.status) == sa.literal_column("'posted'")
+sa.Index("ix_reply_posted_mention", col(Reply.mention_id), col(Reply.posted_at),
+         postgresql_where=_posted, sqlite_where=_posted)

@@ -41,7 +41,7 @@ class ReplyStatus(StrEnum):
     rejected = "rejected"
 
 
-INITIAL = ReplyStatus.draft  # a reply is born a draft (responder.service drafts it)
+INITIAL = ReplyStatus.draft  # a reply is born a draft (responder.replies.service drafts it)
 Actor = Literal["person", "posting worker", "reconciler"]
 
 
@@ -116,7 +116,7 @@ SETTLED = _values({*map(ReplyStatus, TERMINAL), *map(ReplyStatus, ENDED_UNSENT)}
 # Not settled: still a draft, or on its way, or waiting to be pasted or checked. The queue's partial indexes and
 # its tabs ("open reply" in models.reply) cover exactly these.
 UNFINISHED = _values(status for status in ReplyStatus if status.value not in SETTLED)
-# The mention already has its answer or one under way, so no second draft is started (responder.service's
+# The mention already has its answer or one under way, so no second draft is started (responder.replies.service's
 # "open reply": a posted reply counts).
 UNFINISHED_OR_POSTED = _values(status for status in ReplyStatus if status.value not in ENDED_UNSENT)
 # Approved and not settled: the text is final and may go out at any moment, so the mention cannot be ignored.

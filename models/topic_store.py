@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from models.audit import record_event
 from models.base import utcnow
+from models.errors import Invalid
 from models.topic import Topic
 from models.user import User
 
@@ -33,14 +34,6 @@ MAX_EXAMPLES = 50
 MAX_EXAMPLE_CHARS = 300
 
 Spec = Mapping[str, Mapping[str, Any]]  # topics.json's shape: name -> description, keywords, examples by language
-
-
-class TopicInvalid(ValueError):
-    """An edit that cannot be saved; `errors` maps each form field to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -110,7 +103,7 @@ def taxonomy_spec(session: Session) -> Spec:
 
 def validate_edit(topic: Topic, *, description: str, active: bool, keywords: dict[str, str],
                   examples: dict[str, str]) -> TopicEdit:
-    """Form text (one keyword or example per line, per language) -> TopicEdit, or TopicInvalid naming each field."""
+    """Form text (one keyword or example per line, per language) -> TopicEdit, or Invalid naming each field."""
     errors: dict[str, str] = {}
     if not active and topic.name == FALLBACK:
         errors["active"] = f"{FALLBACK} is where complaints with no other topic go, so it stays active"
@@ -119,7 +112,7 @@ def validate_edit(topic: Topic, *, description: str, active: bool, keywords: dic
 
 def validate_new(session: Session, *, name: str, description: str, active: bool, keywords: dict[str, str],
                  examples: dict[str, str]) -> NewTopic:
-    """The new-topic form -> NewTopic, or TopicInvalid naming each field (the name is checked against the table)."""
+    """The new-topic form -> NewTopic, or Invalid naming each field (the name is checked against the table)."""
     errors: dict[str, str] = {}
     name = name.strip()
     name_error = _name_error(session, name)
@@ -141,7 +134,7 @@ def _name_error(session: Session, name: str) -> str | None:
 
 def _checked(errors: dict[str, str], *, description: str, active: bool, keywords: dict[str, str],
              examples: dict[str, str]) -> TopicEdit:
-    """The fields both topic forms share, parsed; TopicInvalid with theirs and the caller's `errors` if any."""
+    """The fields both topic forms share, parsed; Invalid with theirs and the caller's `errors` if any."""
     description = description.strip()
     if not description or len(description) > MAX_DESCRIPTION_CHARS:
         errors["description"] = f"write a description of 1 to {MAX_DESCRIPTION_CHARS} characters"
@@ -150,7 +143,7 @@ def _checked(errors: dict[str, str], *, description: str, active: bool, keywords
     parsed_examples = {language: _lines(examples.get(language, ""), f"examples_{language}", errors,
                                         MAX_EXAMPLES, MAX_EXAMPLE_CHARS) for language in LANGUAGES}
     if errors:
-        raise TopicInvalid(errors)
+        raise Invalid(errors)
     return TopicEdit(description, active, parsed_keywords, parsed_examples)
 
 

@@ -60,7 +60,7 @@ class UserSession(SQLModel, table=True):
 
 
 class RateLimitCounter(SQLModel, table=True):
-    """A fixed-window counter for login throttling when no Redis is configured (web.auth.counters).
+    """A fixed-window counter for login throttling when no Redis is configured (inbox.auth.counters).
 
     Times are epoch seconds, as the limits library that the Redis store comes from reports them.
     """

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from responder.similar import index_round, worker_encoder
-from settings import get_settings
-from worker import worker_session_factory
+from responder.drafting.similar import index_round, worker_encoder
+from worker import worker_model_config, worker_session_factory
 
 MAX_ROUNDS = 100
 
 
 @shared_task(name="earful.index_similar")
 def index_similar() -> int:
-    encoder = worker_encoder(get_settings())
+    encoder = worker_encoder(worker_model_config())
     factory = worker_session_factory()
     total = 0
     for _ in range(MAX_ROUNDS):

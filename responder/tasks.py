@@ -12,10 +12,10 @@ from dataclasses import asdict
 
 from celery import Task, shared_task
 
-from responder.pending import draft_pending
-from responder.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply
-from responder.reconcile import reconcile, requeue_stale_approvals
-from responder.variables import Workspace
+from responder.drafting.pending import draft_pending
+from responder.drafting.variables import Workspace
+from responder.replies.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply
+from responder.replies.reconcile import reconcile, requeue_stale_approvals
 from settings import get_settings
 from worker import worker_dispatcher, worker_session_factory
 

@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
+from sentiment.config import ModelConfig
 from sentiment.language import detect_languages
 from sentiment.scoring import LABELS, Score, empty_score, is_complaint_like, label_of, make_score
 from sentiment.text import clean_text
 from sentiment.topics import Spec, detect_topics, taxonomy_from_spec
 
 
-def score_texts(texts: Sequence[str], model: str | None = None, cache_dir: Path | None = None,
-                batch_size: int | None = None, threads: int | None = None, precision: str = "auto",
-                topics: Spec | None = None) -> list[Score]:
-    """Score each text, in input order; ``model`` and ``cache_dir`` default to the settings' values; ``topics``
-    (the workspace's taxonomy, see models.topic_store.taxonomy_spec) defaults to the shipped topics.json."""
+def score_texts(texts: Sequence[str], config: ModelConfig, topics: Spec | None = None) -> list[Score]:
+    """Score each text with the model `config` names, in input order; ``topics`` (the workspace's taxonomy, see
+    models.topic_store.taxonomy_spec) defaults to the shipped topics.json."""
     if not texts:
         return []
-    if model is None or cache_dir is None:
-        from settings import get_settings
-
-        settings = get_settings()
-        model, cache_dir = model or settings.sentiment_model, cache_dir or settings.model_cache_dir
-        batch_size = batch_size or settings.score_batch_size
     from sentiment.model import get_model
 
-    engine = get_model(model, Path(cache_dir), threads, precision)
+    engine = get_model(config)
     cleaned = [clean_text(t) for t in texts]
     languages = detect_languages(cleaned)
     live = [i for i, t in enumerate(cleaned) if t]
-    predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], batch_size or 32, topics=topics),
+    predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], config.batch_size, topics=topics),
                            strict=True))
     taxonomy = taxonomy_from_spec(topics) if topics is not None else None
     scores = []

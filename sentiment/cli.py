@@ -32,12 +32,10 @@ def require_data(data_dir: Path) -> Path:
 def score(texts: tuple[str, ...]) -> None:
     """Score each TEXT: sentiment, confidence, language, complaint, topics and reason."""
     from sentiment import score_texts
+    from sentiment.config import ModelConfig
     from settings import get_settings
 
-    settings = get_settings()
-    results = score_texts(list(texts), model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
-                          batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
-                          precision=settings.sentiment_precision)
+    results = score_texts(list(texts), ModelConfig.from_settings(get_settings()))
     for text, s in zip(texts, results, strict=True):
         click.echo(text if len(text) <= 80 else text[:77] + "...")
         click.echo(f"  label={s.label} confidence={s.confidence:.3f} language={s.language} "
@@ -58,6 +56,7 @@ def score(texts: tuple[str, ...]) -> None:
                    "active topics (its /topics page)")
 def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
+    from sentiment.config import ModelConfig
     from sentiment.evaluation import evaluate_model, format_table, held_out
     from sentiment.model import get_model
     from settings import get_settings
@@ -65,22 +64,22 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -
     if rescore and not corrections:
         raise click.UsageError("--rescore goes with --corrections")
     settings = get_settings()
+    config = ModelConfig.from_settings(settings)
     if corrections:
         from sqlalchemy.exc import SQLAlchemyError
 
         from sentiment.correction_eval import evaluate_workspace, format_report
 
         try:
-            report = evaluate_workspace(settings, rescore=rescore)
+            report = evaluate_workspace(settings, rescore_with=config if rescore else None)
         except SQLAlchemyError as error:
             raise click.ClickException(f"cannot read the corrections from DATABASE_URL ({type(error).__name__}); "
                                        "is it reachable and migrated (earful db upgrade)?") from None
         click.echo(format_report(report))
         return
     rows = held_out(require_data(data_dir), limit)
-    model = get_model(settings.sentiment_model, settings.model_cache_dir, settings.torch_threads or None,
-                      settings.sentiment_precision)
-    metrics = evaluate_model(model, rows, settings.score_batch_size)
+    model = get_model(config)
+    metrics = evaluate_model(model, rows, config.batch_size)
     click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
                + (f" (at most {limit} per dataset)" if limit else ""))
     click.echo(format_table(metrics))

@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 from models import Correction, Mention
 from models.complaint import COMPLAINT_THRESHOLD
 from models.db import make_engine, make_session_factory, session_scope
+from models.mention_text import scored_text
+from sentiment.config import ModelConfig
 from sentiment.datasets import Example
 from sentiment.metrics import accuracy, macro_f1, macro_recall
 from sentiment.scoring import LABELS
-from sentiment.service import Scorer, text_for_scoring
+from sentiment.service import Scorer
 from settings import Settings
 
 ALL = "all"
@@ -78,7 +80,7 @@ def corrected_sample(session: Session) -> list[Judged]:
 def _judged(correction: Correction, mention: Mention) -> Judged:
     model = f"{correction.model_name} {correction.model_version}" if correction.model_name else None
     return Judged(
-        mention_id=correction.mention_id, text=text_for_scoring(mention),
+        mention_id=correction.mention_id, text=scored_text(mention),
         language=correction.language or mention.language or mention.language_hint or UNDETERMINED,
         sentiment=correction.sentiment, complaint=correction.complaint, topics=tuple(correction.topics),
         model_sentiment=correction.model_sentiment, model_complaint=correction.model_complaint,
@@ -129,17 +131,17 @@ def evaluate(sample: Sequence[Judged], mode: str = "stored") -> CorrectionsRepor
     return CorrectionsReport(mode, rows, len(sample), len(sample) - len(judged), models)
 
 
-def evaluate_workspace(settings: Settings, *, rescore: bool = False) -> CorrectionsReport:
-    """The report for the workspace at DATABASE_URL; ``rescore`` loads the configured model and scores with the
+def evaluate_workspace(settings: Settings, *, rescore_with: ModelConfig | None = None) -> CorrectionsReport:
+    """The report for the workspace at DATABASE_URL; ``rescore_with`` loads that model and scores with the
     workspace's active topics (models.topic_store.taxonomy_spec), as scoring rounds do, not the shipped file."""
     with workspace_sessions(settings) as factory:
         with session_scope(factory) as session:
             sample = corrected_sample(session)
-        if not rescore:
+        if rescore_with is None:
             return evaluate(sample)
-        from sentiment.tasks import settings_scorer
+        from sentiment.tasks import model_scorer
 
-        return evaluate(rescored(sample, settings_scorer(settings, topics_from=factory)) if sample else sample,
+        return evaluate(rescored(sample, model_scorer(rescore_with, topics_from=factory)) if sample else sample,
                         "rescore")
 
 

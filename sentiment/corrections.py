@@ -1,4 +1,4 @@
-"""Scoring and staff corrections: a staff label always wins over the model's (see web.corrections.service)."""
+"""Scoring and staff corrections: a staff label always wins over the model's (see inbox.corrections)."""
 
 from __future__ import annotations
 

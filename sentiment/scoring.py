@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.complaint import COMPLAINT_THRESHOLD
+from models.mention_text import SENTENCE_END
 from sentiment.cues import cue_phrases, function_words
 
 LABELS = ("negative", "neutral", "positive")
 MAX_REASON_PHRASES = 3
 MAX_BRIDGE = 2  # function words a phrase may span between two chosen words
-SENTENCE_END = (".", "!", "?", "。", "！", "？")
 _PUNCT = " \t\n.,!?;:()[]{}\"'`~-_/\\|。、！？「」『』（）・…,.　"
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from models import Mention
 from models.base import utcnow
 from models.mention import awaiting_score
-from sentiment.scoring import SENTENCE_END
+from models.mention_text import scored_text
 
 if TYPE_CHECKING:
     from sentiment import Score
@@ -34,17 +34,7 @@ def pending_texts(session: Session, limit: int) -> list[PendingText]:
     statement = (
         select(Mention).where(awaiting_score()).order_by(col(Mention.id)).limit(limit)
     )
-    return [PendingText(_id(mention), text_for_scoring(mention)) for mention in session.exec(statement)]
-
-
-def text_for_scoring(mention: Mention) -> str:
-    """A review's title often carries its verdict ("Broke after a week"), so it is scored with the body. The title
-    is closed as a sentence: cleaning turns the line break into a space, and a reason phrase must not run from the
-    title into the body ("week Terrible")."""
-    if not mention.title:
-        return mention.text
-    title = mention.title.rstrip()
-    return f"{title}{'' if title.endswith(SENTENCE_END) else '.'}\n{mention.text}"
+    return [PendingText(_id(mention), scored_text(mention)) for mention in session.exec(statement)]
 
 
 def save_scores(session: Session, pending: Sequence[PendingText], scores: Sequence[Score]) -> list[Mention]:

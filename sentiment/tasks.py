@@ -14,10 +14,10 @@ from models import Mention
 from models.db import session_scope
 from models.mention import awaiting_draft
 from models.topic_store import Spec, taxonomy_spec
+from sentiment.config import ModelConfig
 from sentiment.corrections import keep_staff_labels
 from sentiment.service import Scorer, pending_texts, save_scores
-from settings import Settings, get_settings
-from worker import worker_dispatcher, worker_session_factory
+from worker import worker_dispatcher, worker_model_config, worker_session_factory
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +42,12 @@ def awaiting_drafting(factory: sessionmaker[Session]) -> bool:
         return session.exec(select(Mention.id).where(awaiting_draft()).limit(1)).first() is not None
 
 
-def settings_scorer(settings: Settings, topics_from: sessionmaker[Session] | None = None) -> Scorer:
+def model_scorer(config: ModelConfig, topics_from: sessionmaker[Session] | None = None) -> Scorer:
     """The configured model; with `topics_from`, each call first reads the workspace's topics there, so an admin's
     edit to the taxonomy applies from the next round on. Without it, the shipped taxonomy."""
     from sentiment import score_texts
 
-    score = partial(score_texts, model=settings.sentiment_model, cache_dir=settings.model_cache_dir,
-                    batch_size=settings.score_batch_size, threads=settings.torch_threads or None,
-                    precision=settings.sentiment_precision)
+    score = partial(score_texts, config=config)
     if topics_from is None:
         return score
     return lambda texts: score(texts, topics=current_taxonomy(topics_from))
@@ -62,12 +60,12 @@ def current_taxonomy(factory: sessionmaker[Session]) -> Spec:
 
 @shared_task(name="earful.score_pending")
 def score_pending_mentions() -> int:
-    settings = get_settings()
+    config = worker_model_config()
     factory = worker_session_factory()
-    scorer = settings_scorer(settings, topics_from=factory)
+    scorer = model_scorer(config, topics_from=factory)
     total = 0
     for _ in range(MAX_ROUNDS):
-        scored = score_round(factory, scorer, limit=settings.score_batch_size * 4)
+        scored = score_round(factory, scorer, limit=config.batch_size * 4)
         if not scored:
             break
         total += scored

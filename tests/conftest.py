@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel
 
-from models import Mention, SavedReply, Source, User
+from models import Mention, Reply, SavedReply, Source, User
 from models.db import make_engine
 from models.migrate import upgrade
 from settings import Settings
@@ -138,7 +138,7 @@ _counter = itertools.count(1)
 
 @pytest.fixture()
 def make_user(db_session: Session) -> Callable[..., User]:
-    from web.auth.service import create_user
+    from inbox.auth.service import create_user
 
     def factory(role: str = "admin", password: str = "correct horse battery", **fields: Any) -> User:
         email = fields.pop("email", f"user{next(_counter)}@example.com")
@@ -174,6 +174,18 @@ def make_mention(db_session: Session) -> Callable[..., Mention]:
         db_session.add(mention)
         db_session.flush()
         return mention
+
+    return factory
+
+
+@pytest.fixture()
+def make_draft(db_session: Session, make_mention: Callable[..., Mention]) -> Callable[..., Reply]:
+    def factory(text: str = "Hi, sorry about the delay. We are on it.", **mention_fields: object) -> Reply:
+        mention = make_mention(status="needs_reply", **mention_fields)
+        reply = Reply(mention_id=mention.id, text=text, poster="manual")
+        db_session.add(reply)
+        db_session.flush()
+        return reply
 
     return factory
 

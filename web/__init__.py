@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from settings import Settings, get_settings
 from web import audit_export, db, errors, formatting, health, saved_replies, security, similar, sources
+from web.alerts import bp as alerts_bp
 from web.api import bp as api_bp
 from web.auth import bp as auth_bp
 from web.auth import init_login
@@ -21,6 +22,7 @@ from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
 from web.ids import RowIdConverter
 from web.lint_rules import bp as lint_rules_bp
 from web.queue import bp as queue_bp
+from web.reports import bp as reports_bp
 from web.topics import bp as topics_bp
 from web.workspace_settings import bp as workspace_settings_bp
 
@@ -51,7 +53,8 @@ def create_app(
     errors.init_app(app)
     formatting.init_app(app)
     for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp, corrections_bp, workspace_settings_bp,
-                      saved_replies.bp, lint_rules_bp, topics_bp, audit_export.bp, similar.bp):
+                      saved_replies.bp, lint_rules_bp, topics_bp, audit_export.bp, similar.bp, alerts_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -1,9 +1,7 @@
 """The audit trail as CSV, for one mention or a date range (approvers and admins).
 
-Every cell a spreadsheet could read as a formula is prefixed with a quote: the text comes from customers and
-platforms, and a CSV opened in Excel must not run it. A formula start is = + - @ (or their fullwidth and small
-forms, which spreadsheets fold to them), a tab or a carriage return, also when invisible characters (a byte
-order mark, zero-width spaces, direction marks) or spaces come first.
+Every cell a spreadsheet could read as a formula is prefixed with a quote (reports.csv_safety, which the
+report exports share): the text comes from customers and platforms, and a CSV opened in Excel must not run it.
 
 The guard changes what a cell says, so the exact text of a reply is also given, unchanged, in `text_exact_json`
 as a JSON string literal: it begins with a double quote (never a formula) and json.loads gives back exactly
@@ -15,11 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import and_, or_
@@ -27,18 +23,17 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from inbox.queue.presence import VIEW_ACTION
 from models import AuditEvent, Role
+from reports.csv_safety import csv_safe
 from web.auth.roles import role_required
 from web.extensions import session_factory
 from web.ids import parse_row_id
-from web.queue.presence import VIEW_ACTION
 
 bp = Blueprint("audit_export", __name__, url_prefix="/audit")
 
 COLUMNS = ("at", "actor", "action", "mention_id", "reply_id", "text", "text_exact_json", "platform_response_id",
            "details")
-FORMULA_STARTS = ("=", "+", "-", "@")
-CONTROL_STARTS = ("\t", "\r")
 MAX_RANGE_DAYS = 366
 BATCH = 500
 
@@ -108,23 +103,6 @@ def _page_statement(scope: ExportScope, after: tuple[datetime, int] | None) -> S
         statement = statement.where(or_(col(AuditEvent.at) > at, and_(col(AuditEvent.at) == at,
                                                                      col(AuditEvent.id) > event_id)))
     return statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).limit(BATCH)
-
-
-def csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if _reads_as_formula(text) else text
-
-
-def _reads_as_formula(text: str) -> bool:
-    if text.startswith(CONTROL_STARTS):
-        return True
-    visible = next((char for char in text if not _skipped_at_start(char)), "")
-    return unicodedata.normalize("NFKC", visible).startswith(FORMULA_STARTS)
-
-
-def _skipped_at_start(char: str) -> bool:
-    # Cf holds U+FEFF, the zero-width spaces and joiners, and the direction marks and overrides.
-    return char in " \u00a0\u3000" or unicodedata.category(char) == "Cf"
 
 
 def event_row(event: AuditEvent) -> list[str]:

@@ -56,7 +56,7 @@ def user() -> None:
 @with_appcontext
 def user_create(email: str, role: str, password: str | None, if_missing: bool) -> None:
     """Create a user; a generated password is printed once."""
-    from web.auth.service import create_user
+    from inbox.auth.service import create_user
 
     with session_scope(session_factory()) as session:
         if if_missing and session.exec(select(User).where(User.email == email.lower())).first():
@@ -83,13 +83,14 @@ def demo() -> None:
 @with_appcontext
 def demo_load() -> None:
     """Add starter saved replies and the replay source, and collect its history now."""
-    from listener.demo import load_demo_workspace
+    from listener.demo import load_demo_source
     from listener.service import run_collection
+    from responder.drafting.library import load_starter_saved_replies
 
     settings = app_settings()
     with session_scope(session_factory()) as session:
-        workspace = load_demo_workspace(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed)
-        source_id, starters = workspace.source.id, workspace.starters
+        starters = load_starter_saved_replies(session)
+        source_id = load_demo_source(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed).id
     assert source_id is not None
     click.echo(f"starter saved replies: {starters.added} added, {starters.reworded} given their other wordings")
     summary = run_collection(session_factory(), source_id, settings=app_settings())
@@ -134,6 +135,41 @@ def collect(source_id: int) -> None:
     click.echo(f"fetched {summary.fetched}, new {summary.inserted}, bad rows {len(summary.errors)}")
     if summary.failure:
         raise click.ClickException(f"collection failed: {summary.failure}")
+
+
+@cli.command("report")
+@click.option("--preset", type=click.Choice(["today", "last_7", "last_30", "last_90", "this_month", "last_month"]),
+              default=None, help="a rolling range (default last_30 unless --since/--until are given)")
+@click.option("--since", default=None, help="first day, YYYY-MM-DD, in the workspace's time zone")
+@click.option("--until", default=None, help="last day, included, YYYY-MM-DD")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
+              help="network, source, language, sentiment, topic, complaint, rating or q; repeatable")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "csv", "json"]), required=True,
+              help="csv is a zip of every table, or one table's CSV with --table")
+@click.option("--table", default=None, help="with --format csv: one table's key, e.g. volume_by_network")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def report(preset: str | None, since: str | None, until: str | None, filters: tuple[str, ...], fmt: str,
+           table: str | None, paper: str, out: Path) -> None:
+    """Write a reputation report (the Reports page's figures) as PDF, CSV or JSON."""
+    from reports.request import InvalidReportQuery
+    from reports.service import export
+
+    args = {"range": preset or ("custom" if since or until else "last_30"), "since": since or "", "until": until or ""}
+    for item in filters:
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--filter")
+        args[key.strip()] = value.strip()
+    with session_scope(session_factory()) as session:
+        try:
+            body = export(session, {k: v for k, v in args.items() if v}, app_settings(), fmt=fmt, paper=paper,
+                          table=table)
+        except InvalidReportQuery as error:
+            raise click.UsageError(str(error)) from None
+    out.write_bytes(body)
+    click.echo(f"wrote {out} ({len(body):,} bytes)")
 
 
 # Bound to every interface, the web is asked for its health (and shown) on the loopback address.

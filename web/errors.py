@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from responder.service import ReplyStateError
+from responder.replies.service import ReplyStateError
 from web.db import db_session
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup
 
-from listener.networks import NETWORKS
+from listener.platforms import NETWORK_NAMES
 from models.complaint import complaint_by_score
 
 EXCERPT_LENGTH = 280
@@ -109,7 +109,7 @@ def stars(rating: int | None) -> str:
 
 
 def network_name(network: str | None) -> str:
-    return NETWORKS.get(network or "", network or "")
+    return NETWORK_NAMES.get(network or "", network or "")
 
 
 def percent(value: float | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ROW_ID = 2**63 - 1
+from models.row_ids import MAX_ROW_ID
 
 
 class RowIdConverter(IntegerConverter):

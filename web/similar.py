@@ -8,7 +8,7 @@ from flask import Blueprint, abort, make_response, render_template
 from flask.typing import ResponseReturnValue
 
 from models import Mention
-from responder.similar import similar_replies
+from responder.drafting.similar import similar_replies
 from web.db import db_session
 from web.queue.htmx import vary_on_htmx, wants_partial
 

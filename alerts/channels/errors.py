@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from listener.http_status import is_transient_status
+from listener.http.status import is_transient_status
 
 # The receiver says this endpoint or credential is gone or not ours: no later try can pass.
 DISABLING_STATUSES = frozenset({401, 403, 404, 410})

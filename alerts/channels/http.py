@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from alerts.channels.errors import from_status, from_transport
-from listener.reviews_http import retry_after
+from listener.http.api import retry_after
 
 DEFAULT_RATE_LIMIT_WAIT = 60.0
 # The status line decides the outcome; of the body only the start is read (for the error message), and for no

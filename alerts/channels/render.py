@@ -8,6 +8,7 @@ import html
 from typing import Any
 from urllib.parse import urlsplit
 
+from alerts.chart import message_points, sparkline
 from alerts.message import MAX_EXAMPLE, MAX_ITEMS, MAX_TITLE, AlertMessage, Example
 
 SCHEMA_VERSION = 1
@@ -48,7 +49,8 @@ def _pairs(pairs: tuple[tuple[str, int], ...]) -> str:
 
 def _details(message: AlertMessage) -> list[tuple[str, str]]:
     rows = [("Top topics", _pairs(message.top_topics)), ("Networks", _pairs(message.top_networks)),
-            ("Phrases", ", ".join(f"“{clip(p, 60)}”" for p in message.phrases[:MAX_ITEMS]))]
+            ("Phrases", ", ".join(f"“{clip(p, 60)}”" for p in message.phrases[:MAX_ITEMS])),
+            ("Trend", sparkline(message_points(message.chart)))]
     return [(label, value) for label, value in rows if value]
 
 
@@ -72,17 +74,24 @@ def plain_text(message: AlertMessage, delivery_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_body(message: AlertMessage, delivery_id: str) -> str:
+def html_body(message: AlertMessage, delivery_id: str, *, chart_cid: str | None = None) -> str:
+    """`chart_cid`: the Content-ID of the chart image attached to the e-mail, shown under the evidence."""
     esc = html.escape
     rows = "".join(f"<tr><th align='left'>{esc(label)}</th><td>{esc(value)}</td></tr>"
                    for label, value in _details(message))
     examples = "".join(f"<li>{esc(_example_line(example))}</li>" for example in _examples(message))
     link = safe_link(message.link)
-    return (f"<h2>{esc(clip(message.title, MAX_TITLE))}</h2><p>{esc(evidence(message))}</p>"
+    chart = (f"<p><img src=\"cid:{esc(chart_cid, quote=True)}\" width=\"480\" height=\"160\" "
+             f"alt=\"{esc(chart_alt(message), quote=True)}\"></p>") if chart_cid else ""
+    return (f"<h2>{esc(clip(message.title, MAX_TITLE))}</h2><p>{esc(evidence(message))}</p>" + chart
             + (f"<table>{rows}</table>" if rows else "")
             + (f"<h3>Examples</h3><ul>{examples}</ul>" if examples else "")
             + (f"<p><a href=\"{esc(link, quote=True)}\">Open in Earful</a></p>" if link else "")
             + f"<p style='color:#888'>Delivery {esc(delivery_id)}</p>")
+
+
+def chart_alt(message: AlertMessage) -> str:
+    return f"Chart of {message.series}, the spike window shaded: {evidence(message)}"
 
 
 def _mrkdwn(text: str) -> str:

@@ -13,8 +13,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Any
 
+from alerts import chart
 from alerts.channels.errors import Broken, ChannelError, Rejected, Transient
-from alerts.channels.render import html_body, plain_text, subject
+from alerts.channels.render import chart_alt, html_body, plain_text, subject
 from alerts.message import AlertMessage
 from settings import Settings
 
@@ -60,8 +61,25 @@ def compose(message: AlertMessage, delivery_id: str, *, sender: str, recipients:
     email["Message-ID"] = f"<{delivery_id}@earful.alerts>"
     email["X-Earful-Delivery"] = delivery_id
     email.set_content(plain_text(message, delivery_id))
-    email.add_alternative(html_body(message, delivery_id), subtype="html")
+    svg = _chart_svg(message)
+    image = chart.png(svg) if svg else None
+    cid = f"chart.{delivery_id}@earful.alerts"
+    email.add_alternative(html_body(message, delivery_id, chart_cid=cid if image else None), subtype="html")
+    if image:
+        # Inline PNG in multipart/related: mail clients show PNG, few show SVG (and Gmail strips it).
+        html_part = email.get_body(("html",))
+        assert html_part is not None  # added just above
+        html_part.add_related(image, maintype="image", subtype="png", cid=f"<{cid}>", filename="spike.png")
+    elif svg:
+        email.add_attachment(svg.encode("utf-8"), maintype="image", subtype="svg+xml", filename="spike.svg")
     return email
+
+
+def _chart_svg(message: AlertMessage) -> str | None:
+    points = chart.message_points(message.chart)
+    if not points or message.window_start is None or message.window_end is None:
+        return None
+    return str(chart.spike_chart(points, message.window_start, message.window_end, title=chart_alt(message)))
 
 
 def classify(error: BaseException) -> ChannelError:

@@ -1,15 +1,14 @@
-"""The demo workspace: starter saved replies and a replay source over the bundled recording."""
+"""The demo workspace's listening half: a replay source over the bundled recording (`earful demo load` also adds
+the responder's starter saved replies)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
-from listener.networks import MIXED
+from listener.platforms import MIXED
 from models import Source
-from responder.library import StarterLoad, load_starter_saved_replies
 
 DEMO_SOURCE_NAME = "Demo: Lumo Home (replay)"
 # File time that maps onto the moment of loading: earlier rows are history, the hour-long complaint
@@ -17,17 +16,10 @@ DEMO_SOURCE_NAME = "Demo: Lumo Home (replay)"
 DEMO_SPLIT = datetime(2026, 11, 5, 13, 0, tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
-class DemoWorkspace:
-    source: Source
-    starters: StarterLoad
-
-
-def load_demo_workspace(session: Session, *, now: datetime, speed: float) -> DemoWorkspace:
+def load_demo_source(session: Session, *, now: datetime, speed: float) -> Source:
     """Idempotent: a second load keeps the existing replay source and its cursor."""
-    starters = load_starter_saved_replies(session)
     existing = session.exec(select(Source).where(Source.name == DEMO_SOURCE_NAME)).first()
-    return DemoWorkspace(existing or _replay_source(session, now=now, speed=speed), starters)
+    return existing or _replay_source(session, now=now, speed=speed)
 
 
 def _replay_source(session: Session, *, now: datetime, speed: float) -> Source:

@@ -1,12 +1,14 @@
-"""Posters publish an approved reply on its network. Registry values are imported lazily by name, so the web
+"""Posters publish an approved reply on its network; which poster a network has, and the credentials it needs, is
+in its spec (listener.platforms). Registry values are imported lazily by name, so the web
 process never imports tweepy or praw; a poster whose credentials are not set is simply absent (manual)."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
+from listener.platforms import NETWORKS
+from listener.platforms.spec import PosterSpec, load_target
 from models import Mention, Reply
 from settings import Settings
 
@@ -29,35 +31,14 @@ class Poster(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class PosterEntry:
-    target: str  # "module:Class"
-    needs: tuple[str, ...] = ()  # Settings fields that must be set for the poster to be used
-    or_needs: tuple[str, ...] | None = None  # another set of credentials that serves as well
-
-    def usable_with(self, settings: Settings) -> bool:
-        return any(all(_is_set(getattr(settings, field, None)) for field in fields)
-                   for fields in (self.needs, self.or_needs) if fields is not None)
-
-
-POSTERS: dict[str, PosterEntry] = {
-    "manual": PosterEntry("responder.posters.manual:ManualPoster"),
-    # An app-only bearer token, or an OAuth 2.0 user context that renews itself (responder.posters.x_auth).
-    "x": PosterEntry("responder.posters.x:XPoster", ("x_bearer_token",), ("x_client_id", "x_refresh_token")),
-    "reddit": PosterEntry("responder.posters.reddit:RedditPoster",
-                          ("reddit_client_id", "reddit_client_secret", "reddit_username", "reddit_password")),
-    "mastodon": PosterEntry("responder.posters.mastodon:MastodonPoster", ("mastodon_access_token",)),
-    "googleplay": PosterEntry("responder.posters.googleplay:GooglePlayPoster", ("google_service_account_file",)),
-    "appstore_connect": PosterEntry("responder.posters.appstore_connect:AppStoreConnectPoster",
-                                    ("appstore_connect_key_id", "appstore_connect_issuer_id",
-                                     "appstore_connect_private_key_file")),
-    "gbp": PosterEntry("responder.posters.gbp:BusinessProfilePoster", ("google_service_account_file",)),
-    "trustpilot": PosterEntry("responder.posters.trustpilot:TrustpilotPoster",
-                              ("trustpilot_api_key", "trustpilot_api_secret")),
+# Poster name -> spec: "manual" (a person pastes the reply) and each network's poster (listener.platforms).
+POSTERS: dict[str, PosterSpec] = {
+    "manual": PosterSpec("responder.posters.manual:ManualPoster"),
+    **{spec.poster_key: spec.poster for spec in NETWORKS.values() if spec.poster is not None},
 }
-
 # Networks whose stored name differs from their poster's; anything absent here and from POSTERS is manual.
-NETWORK_POSTERS: dict[str, str] = {"appstore": "appstore_connect"}
+NETWORK_POSTERS: dict[str, str] = {key: spec.poster_key for key, spec in NETWORKS.items()
+                                   if spec.poster is not None and spec.poster_key != key}
 
 
 def poster_for_network(network: str) -> str:
@@ -78,12 +59,5 @@ def load_poster(name: str, settings: Settings) -> Poster:
         target = POSTERS[name].target
     except KeyError:
         raise LookupError(f"no poster named {name!r}; known: {', '.join(sorted(POSTERS))}") from None
-    module_name, _, class_name = target.partition(":")
-    poster: Poster = getattr(importlib.import_module(module_name), class_name)(settings)
+    poster: Poster = load_target(target)(settings)
     return poster
-
-
-def _is_set(value: Any) -> bool:
-    if hasattr(value, "get_secret_value"):
-        value = value.get_secret_value()
-    return value is not None and value != ""

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from listener.appstore_connect import API, AppStoreConnectCollector
 from listener.base import CollectorError
-from listener.reviews_http import TOKENS, TokenCache
+from listener.http.api import TOKENS, TokenCache
+from listener.platforms.appstore import API, REPLY_LIMIT, bearer
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import Rejected, from_collector_error
@@ -16,12 +16,12 @@ from responder.posters.http import new_client, read, same_text, send
 from settings import Settings
 
 REVIEW_ID = re.compile(r"[0-9A-Za-z-]{1,128}")
-MAX_REPLY_CHARS = 5970  # App Store Connect's limit on responseBody
+MAX_REPLY_CHARS = REPLY_LIMIT.limit
 
 
 class AppStoreConnectPoster:
     def __init__(self, settings: Settings, tokens: TokenCache = TOKENS) -> None:
-        self.collector = AppStoreConnectCollector(settings, tokens)  # reused for its cached ES256 bearer token
+        self.settings, self.tokens = settings, tokens
 
     def post(self, reply: Reply, mention: Mention) -> PostOutcome:
         if len(reply.text) > MAX_REPLY_CHARS:
@@ -45,7 +45,7 @@ class AppStoreConnectPoster:
 
     def _auth(self) -> dict[str, str]:
         try:
-            return {"Authorization": f"Bearer {self.collector.bearer()}"}
+            return {"Authorization": f"Bearer {bearer(self.settings, self.tokens)}"}
         except CollectorError as error:
             raise from_collector_error(error) from error
 

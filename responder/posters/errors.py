@@ -8,7 +8,7 @@ import requests
 import urllib3.exceptions
 
 from listener.base import CollectorError
-from listener.http_status import is_not_acted_on
+from listener.http.status import is_not_acted_on
 
 
 class PostError(Exception):

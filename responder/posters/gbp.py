@@ -6,8 +6,8 @@ import re
 
 import httpx
 
-from listener.gbp import API, SCOPE
-from listener.reviews_http import TOKENS, TokenCache
+from listener.http.api import TOKENS, TokenCache
+from listener.platforms.gbp import API, SCOPE
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import Rejected

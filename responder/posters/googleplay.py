@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from listener.googleplay import API, PACKAGE_NAME, SCOPE
-from listener.reviews_http import TOKENS, TokenCache
+from listener.http.api import TOKENS, TokenCache
+from listener.platforms.googleplay import API, PACKAGE_NAME, SCOPE
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import Rejected

@@ -9,8 +9,8 @@ import httpx
 import requests
 
 from listener.base import CollectorError
-from listener.google_auth import access_token, load_service_account
-from listener.reviews_http import DEFAULT_RATE_LIMIT_WAIT, TokenCache, new_client, platform_message, retry_after
+from listener.http.api import DEFAULT_RATE_LIMIT_WAIT, TokenCache, new_client, platform_message, retry_after
+from listener.platforms.google import access_token, load_service_account
 from responder.posters.errors import as_upsert, from_collector_error, from_httpx_error, from_status
 from settings import Settings
 

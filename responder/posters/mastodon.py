@@ -18,8 +18,8 @@ import requests
 from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRatelimitError
 
 from listener.base import CollectorError
-from listener.http import USER_AGENT
-from listener.mastodon import instance_url, map_error
+from listener.platforms.mastodon import client as mastodon_client
+from listener.platforms.mastodon import instance_url, map_error
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import NotSent, PostError, Rejected, from_requests_error, from_status
@@ -66,9 +66,7 @@ class MastodonPoster:
         return next((str(s["id"]) for s in statuses if str(s.get("in_reply_to_id")) == str(in_reply_to)), None)
 
     def _client(self, base_url: str) -> Mastodon:
-        session = requests.Session()
-        return Mastodon(api_base_url=base_url, access_token=self._token, ratelimit_method="throw",
-                        request_timeout=TIMEOUT, session=session, user_agent=USER_AGENT, version_check_mode="none")
+        return mastodon_client(base_url, requests.Session(), access_token=self._token, timeout=TIMEOUT)
 
     def _resolve(self, client: Mastodon, base_url: str, mention: Mention) -> str:
         """A mention without a local id on this instance: look its URI up (the instance fetches it if needed).

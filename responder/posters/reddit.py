@@ -17,7 +17,7 @@ from praw.exceptions import RedditAPIException
 from prawcore.sessions import FiniteRetryStrategy
 
 from listener.base import CollectorError
-from listener.reddit import RedditMentionsCollector, map_reddit_error
+from listener.platforms.reddit import connect, map_reddit_error
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import (
@@ -74,7 +74,7 @@ class RedditPoster:
                 raise post_error(error, create=create) from error
 
     def _connect(self, http: requests.Session) -> praw.Reddit:
-        reddit = RedditMentionsCollector(self.settings)._connect(http)  # the listener's credential checks
+        reddit = connect(self.settings, http, needs_account=True)
         for core in (reddit._core, reddit._authorized_core, reddit._read_only_core):
             if core is not None:
                 core._retry_strategy_class = _NoRetries

@@ -13,15 +13,14 @@ from typing import Any
 import httpx
 
 from listener.base import CollectorError
-from listener.reviews_http import TOKENS, TokenCache, request_json
-from listener.trustpilot import REVIEW_ID
+from listener.http.api import TOKENS, TokenCache, request_json
+from listener.platforms.trustpilot import API, REVIEW_ID
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import Rejected, from_collector_error
 from responder.posters.http import new_client, read, same_text, send
 from settings import Settings
 
-API = "https://api.trustpilot.com/v1"
 TOKEN_URL = f"{API}/oauth/oauth-business-users-for-applications/accesstoken"
 DEFAULT_TOKEN_LIFETIME = 3600.0
 

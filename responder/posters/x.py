@@ -16,7 +16,8 @@ from typing import Any
 import requests
 import tweepy
 
-from listener.x import map_x_error
+from listener.platforms.x import client as x_client
+from listener.platforms.x import map_x_error
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import MaybeSent, NeedsManual, NotSent, PostError, from_requests_error, from_status
@@ -67,7 +68,7 @@ class XPoster:
 
     def _send(self, token: str, request: Callable[[tweepy.Client], Any], *, create: bool, renewable: bool) -> Any:
         # Never sleep inside a worker: a 429 becomes a retry at the reset time.
-        client = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
+        client = x_client(token)
         client.session = TimeoutSession()
         try:
             return request(client)

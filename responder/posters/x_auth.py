@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col
 
-from listener.http import platform_message
-from listener.http_status import is_transient_status
-from listener.x import x_wait
+from listener.http.fetch import platform_message
+from listener.http.status import is_transient_status
+from listener.platforms.x import x_wait
 from models import record_event
 from models.db import make_engine, make_session_factory, session_scope
 from models.oauth_token import OAuthToken, Sealer

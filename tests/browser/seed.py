@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from inbox.auth.service import create_user
 from models import Mention, Reply, User
 from models.db import session_scope
-from web.auth.service import create_user
 
 PASSWORD = "correct horse battery"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)

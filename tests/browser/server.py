@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
-from responder.service import post_reply
+from responder.replies.service import post_reply
 from settings import Settings
 from web import create_app
 

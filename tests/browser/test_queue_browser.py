@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from responder.lint import Draft, measure_draft
+from responder.lint.findings import Draft, measure_draft
 from tests.browser.conftest import CHROMIUM, screenshot, unique
 from tests.browser.seed import mention_with_draft, user
 from tests.browser.server import LiveServer

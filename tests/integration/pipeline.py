@@ -41,8 +41,8 @@ from listener.service import RUN_LEASE
 from models import Mention, Reply, ReplyStatus, Source, User
 from models.base import utcnow
 from models.db import session_scope
-from responder.reconcile import POSTING_LEASE, REQUEUE_AFTER, reconcile, requeue_stale_approvals
-from responder.service import approve
+from responder.replies.reconcile import POSTING_LEASE, REQUEUE_AFTER, reconcile, requeue_stale_approvals
+from responder.replies.service import approve
 from settings import Settings
 from tests.integration.counting_platform import CountingMastodon
 from worker import CeleryDispatcher

@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 from models import Mention, Reply, Source, User
 from models.db import make_engine
-from responder.library import load_starter_saved_replies
-from responder.service import approve
+from responder.drafting.library import load_starter_saved_replies
+from responder.replies.service import approve
 from settings import Settings
 from worker import CeleryDispatcher, make_celery
 

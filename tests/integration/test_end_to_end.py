@@ -13,10 +13,11 @@ from sqlmodel import Session, col, select
 from listener.service import run_collection
 from models import AuditEvent, Mention, Reply, Source, User
 from models.db import session_scope
-from responder.library import load_starter_saved_replies
-from responder.pending import draft_pending
-from responder.service import post_reply
-from sentiment.tasks import score_round, settings_scorer
+from responder.drafting.library import load_starter_saved_replies
+from responder.drafting.pending import draft_pending
+from responder.replies.service import post_reply
+from sentiment.config import ModelConfig
+from sentiment.tasks import model_scorer, score_round
 from settings import Settings
 from tests.web.web_helpers import login, post_form
 from web import create_app
@@ -67,7 +68,7 @@ def test_a_mention_travels_from_import_to_posted_with_a_complete_audit_trail(
     summary = run_collection(session_factory, source.id, settings=settings)
     assert (summary.inserted, [e.line for e in summary.errors]) == (3, [4])
 
-    assert score_round(session_factory, settings_scorer(settings), limit=10) == 3
+    assert score_round(session_factory, model_scorer(ModelConfig.from_settings(settings)), limit=10) == 3
     assert draft_pending(session_factory, brand=settings.brand_name) == 3  # the step after scoring, its own task
 
     with session_factory() as session:

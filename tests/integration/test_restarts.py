@@ -21,21 +21,21 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from inbox.auth.service import create_user
 from models.db import make_engine, make_session_factory, session_scope
 from models.migrate import upgrade
-from responder.library import load_starter_saved_replies
+from responder.drafting.library import load_starter_saved_replies
 from settings import Settings
 from tests.integration.counting_platform import CountingMastodon
 from tests.integration.pipeline import Pipeline, Stack, assert_exactly_once, queued_in_broker, start_worker
 from tests.integration.servers import PostgresServer, RedisServer, missing_servers
-from web.auth.service import create_user
 from worker import make_celery
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 POST_DELAY = 0.2  # seconds the loopback platform takes per post, so outages catch replies in flight
 MODEL_LOAD_TIMEOUT = 240.0
-# Longer than a posting worker keeps trying to record an outcome (responder.posting.RECORD_TRIES: 15.5 s).
+# Longer than a posting worker keeps trying to record an outcome (responder.replies.posting.RECORD_TRIES: 15.5 s).
 LONG_OUTAGE = 20.0
 
 

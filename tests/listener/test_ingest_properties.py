@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from listener.base import Batch, RawMention
-from listener.query import matches, parse
+from listener.query.language import matches, parse
 from listener.service import ingest
 from models import AuditEvent, Mention, Source
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from listener import importer
+from listener.collectors import importer
 from listener.service import RUN_LEASE
 from models import Mention, Source
 from models.db import make_engine

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from inbox.queue.filters import QueueFilters, filter_conditions
 from models import Mention
 from models.cjk_search import cjk_bigrams, needs_bigrams
-from web.queue.filters import QueueFilters, filter_conditions
 
 
 def test_bigrams_are_the_adjacent_pairs_of_cjk_runs_only() -> None:

@@ -37,9 +37,9 @@ def application_imports(path: Path) -> list[str]:
 def test_the_scan_finds_application_imports_anywhere(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import models.base\nimport sqlalchemy as sa\nfrom alembic import op\n\n"
-                      "def _seed():\n    from responder.lint_rules import default_rules\n"
-                      "    from models.base import utcnow\n    import listener.duplicates\n", encoding="utf-8")
-    assert application_imports(sample) == ["responder.lint_rules", "models.base", "listener.duplicates"]
+                      "def _seed():\n    from responder.lint.rules import default_rules\n"
+                      "    from models.base import utcnow\n    import listener.ingest.duplicates\n", encoding="utf-8")
+    assert application_imports(sample) == ["responder.lint.rules", "models.base", "listener.ingest.duplicates"]
 
 
 @pytest.mark.parametrize("path", sorted(VERSIONS.glob("*.py")), ids=lambda path: path.name)

@@ -100,7 +100,8 @@ def test_the_named_sets_and_the_two_meanings_of_open() -> None:
     every = {status.value for status in ReplyStatus}
     assert set(SETTLED) | set(UNFINISHED) == every and not set(SETTLED) & set(UNFINISHED)
     assert UNFINISHED == ("draft", "approved", "posting", "manual", "unknown")  # models.reply's partial indexes
-    # responder.service's "open reply" also counts a posted one: no second draft once the customer has an answer.
+    # responder.replies.service's "open reply" also counts a posted one: no second draft once the customer has
+    # an answer.
     assert set(UNFINISHED_OR_POSTED) == set(UNFINISHED) | {"posted"} == every - set(ENDED_UNSENT)
     assert ENDED_UNSENT == ("failed", "rejected")
     assert LOCKED == ("approved", "posting", "manual", "unknown")

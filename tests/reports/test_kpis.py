@@ -26,7 +26,7 @@ def test_response_rate_counts_posted_replies(db_session: Session, make_mention: 
     answered = make_mention(status="replied")
     make_mention(status="needs_reply")
     make_mention(status="no_reply")
-    db_session.add(Reply(mention_id=answered.id, text="thanks", status="posted"))
+    db_session.add(Reply(mention_id=answered.id, text="thanks", status="posted", posted_at=answered.created_at))
     db_session.flush()
     assert response_rate(db_session, since=SINCE, until=UNTIL) == 0.5
 

@@ -11,11 +11,12 @@ import sys
 
 from pydantic import SecretStr
 
+from listener.platforms.spec import PosterSpec
 from models import Mention, Reply
 from models.db import make_engine, make_session_factory
-from responder.posters import POSTERS, PosterEntry, PostOutcome
+from responder.posters import POSTERS, PostOutcome
 from responder.posters.mastodon import MastodonPoster
-from responder.posting import post_reply
+from responder.replies.posting import post_reply
 from settings import Settings
 
 MODE = sys.argv[3] if len(sys.argv) > 3 else "none"
@@ -35,7 +36,7 @@ class KillingMastodonPoster(MastodonPoster):
 
 def main() -> None:
     url, reply_id = sys.argv[1], int(sys.argv[2])
-    POSTERS["mastodon"] = PosterEntry("__main__:KillingMastodonPoster", ("mastodon_access_token",))
+    POSTERS["mastodon"] = PosterSpec("__main__:KillingMastodonPoster", ("mastodon_access_token",))
     settings = Settings(database_url=url, mastodon_access_token=SecretStr("brand-token"))
     reply = post_reply(make_session_factory(make_engine(url)), reply_id, settings=settings)
     print(reply.status if reply else "not claimed")

@@ -9,11 +9,11 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session, col, select
 
-from listener.demo import load_demo_workspace
 from models import AuditEvent, Mention, Reply, SavedReply, User
-from models.base import utcnow
-from responder import library, service
-from responder.drafting import (
+from models.errors import Invalid
+from responder.drafting import library
+from responder.drafting.filling import fill_in
+from responder.drafting.rules import (
     choose_saved_reply,
     compose_draft,
     is_question,
@@ -23,8 +23,7 @@ from responder.drafting import (
     no_reply_reason,
     reason_for,
 )
-from responder.filling import fill_in
-from responder.variables import (
+from responder.drafting.variables import (
     TemplateInvalid,
     Workspace,
     agent_name,
@@ -33,6 +32,7 @@ from responder.variables import (
     render,
     unfilled_prompts,
 )
+from responder.replies import service
 
 WORKSPACE = Workspace(brand="Lumo Home", product="Lumo Kettle", support_url="https://help.lumo.example",
                       order_link="https://lumo.example/orders")
@@ -281,8 +281,8 @@ def test_every_starter_reply_is_a_valid_template_with_other_wordings() -> None:
 def test_the_demo_loads_the_starters_once_and_they_draft_in_each_language(
     db_session: Session, make_mention: Callable[..., Mention]
 ) -> None:
-    load_demo_workspace(db_session, now=utcnow(), speed=60)
-    load_demo_workspace(db_session, now=utcnow(), speed=60)
+    library.load_starter_saved_replies(db_session)  # `earful demo load` run twice
+    library.load_starter_saved_replies(db_session)
     assert len(db_session.exec(select(SavedReply)).all()) == 39
     late = make_mention(language="ja", author="hana", sentiment="negative", complaint=0.9, topics=["delivery"])
     reply = service.draft_reply(db_session, late, brand="Lumo Home")
@@ -313,7 +313,7 @@ def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
 
 
 def test_the_admin_form_is_validated_field_by_field() -> None:
-    with pytest.raises(library.SavedReplyInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         library.validate(name=" ", language="de", topic="weather", sentiment="angry", network="myspace",
                          body="Hi {author", variants="ok {author}\n---\nsee {nope}")
     assert set(caught.value.errors) == {"name", "language", "topic", "sentiment", "network", "body", "variants"}

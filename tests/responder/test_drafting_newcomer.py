@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session
 
 from models import Mention, SavedReply
-from responder import service
-from responder.drafting import choose_saved_reply, needs_reply, no_reply_reason
-from responder.library import load_starter_saved_replies
-from responder.lint import BLOCK, Draft, lint_draft, matches
-from responder.lint_rules import default_rules
+from responder.drafting.library import load_starter_saved_replies
+from responder.drafting.rules import choose_saved_reply, needs_reply, no_reply_reason
+from responder.lint.findings import BLOCK, Draft, lint_draft, matches
+from responder.lint.rules import default_rules
+from responder.replies import service
 
 RULES = list(default_rules())
 APOLOGY = {"en": "sorry", "ja": "申し訳", "ko": "죄송"}

@@ -15,14 +15,14 @@ from pydantic import SecretStr
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
+from inbox.auth.service import create_user
 from models import AuditEvent, Mention, Reply, User
 from models.base import utcnow
 from models.db import make_engine, make_session_factory, session_scope
-from responder import service
-from responder.reconcile import POSTING_LEASE, reconcile
+from responder.replies import service
+from responder.replies.reconcile import POSTING_LEASE, reconcile
 from settings import Settings
 from tests.responder.fake_mastodon import FakeMastodon
-from web.auth.service import create_user
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("kill_worker.py")

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from models import LintRule, Mention, Reply, SavedReply, User
-from responder.drafting import reason_for
-from responder.lint import (
+from models.errors import Invalid
+from responder.drafting.rules import reason_for
+from responder.lint.findings import (
     BLOCK,
     WARN,
     Draft,
@@ -22,7 +23,7 @@ from responder.lint import (
     refuse_blocked,
     weighted_length,
 )
-from responder.lint_rules import RuleInvalid, default_rules, find_rule, load_rules, save_rule, seed_rules, validate_edit
+from responder.lint.rules import default_rules, find_rule, load_rules, save_rule, seed_rules, validate_edit
 
 RULES = list(default_rules())
 
@@ -195,11 +196,11 @@ def test_a_rule_missing_from_the_table_runs_with_its_default(db_session: Session
 
 def test_bad_edits_are_refused_field_by_field() -> None:
     length = next(rule for rule in RULES if rule.code == "length_x")
-    with pytest.raises(RuleInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         validate_edit(length, message=" ", severity="maybe", enabled=True, limit="-3")
     assert set(refused.value.errors) == {"message", "severity", "limit"}
     phrases = next(rule for rule in RULES if rule.code == "blaming")
-    with pytest.raises(RuleInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         validate_edit(phrases, message="m", severity="warn", enabled=True, phrases={"en": "x" * 101})
     assert set(refused.value.errors) == {"phrases_en"}
     edit = validate_edit(phrases, message="m", severity="block", enabled=False,

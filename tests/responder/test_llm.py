@@ -22,8 +22,8 @@ from sqlmodel import Session, col, select
 from vcr.request import Request
 
 from models import AuditEvent, Mention, Reply, User
-from responder.assist import assist_draft
-from responder.llm import LlmConfig, LlmConfigError, build_messages, generate, prompt_limit
+from responder.drafting.assist import assist_draft
+from responder.drafting.llm import LlmConfig, LlmConfigError, build_messages, generate, prompt_limit
 from settings import Settings
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes" / "llm"

@@ -11,10 +11,10 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply
-from responder import service
-from responder.lint import Draft, check_reply, lint_draft
-from responder.lint_rules import default_rules
+from responder.lint.findings import Draft, check_reply, lint_draft
+from responder.lint.rules import default_rules
 from responder.posters.mastodon_status import addressed, counted_length, narrower
+from responder.replies import service
 from settings import Settings
 from tests.responder.conftest import Cassette
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from models import Mention, Reply, SavedReply
 from models.base import utcnow
-from responder.pending import claim, draft_pending
+from responder.drafting.pending import claim, draft_pending
 from sentiment import Score
 from sentiment.tasks import awaiting_drafting, score_round
 from settings import Settings
@@ -44,7 +44,7 @@ def test_scoring_saves_scores_and_leaves_the_draft_to_the_drafting_step(
     assert awaiting_drafting(session_factory)
     assert score_round(session_factory, complaint_scorer, limit=10) == 0  # scored once, not again
 
-    with caplog.at_level(logging.INFO, logger="responder.pending"):
+    with caplog.at_level(logging.INFO, logger="responder.drafting.pending"):
         assert draft_pending(session_factory, brand="Lumo Home") == 1
     assert "drafting done mentions=1 drafts=1 no_draft=0" in caplog.text
     db_session.expire_all()

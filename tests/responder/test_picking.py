@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, SavedReply, User
-from responder import service
-from responder.drafting import choose_saved_reply
-from responder.picking import SavedReplyUnavailable, group_choices, saved_reply_choices, use_saved_reply
-from responder.service import ReplyStateError, SelfApprovalError, StaleReplyError
-from responder.variables import Workspace
+from responder.drafting.picking import SavedReplyUnavailable, group_choices, saved_reply_choices, use_saved_reply
+from responder.drafting.rules import choose_saved_reply
+from responder.drafting.variables import Workspace
+from responder.replies import service
+from responder.replies.service import ReplyStateError, SelfApprovalError, StaleReplyError
 
 WORKSPACE = Workspace(brand="Lumo Home", product="Lumo Kettle", support_url="https://help.lumo.example")
 

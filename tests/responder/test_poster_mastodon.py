@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import Session
 
-from listener.mastodon import MastodonHashtagCollector
+from listener.collectors.mastodon import MastodonHashtagCollector
 from listener.service import ingest
 from models import Mention, Source
 from responder.posters.errors import MaybeSent, NotSent, Rejected

@@ -25,7 +25,7 @@ from models.oauth_token import OAuthToken, Sealer
 from responder.posters.errors import NotSent, Rejected
 from responder.posters.x import XPoster
 from responder.posters.x_auth import shared_session_factory, user_tokens
-from responder.posting import post_reply
+from responder.replies.posting import post_reply
 from settings import Settings
 from tests.responder.conftest import make_mention, make_reply, raised
 

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
+from listener.platforms.spec import PosterSpec
 from models import AuditEvent, Mention, Reply, User
 from models.db import session_scope
 from models.reply_states import Move, transition
-from responder import service
-from responder.posters import POSTERS, PosterEntry, PostOutcome
+from responder.posters import POSTERS, PostOutcome
 from responder.posters.errors import MaybeSent, NeedsManual, NotSent, Rejected
-from responder.posting import PostingDeferred
+from responder.replies import service
+from responder.replies.posting import PostingDeferred
 from responder.tasks import retry_countdown
 from settings import Settings
 from tests.responder.fakes import FakePoster
@@ -22,8 +23,8 @@ from tests.responder.fakes import FakePoster
 
 @pytest.fixture(autouse=True)
 def fake_poster(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakePoster]]:
-    monkeypatch.setitem(POSTERS, "fake", PosterEntry("tests.responder.fakes:FakePoster"))
-    monkeypatch.setitem(POSTERS, "broken", PosterEntry("tests.responder.fakes:BrokenPoster"))
+    monkeypatch.setitem(POSTERS, "fake", PosterSpec("tests.responder.fakes:FakePoster"))
+    monkeypatch.setitem(POSTERS, "broken", PosterSpec("tests.responder.fakes:BrokenPoster"))
     monkeypatch.setattr(FakePoster, "posts", [])
     yield FakePoster
 

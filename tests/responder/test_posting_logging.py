@@ -10,18 +10,19 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from listener.platforms.spec import PosterSpec
 from models import Mention, Reply
-from responder import service
-from responder.posters import POSTERS, PosterEntry, PostOutcome
+from responder.posters import POSTERS, PostOutcome
 from responder.posters.errors import Rejected
-from responder.reconcile import POSTING_LEASE, reconcile
+from responder.replies import service
+from responder.replies.reconcile import POSTING_LEASE, reconcile
 from settings import Settings
 from tests.responder.fakes import FakePoster
 
 
 @pytest.fixture(autouse=True)
 def fake_poster(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakePoster]]:
-    monkeypatch.setitem(POSTERS, "fake", PosterEntry("tests.responder.fakes:FakePoster"))
+    monkeypatch.setitem(POSTERS, "fake", PosterSpec("tests.responder.fakes:FakePoster"))
     monkeypatch.setattr(FakePoster, "posts", [])
     yield FakePoster
 
@@ -39,7 +40,7 @@ def test_a_posted_reply_logs_its_id_and_the_platforms_id(
     session_factory: sessionmaker[Session], settings: Settings, approved: Reply, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert approved.id is not None
-    with caplog.at_level(logging.INFO, logger="responder.posting"):
+    with caplog.at_level(logging.INFO, logger="responder.replies.posting"):
         service.post_reply(session_factory, approved.id, settings=settings)
     [posted] = [record for record in caplog.records if record.getMessage().startswith("reply posted")]
     assert posted.levelno == logging.INFO
@@ -57,7 +58,7 @@ def test_a_refused_reply_logs_a_warning_with_the_platforms_words(
 
     monkeypatch.setattr(FakePoster, "on_post", refuse)
     assert approved.id is not None
-    with caplog.at_level(logging.INFO, logger="responder.posting"):
+    with caplog.at_level(logging.INFO, logger="responder.replies.posting"):
         service.post_reply(session_factory, approved.id, settings=settings)
     [failed] = [record for record in caplog.records if "outcome=failed" in record.getMessage()]
     assert failed.levelno == logging.WARNING
@@ -72,7 +73,7 @@ def test_the_reconcilers_decisions_are_logged(
     approved.status, approved.attempts, approved.posting_started_at = "posting", 1, started
     db_session.flush()
     monkeypatch.setattr(FakePoster, "on_find", lambda reply, mention: "110000001")
-    with caplog.at_level(logging.INFO, logger="responder.reconcile"):
+    with caplog.at_level(logging.INFO, logger="responder.replies.reconcile"):
         reconcile(session_factory, settings=settings, now=started + POSTING_LEASE + timedelta(minutes=1))
     assert f"reconciler decision=unknown reply_id={approved.id} attempt=1" in caplog.text
     assert f"reconciler decision=posted reply_id={approved.id} platform_reply_id=110000001" in caplog.text

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
+from listener.platforms.spec import PosterSpec
 from models import AuditEvent, Mention, Reply
-from responder.posters import POSTERS, PosterEntry, configured_poster, poster_for_network
-from responder.posting import give_up
-from responder.reconcile import NOT_FOUND, POSTING_LEASE, reconcile
+from responder.posters import POSTERS, configured_poster, poster_for_network
+from responder.replies.posting import give_up
+from responder.replies.reconcile import NOT_FOUND, POSTING_LEASE, reconcile
 from settings import Settings
 from tests.responder.fakes import FakePoster
 
@@ -24,7 +25,7 @@ LATER = STARTED + POSTING_LEASE + timedelta(minutes=1)
 
 @pytest.fixture(autouse=True)
 def fake_poster(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(POSTERS, "fake", PosterEntry("tests.responder.fakes:FakePoster"))
+    monkeypatch.setitem(POSTERS, "fake", PosterSpec("tests.responder.fakes:FakePoster"))
     monkeypatch.setattr(FakePoster, "posts", [])
     yield
 
@@ -120,7 +121,7 @@ def test_networks_map_to_posters_and_missing_credentials_mean_manual(settings: S
 
 
 def test_the_web_process_imports_no_platform_client() -> None:
-    code = ("import sys, responder.service, responder.reconcile; "
+    code = ("import sys, responder.replies.service, responder.replies.reconcile; "
             "print(sorted(m for m in ('tweepy', 'praw', 'mastodon') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -12,20 +12,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from listener.platforms.spec import PosterSpec
 from models import Mention, Reply
 from models.base import utcnow
-from responder import posting, service
-from responder.posters import POSTERS, PosterEntry
-from responder.reconcile import REQUEUE_AFTER, requeue_stale_approvals
+from responder.posters import POSTERS
+from responder.replies import posting, service
+from responder.replies.reconcile import REQUEUE_AFTER, requeue_stale_approvals
 from settings import Settings
 from tests.responder.fakes import FakePoster
 
 
 @pytest.fixture(autouse=True)
 def fake_poster(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakePoster]]:
-    monkeypatch.setitem(POSTERS, "fake", PosterEntry("tests.responder.fakes:FakePoster"))
+    monkeypatch.setitem(POSTERS, "fake", PosterSpec("tests.responder.fakes:FakePoster"))
     monkeypatch.setattr(FakePoster, "posts", [])
-    monkeypatch.setattr("responder.posting.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("responder.replies.posting.time.sleep", lambda seconds: None)
     yield FakePoster
 
 

@@ -5,8 +5,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from models import AuditEvent, Mention, Reply, SavedReply, User
-from responder import service
-from responder.service import ReplyStateError, StaleReplyError
+from responder.replies import service
+from responder.replies.service import ReplyStateError, StaleReplyError
 from settings import Settings
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, MentionSource, Reply, Source, User
-from responder import service
-from responder.approvals import approval_progress, requires_second_approval, set_second_approval
-from responder.service import ReplyStateError, SecondApproverError, SelfApprovalError
+from responder.replies import service
+from responder.replies.approvals import approval_progress, requires_second_approval, set_second_approval
+from responder.replies.service import ReplyStateError, SecondApproverError, SelfApprovalError
 
 
 @pytest.fixture()

@@ -15,7 +15,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from models import Mention, MentionEmbedding, Reply
-from responder.similar import index_round, similar_replies, store_vectors, worker_encoder
+from responder.drafting.similar import index_round, similar_replies, store_vectors, worker_encoder
+from sentiment.config import ModelConfig
 from settings import Settings
 
 DIM = 256
@@ -116,8 +117,8 @@ def test_the_offline_encoder_finds_the_reply_to_the_same_problem(db_session: Ses
     answered("Love my new lamp, the light is so warm and cosy!", "Thank you so much, we're glad you love it!")
     english = _draft_for(db_session, make_mention, "Two weeks and my delivery is still not here. Very annoyed.")
     japanese = _draft_for(db_session, make_mention, "注文した商品が2週間たってもまだ届きません。")
-    encoder = worker_encoder(settings)  # the scorer's model: the default one embeds
-    assert worker_encoder(settings).name == encoder.name
+    encoder = worker_encoder(ModelConfig.from_settings(settings))  # the scorer's model: the default one embeds
+    assert worker_encoder(ModelConfig.from_settings(settings)).name == encoder.name
     assert index_round(session_factory, encoder) == 5
     for mention in (english, japanese):
         found = similar_replies(db_session, mention, min_similarity=-1.0)

@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 import sentiment
+from inbox.auth.service import create_user
+from inbox.corrections import Relabel, correct_mention
 from models import Mention, User
 from models.db import make_engine, make_session_factory, session_scope
 from models.topic_store import Spec, create_topic, find_topic, taxonomy_spec, validate_new
 from sentiment import Score
 from sentiment.cli import eval_
 from settings import get_settings
-from web.auth.service import create_user
-from web.corrections.service import Relabel, correct_mention
 
 CORRECTED = (
     ("My order is two weeks late and nobody answers. Worst service ever.", "negative", True, ("delivery",)),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sentiment import score_texts
+from sentiment.config import ModelConfig
 from sentiment.model import HFModel, get_model, label_columns
 
 
@@ -32,7 +33,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, encoder_dir: Path) -> P
 
 def test_local_hf_model_scores_in_order(tiny_model: Path, model_cache_dir: Path) -> None:
     texts = ["I love it", "", "配送が遅い", "x" * 100_000, "배송이 늦어요"]
-    scores = score_texts(texts, model=str(tiny_model), cache_dir=model_cache_dir)
+    scores = score_texts(texts, ModelConfig(str(tiny_model), model_cache_dir))
     assert len(scores) == len(texts)
     assert [s.language for s in scores] == ["en", "und", "ja", "und", "ko"]
     for s in scores:
@@ -43,12 +44,12 @@ def test_local_hf_model_scores_in_order(tiny_model: Path, model_cache_dir: Path)
 
 
 def test_hf_complaint_falls_back_to_negative_probability(tiny_model: Path, model_cache_dir: Path) -> None:
-    model = get_model(str(tiny_model), model_cache_dir)
+    model = get_model(ModelConfig(str(tiny_model), model_cache_dir))
     assert isinstance(model, HFModel)
     (prediction,) = model.predict(["The parcel never arrived"])
     assert prediction.complaint == pytest.approx(prediction.probs[0])
     assert sum(prediction.probs) == pytest.approx(1.0, abs=1e-5)
-    assert get_model(str(tiny_model), model_cache_dir) is model
+    assert get_model(ModelConfig(str(tiny_model), model_cache_dir)) is model
 
 
 def test_binary_label_models_map_without_neutral() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from models import Mention
+from models.mention_text import scored_text
 from sentiment.scoring import WordWeights, driving_phrases
-from sentiment.service import text_for_scoring
 from sentiment.text import clean_text
 
 NEGATIVE = 0
@@ -25,17 +25,17 @@ def _phrases(text: str, pushing: set[str]) -> list[str]:
 
 
 def test_a_reason_phrase_does_not_run_from_the_title_into_the_body() -> None:
-    scored = text_for_scoring(_review("Broke after a week", "Terrible kettle, the lid snapped"))
+    scored = scored_text(_review("Broke after a week", "Terrible kettle, the lid snapped"))
     assert scored == "Broke after a week.\nTerrible kettle, the lid snapped"
     assert _phrases(scored, {"week", "terrible"}) == ["week", "Terrible"]
 
 
 def test_a_title_that_ends_a_sentence_is_kept_as_written() -> None:
-    assert text_for_scoring(_review("Broke!", "Sad.")) == "Broke!\nSad."
-    assert text_for_scoring(_review("壊れた。", "残念")) == "壊れた。\n残念"
-    assert text_for_scoring(Mention(network="x", external_id="1", text="no title",
+    assert scored_text(_review("Broke!", "Sad.")) == "Broke!\nSad."
+    assert scored_text(_review("壊れた。", "残念")) == "壊れた。\n残念"
+    assert scored_text(Mention(network="x", external_id="1", text="no title",
                                     created_at=datetime(2026, 11, 5, tzinfo=timezone.utc))) == "no title"
 
 
 def test_words_within_one_part_still_form_one_phrase() -> None:
-    assert _phrases(text_for_scoring(_review("Lid was crushed", "ok")), {"lid", "crushed"}) == ["Lid was crushed"]
+    assert _phrases(scored_text(_review("Lid was crushed", "ok")), {"lid", "crushed"}) == ["Lid was crushed"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sentiment import Score, score_texts
-from sentiment.model import DEFAULT_MODEL
+from sentiment.config import DEFAULT_MODEL, ModelConfig
 
 PRAISE = {
     "en": "Thank you so much, the support team was amazing and fixed everything in minutes!",
@@ -26,7 +26,7 @@ COMPLAINT = {
 @pytest.fixture(scope="module")
 def scored(model_cache_dir: Path) -> list[Score]:
     texts = [t for lang in ("en", "ja", "ko") for t in (PRAISE[lang], COMPLAINT[lang])]
-    return score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir)
+    return score_texts(texts, ModelConfig(DEFAULT_MODEL, model_cache_dir))
 
 
 def test_one_score_per_text_in_order(scored: list[Score]) -> None:
@@ -55,11 +55,11 @@ def test_scores_are_probabilities(scored: list[Score]) -> None:
 
 def test_odd_input_does_not_crash(model_cache_dir: Path) -> None:
     odd = ["", "   ", "\x00\ud800 broken \udfff surrogate", "😡" * 5, "great " * 20_000, "https://t.co/x"]
-    scores = score_texts(odd, model=DEFAULT_MODEL, cache_dir=model_cache_dir)
+    scores = score_texts(odd, ModelConfig(DEFAULT_MODEL, model_cache_dir))
     assert len(scores) == len(odd)
     assert (scores[0].label, scores[0].language) == ("neutral", "und") and scores[0].confidence < 0.5
     assert scores[1].label == "neutral" and scores[3].language == "und"
-    assert score_texts([], model=DEFAULT_MODEL, cache_dir=model_cache_dir) == []
+    assert score_texts([], ModelConfig(DEFAULT_MODEL, model_cache_dir)) == []
 
 
 def test_importing_the_package_does_not_import_torch() -> None:
@@ -70,8 +70,8 @@ def test_importing_the_package_does_not_import_torch() -> None:
 @pytest.mark.parametrize("precision", ["bf16", "int8"])
 def test_cheaper_arithmetic_agrees_with_float32_and_says_which_ran(model_cache_dir: Path, precision: str) -> None:
     texts = [t for lang in ("en", "ja", "ko") for t in (PRAISE[lang], COMPLAINT[lang])]
-    exact = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision="fp32")
-    cheaper = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir, precision=precision)
+    exact = score_texts(texts, ModelConfig(DEFAULT_MODEL, model_cache_dir, precision="fp32"))
+    cheaper = score_texts(texts, ModelConfig(DEFAULT_MODEL, model_cache_dir, precision=precision))
     assert "+" not in exact[0].model_version.partition("+")[2]
     assert cheaper[0].model_version == exact[0].model_version + f"+{precision}"
     assert [s.label for s in cheaper] == [s.label for s in exact]
@@ -85,7 +85,7 @@ def test_int8_quantises_only_the_attention_projections(model_cache_dir: Path) ->
 
     from sentiment.model import E5HeadsModel, get_model
 
-    model = get_model(DEFAULT_MODEL, model_cache_dir, precision="int8")
+    model = get_model(ModelConfig(DEFAULT_MODEL, model_cache_dir, precision="int8"))
     assert isinstance(model, E5HeadsModel)
     for layer in model.embedder.model.encoder.layer:
         int8 = {name for name, module in layer.named_modules() if isinstance(module, Int8Linear)}

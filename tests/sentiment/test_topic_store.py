@@ -12,9 +12,9 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Topic, User
+from models.errors import Invalid
 from models.topic_store import (
     NewTopic,
-    TopicInvalid,
     active_topic_names,
     create_topic,
     find_topic,
@@ -95,7 +95,7 @@ def test_an_inactive_topic_is_left_out_of_scoring_and_the_relabel_choices(db_ses
 def test_an_invalid_edit_names_each_field(db_session: Session) -> None:
     other = find_topic(db_session, "other")
     assert other is not None
-    with pytest.raises(TopicInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         validate_edit(other, description="  ", active=False, keywords={"en": "ok\n!!!", "ja": "x" * 101},
                       examples={"ko": "\n".join(f"example {n}" for n in range(51))})
     assert set(raised.value.errors) == {"description", "active", "keywords_en", "keywords_ja", "examples_ko"}
@@ -144,7 +144,7 @@ def test_a_new_topic_may_start_switched_off(db_session: Session, make_user: Call
 @pytest.mark.parametrize("name", ["", "w", "Warranty", "1st_topic", "_warranty", "war ranty", "war-ranty",
                                   "garantía", "x" * 41, "保証"])
 def test_a_new_topic_needs_a_lowercase_slug_for_a_name(db_session: Session, name: str) -> None:
-    with pytest.raises(TopicInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         new_topic(db_session, name)
     assert set(raised.value.errors) == {"name"} and "lowercase letters" in raised.value.errors["name"]
 
@@ -152,13 +152,13 @@ def test_a_new_topic_needs_a_lowercase_slug_for_a_name(db_session: Session, name
 def test_a_new_topic_name_must_be_unused_even_by_a_topic_switched_off(db_session: Session,
                                                                        make_user: Callable[..., User]) -> None:
     assert new_topic(db_session, "x" * 40).name == "x" * 40 and new_topic(db_session, "a1").name == "a1"
-    with pytest.raises(TopicInvalid) as raised:
+    with pytest.raises(Invalid) as raised:
         new_topic(db_session, "delivery", description=" ", keywords_en="???")
     assert raised.value.errors == {"name": "there is already a topic delivery",
                                    "description": "write a description of 1 to 500 characters",
                                    "keywords_en": "a keyword needs a letter or digit: ???"}
     assert edit(db_session, "price", make_user("admin"), active=False)
-    with pytest.raises(TopicInvalid, match=r"already a topic price \(switched off"):
+    with pytest.raises(Invalid, match=r"already a topic price \(switched off"):
         new_topic(db_session, "price")
 
 

@@ -110,9 +110,10 @@ NO_TOPIC_PROBES = ["worst company ever", "What a beautiful film, the actors were
 
 
 def test_the_model_finds_topics_by_meaning_and_never_a_wrong_one(model_cache_dir: Path) -> None:
-    from sentiment.model import DEFAULT_MODEL, get_model
+    from sentiment.config import DEFAULT_MODEL, ModelConfig
+    from sentiment.model import get_model
 
-    model = get_model(DEFAULT_MODEL, model_cache_dir)
+    model = get_model(ModelConfig(DEFAULT_MODEL, model_cache_dir))
     prototypes = model.prototypes()
     found = similar_topics(model.embedder.embed([t for _, t in TOPIC_PROBES]).vectors, prototypes)
     assert all(not topics or topics == (want,) for (want, _), topics in zip(TOPIC_PROBES, found, strict=True))
@@ -122,9 +123,9 @@ def test_the_model_finds_topics_by_meaning_and_never_a_wrong_one(model_cache_dir
 
 def test_score_texts_files_a_keywordless_complaint_under_its_topic(model_cache_dir: Path) -> None:
     from sentiment import score_texts
-    from sentiment.model import DEFAULT_MODEL
+    from sentiment.config import DEFAULT_MODEL, ModelConfig
 
     texts = ["My order is two weeks late, this is ridiculous", "注文から二週間、まだ来ない",
              "I sent it back a month ago and still haven't got my money back"]
-    scores = score_texts(texts, model=DEFAULT_MODEL, cache_dir=model_cache_dir)
+    scores = score_texts(texts, ModelConfig(DEFAULT_MODEL, model_cache_dir))
     assert [s.topics for s in scores] == [["delivery"], ["delivery"], ["refund"]]

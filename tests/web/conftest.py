@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from models import Mention, Reply, User
+from models import User
 from settings import Settings
 from tests.web.web_helpers import RecordingDispatcher, login
 from web import create_app
@@ -43,14 +43,3 @@ def logged_in(client: FlaskClient, make_user: Callable[..., User]) -> Callable[[
 
     return as_role
 
-
-@pytest.fixture()
-def make_draft(db_session: Session, make_mention: Callable[..., Mention]) -> Callable[..., Reply]:
-    def factory(text: str = "Hi, sorry about the delay. We are on it.", **mention_fields: object) -> Reply:
-        mention = make_mention(status="needs_reply", **mention_fields)
-        reply = Reply(mention_id=mention.id, text=text, poster="manual")
-        db_session.add(reply)
-        db_session.flush()
-        return reply
-
-    return factory

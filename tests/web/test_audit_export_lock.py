@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from inbox.auth.service import create_user
 from models import Mention, record_event
 from models.db import make_engine, make_session_factory, session_scope
 from settings import Settings
 from tests.web.web_helpers import RecordingDispatcher, login
 from web import create_app
-from web.auth.service import create_user
 
 EVENTS = 1_500  # several 64 kB chunks, so the client can stop half-way
 

@@ -11,11 +11,10 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
+from inbox.auth.service import authenticate
 from models import AuditEvent, User
 from models.user import UserSession
 from tests.web.web_helpers import PASSWORD, csrf_token, login, post_form
-from web.auth.service import authenticate
-from web.auth.sessions import resolve_session, start_session
 
 NEW_PASSWORD = "a much better passphrase"
 
@@ -52,17 +51,6 @@ def test_logout_revokes_the_session_for_a_captured_cookie(app: Flask, make_user:
     assert post_form(client, "/logout").status_code == 302
     assert not opens(client)
     assert not opens(thief, "/queue") and not opens(thief, "/settings")
-
-
-def test_a_session_token_is_stored_only_as_its_digest(db_session: Session, make_user: Callable[..., User]) -> None:
-    user = make_user(role="agent")
-    token = start_session(db_session, user)
-    rows = db_session.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
-    assert len(rows) == 1 and token not in rows[0].token_hash
-    live = resolve_session(db_session, token)
-    assert live is not None and live.user.id == user.id
-    assert resolve_session(db_session, token + "x") is None
-    assert resolve_session(db_session, "") is None
 
 
 def test_changing_the_password_signs_out_every_other_browser(app: Flask, db_session: Session,

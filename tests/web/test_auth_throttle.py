@@ -19,14 +19,13 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
+from inbox.auth.service import create_user
 from models import AuditEvent, User
 from models.db import make_engine, make_session_factory, session_scope
 from settings import Settings
 from tests.web.web_helpers import PASSWORD, RecordingDispatcher, csrf_token, post_form
 from web import create_app
-from web.auth.counters import COUNTER_STORE_KEY, DatabaseStorage
-from web.auth.service import create_user
-from web.auth.throttle import ThrottlePolicy
+from web.auth.throttling import COUNTER_STORE_KEY
 from web.config import ConfigurationError
 from web.extensions import SESSION_FACTORY_KEY
 
@@ -185,28 +184,6 @@ def test_wrong_current_passwords_back_off_too(deployment: Deployment) -> None:
             "confirm_password": "a new passphrase"}).status_code)
     assert statuses == [400, 400, 400, 429, 429]
     assert [event.details["scope"] for event in deployment.events("login.throttled")] == ["account"]
-
-
-def test_back_off_doubles_up_to_its_ceiling() -> None:
-    policy = ThrottlePolicy(attempts_per_address=20, address_window=300, free_failures=5, max_backoff=300)
-    assert [policy.backoff(failures) for failures in range(4, 15)] == [0, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]
-    assert policy.backoff(10_000) == 300
-
-
-def test_database_counters_are_fixed_windows(db_session: Session) -> None:
-    now = [1_000.0]
-    store = DatabaseStorage(db_session, clock=lambda: now[0])
-    assert [store.incr("k", 10) for _ in range(3)] == [1, 2, 3]
-    assert store.get("k") == 3 and store.get_expiry("k") == 1_010.0
-    now[0] = 1_009.0
-    assert store.incr("k", 10) == 4 and store.get_expiry("k") == 1_010.0  # later hits do not extend the window
-    now[0] = 1_010.0
-    assert store.get("k") == 0 and store.get_expiry("k") == 1_010.0
-    assert store.incr("k", 10) == 1 and store.get_expiry("k") == 1_020.0
-    store.incr("other", 5)
-    store.clear("k")
-    assert store.get("k") == 0 and store.get("other") == 1
-    assert store.check() and store.reset() == 1
 
 
 def test_a_per_process_or_unknown_store_is_refused_at_boot(settings: Settings,

@@ -28,11 +28,11 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 from werkzeug.test import TestResponse
 
+from inbox.auth.sessions import start_session
+from inbox.auth.tokens import create_api_token
 from models import ApiToken, Mention, Reply, Role, SavedReply, Source, User
 from tests.web.web_helpers import csrf_token
 from web.api.blueprint import API_PREFIX
-from web.auth.sessions import start_session
-from web.auth.tokens import create_api_token
 
 PUBLIC = None
 ROLES = ("anonymous", Role.viewer.value, Role.agent.value, Role.approver.value, Role.admin.value)
@@ -132,6 +132,24 @@ ACCESS: dict[str, Route] = {
     "POST topics.new": Route(Role.admin, form={"name": "matrix_topic", "description": "Matrix.", "active": "1",
                                                "keywords_en": "matrix"}),
     "POST topics.move": Route(Role.admin, args={"name": "topic_name"}, form={"direction": "up"}),
+    # alerts (web/alerts): anyone signed in reads them, agents act on them, admins manage rules and channels
+    "GET alerts.index": Route(Role.viewer),
+    "GET alerts.show": Route(Role.viewer, args={"alert_id": "missing_id"}, ok=(404,)),
+    "POST alerts.acknowledge_alert": Route(Role.agent, form={}, args={"alert_id": "missing_id"}, ok=(404,)),
+    "POST alerts.mute_alert": Route(Role.agent, form={"minutes": "60"}, args={"alert_id": "missing_id"}, ok=(404,)),
+    "POST alerts.resolve_alert": Route(Role.agent, form={}, args={"alert_id": "missing_id"}, ok=(404,)),
+    "GET alerts.rules": Route(Role.admin),
+    "GET alerts.new_rule": Route(Role.admin),
+    "POST alerts.new_rule": Route(Role.admin, form={"name": "Matrix rule", "metric": "negative", "channels": "all"}),
+    "GET alerts.edit_rule": Route(Role.admin, args={"rule_id": "missing_id"}, ok=(404,)),
+    "POST alerts.edit_rule": Route(Role.admin, form={"metric": "negative"}, args={"rule_id": "missing_id"}, ok=(404,)),
+    "POST alerts.toggle_rule": Route(Role.admin, form={"enabled": "0"}, args={"rule_id": "missing_id"}, ok=(404,)),
+    "GET alerts.channels": Route(Role.admin),
+    "GET alerts.new_channel": Route(Role.admin),
+    "POST alerts.new_channel": Route(Role.admin, form={"name": "Matrix", "kind": "slack",
+                                                       "url": "https://hooks.example/matrix"}),
+    "POST alerts.toggle_channel": Route(Role.admin, form={"enabled": "1"}, args={"channel_id": "missing_id"},
+                                        ok=(404,)),
     # /api/v1, by bearer token
     "GET api.openapi_json": Route(Role.viewer),
     "GET api.reference": Route(Role.viewer),

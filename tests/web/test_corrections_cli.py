@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from inbox.auth.service import create_user
+from inbox.corrections import Relabel, correct_mention
 from models import Mention, User
 from models.db import make_engine, make_session_factory, session_scope
 from settings import get_settings
-from web.auth.service import create_user
 from web.cli import cli
-from web.corrections.service import Relabel, correct_mention
 
 
 @pytest.fixture()

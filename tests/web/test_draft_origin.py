@@ -8,10 +8,10 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from models import Mention, Reply, SavedReply, User
-from responder import service
-from responder.filling import fill_in
-from responder.picking import draft_origin, use_saved_reply
-from responder.variables import Workspace
+from responder.drafting.filling import fill_in
+from responder.drafting.picking import draft_origin, use_saved_reply
+from responder.drafting.variables import Workspace
+from responder.replies import service
 from tests.web.web_helpers import csrf_token
 
 IN_USE = "Late delivery (en · delivery), in use:"

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
 
 from models import User
-from web.ids import MAX_ROW_ID, parse_row_id
+from models.row_ids import MAX_ROW_ID
+from web.ids import parse_row_id
 
 TOO_LARGE = str(MAX_ROW_ID + 1)
 PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([A-Za-z_][A-Za-z0-9_]*)>")

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from listener.demo import load_demo_workspace
+from inbox.queue.filters import QueueFilters
+from inbox.queue.queries import TabCount, known_sources, opening_tab
+from inbox.queue.tabs import QueueTab
+from listener.demo import load_demo_source
 from models import Mention, Reply, ReplyStatus, User
 from models.base import utcnow
-from web.queue.filters import QueueFilters
-from web.queue.queries import TabCount, known_sources, opening_tab
-from web.queue.tabs import QueueTab
 
 MENTION_LINK = re.compile(r'href="/mentions/(\d+)"')
 TITLE = re.compile(r"<title>(.*?) · Earful</title>")
@@ -57,7 +57,7 @@ def test_the_opening_tab_follows_the_filters_and_falls_back_to_needs_reply(
 def test_the_network_filter_offers_no_label_of_a_many_network_source(
         client: FlaskClient, logged_in: Callable[[str], User], db_session: Session,
         make_source: Callable[..., object]) -> None:
-    load_demo_workspace(db_session, now=utcnow(), speed=60.0)  # a replay source labelled "mixed"
+    load_demo_source(db_session, now=utcnow(), speed=60.0)  # a replay source labelled "mixed"
     make_source(name="From a newer release", collector="bluesky_search", network="bluesky")
     networks, _sources = known_sources(db_session)
     assert "mixed" not in networks and {"x", "appstore", "bluesky"} <= set(networks)

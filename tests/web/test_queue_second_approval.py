@@ -63,7 +63,7 @@ def test_the_mention_page_walks_through_two_approvals(client: FlaskClient, db_se
 def test_saving_new_text_clears_the_first_approval(client: FlaskClient, db_session: Session,
                                                    logged_in: Callable[[str], User], make_user: Callable[..., User],
                                                    strict_draft: Reply) -> None:
-    from responder.service import approve
+    from responder.replies.service import approve
 
     approve(db_session, strict_draft, user=make_user(role="approver"), expected_version=1)
     db_session.flush()

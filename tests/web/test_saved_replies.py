@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, SavedReply, User
-from responder.llm import LlmConfigError
+from responder.drafting.llm import LlmConfigError
 from settings import Settings
 from tests.responder.test_llm import CASSETTES, DRAFT, REWRITE, same_chat_request
 from tests.web.web_helpers import RecordingDispatcher, login, post_form

@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from models import Mention, Reply, User
-from responder.similar import index_round
+from responder.drafting.similar import index_round
 from tests.responder.test_similar import WordsEncoder
 
 HTMX = {"HX-Request": "true", "HX-Target": "similar-replies"}

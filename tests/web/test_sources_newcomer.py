@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
 from listener import sources
-from listener.bad_rows import BAD_ROWS, DISMISSED, bad_row_reports, dismiss_bad_rows
 from listener.base import Batch, RowError
-from listener.demo import load_demo_workspace
+from listener.demo import load_demo_source
+from listener.ingest.bad_rows import BAD_ROWS, DISMISSED, bad_row_reports, dismiss_bad_rows
 from listener.service import ingest
 from models import AuditEvent, Source, User
 from models.base import utcnow
@@ -45,7 +45,7 @@ def test_a_collector_that_reads_one_network_decides_it() -> None:
 def test_the_demo_replay_source_saves_unchanged(client: FlaskClient, logged_in: Callable[[str], User],
                                                db_session: Session) -> None:
     logged_in("admin")
-    source = load_demo_workspace(db_session, now=utcnow(), speed=60.0).source
+    source = load_demo_source(db_session, now=utcnow(), speed=60.0)
     edit = f"/sources/{source.id}/edit"
     fields = form_fields(client.get(edit).get_data(as_text=True), edit)
     assert fields["collector"] == "replay" and fields["network"] == "mixed"

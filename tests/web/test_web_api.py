@@ -9,10 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from inbox.auth.tokens import create_api_token, revoke_api_token
 from models import Mention, Reply, Source, User
-from responder.service import edit_draft
+from responder.replies.service import edit_draft
 from tests.web.test_web_api_support import Headers, api_headers
-from web.auth.tokens import create_api_token, revoke_api_token
 
 __all__ = ["api_headers"]
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from models import Reply, User
-from responder.service import MAX_REPLY_LENGTH
+from responder.replies.service import MAX_REPLY_LENGTH
 from tests.web.test_web_api_support import Headers, api_headers, audit_actions, bearer, reload
 from tests.web.web_helpers import RecordingDispatcher
 from web.queue.htmx import ALLOW_SELF_APPROVAL_KEY

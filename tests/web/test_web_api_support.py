@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session, col, select
 
+from inbox.auth.tokens import create_api_token
 from models import AuditEvent, Reply, User
-from web.auth.tokens import create_api_token
 
 Headers = dict[str, str]
 

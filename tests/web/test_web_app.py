@@ -80,7 +80,7 @@ from models.migrate import upgrade
 from models.db import make_engine, make_session_factory, session_scope
 from settings import Settings
 from web import create_app
-from web.auth.service import create_user
+from inbox.auth.service import create_user
 from models import Mention
 from datetime import datetime, timezone
 

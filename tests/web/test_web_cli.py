@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
+from inbox.auth.service import verify_password
 from models import SavedReply, User
 from models.db import make_engine, make_session_factory
 from settings import get_settings
-from web.auth.service import verify_password
 from web.cli import cli
 
 

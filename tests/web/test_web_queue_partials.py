@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
+from inbox.queue.presence import other_viewers, record_view
 from models import AuditEvent, Mention, User
 from tests.web.web_helpers import login
-from web.queue.presence import other_viewers, record_view
 
 MENTION_LINK = re.compile(r'href="/mentions/(\d+)"')
 HTMX_QUEUE = {"HX-Request": "true", "HX-Target": "queue-body"}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, User
-from responder.service import approve, post_reply
+from responder.replies.service import approve, post_reply
 from settings import Settings
 from tests.web.web_helpers import RecordingDispatcher, csrf_token, login, post_form
 from web import create_app

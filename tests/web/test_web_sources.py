@@ -18,6 +18,7 @@ from listener import sources
 from listener.base import Batch, CollectorError
 from models import AuditEvent, Source, User
 from models.base import utcnow
+from models.errors import Invalid
 from settings import Settings
 from tests.web.web_helpers import post_form
 
@@ -46,7 +47,7 @@ def events(session: Session, action: str) -> list[AuditEvent]:
 # --- service ------------------------------------------------------------------------------------------------
 
 def test_validate_points_at_a_query_error_with_a_caret() -> None:
-    with pytest.raises(sources.SourceInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         spec(query="lumo AND (refund OR")
     assert caught.value.errors["query"].split("\n") == [
         "'OR' needs a term after it (at column 18)", "lumo AND (refund OR", " " * 17 + "^"]
@@ -64,7 +65,7 @@ def test_validate_points_at_a_query_error_with_a_caret() -> None:
     ({"config_json": '{"bearer_token": "abc"}'}, "config", "server settings"),
 ])
 def test_validate_refuses(fields: dict[str, str], field: str, says: str) -> None:
-    with pytest.raises(sources.SourceInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         spec(**fields)
     assert says in caught.value.errors[field]
 
@@ -73,11 +74,11 @@ def test_validate_refuses(fields: dict[str, str], field: str, says: str) -> None
 def test_validate_refuses_a_path_outside_the_import_directory_alike_whether_it_exists_or_not(collector: str) -> None:
     messages = set()
     for path in ("/etc/passwd", "/etc/no-such-file", "../../etc/passwd", "exports/../../../etc/passwd"):
-        with pytest.raises(sources.SourceInvalid) as caught:
+        with pytest.raises(Invalid) as caught:
             spec(collector=collector, network="x", config_json=json.dumps({"path": path}))
         messages.add(caught.value.errors["config"].removesuffix(path))
     assert messages == {f"import file not found in the import directory (IMPORT_DIR, {IMPORT_DIR}): "}
-    with pytest.raises(sources.SourceInvalid, match="must be a string"):
+    with pytest.raises(Invalid, match="must be a string"):
         spec(config_json='{"path": ["/etc/passwd"]}')
     assert spec(config_json='{"path": "exports/not-there-yet.csv"}').config == {"path": "exports/not-there-yet.csv"}
 

@@ -11,11 +11,11 @@ from pydantic import SecretStr
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from inbox.corrections import Relabel, correct_mention
 from models import Mention, User
 from settings import Settings
 from tests.web.web_helpers import RecordingDispatcher, login
 from web import create_app
-from web.corrections.service import Relabel, correct_mention
 from web.workspace_settings.redaction import HIDDEN, NOT_SET, setting_rows, without_password
 
 SECRETS = {"x_bearer_token": "xbt-SECRET-1", "reddit_client_secret": "rcs-SECRET-2",

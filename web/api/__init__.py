@@ -7,6 +7,7 @@ from web.api import openapi as _openapi  # noqa: F401
 from web.api import reference as _reference  # noqa: F401
 from web.api import replies as _replies  # noqa: F401
 from web.api import report_summary as _report_summary  # noqa: F401
+from web.api import reports as _reports  # noqa: F401
 from web.api import sources as _sources  # noqa: F401
 from web.api.blueprint import bp
 

@@ -6,11 +6,11 @@ from flask import Response, g, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from inbox.auth.tokens import authenticate_token
 from models import Role, User
 from web.api.blueprint import API_PREFIX, bp
 from web.api.errors import ApiError, error_response, http_error_response
 from web.auth.login import SessionUser
-from web.auth.tokens import authenticate_token
 from web.db import db_session
 
 MAX_API_BODY_BYTES = 128 * 1024

@@ -6,10 +6,10 @@ import base64
 import binascii
 from datetime import datetime, timezone
 
+from inbox.queue.cursor import Cursor, QueueSort
+from inbox.queue.params import InvalidQuery, parse_cursor
 from web.api.errors import ApiError
 from web.api.schemas import MAX_ID
-from web.queue.cursor import Cursor, QueueSort
-from web.queue.params import InvalidQuery, parse_cursor
 
 
 def encode_cursor(cursor: Cursor) -> str:

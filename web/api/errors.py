@@ -8,7 +8,7 @@ from flask import Response, current_app, json
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from responder.service import ReplyStateError, SelfApprovalError
+from responder.replies.service import ReplyStateError, SelfApprovalError
 from web.api.blueprint import bp
 from web.db import db_session
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from inbox.queue.detail import mention_detail
+from inbox.queue.filters import QueueFilters
+from inbox.queue.queries import queue_page
 from models import Mention
 from web.api.cursors import decode_cursor, encode_cursor
 from web.api.errors import ApiError
@@ -18,9 +21,6 @@ from web.api.schemas import (
     ReplyOut,
 )
 from web.db import db_session
-from web.queue.detail import mention_detail
-from web.queue.filters import QueueFilters
-from web.queue.queries import queue_page
 
 
 @operation("GET", "/mentions", summary="List mentions in one queue tab, newest first", tag="mentions",

@@ -7,9 +7,10 @@ from flask import current_app
 from pydantic import Field
 from sqlmodel import Session
 
+from inbox.lint import blocking_problems
 from models import Reply, Role
-from responder.approvals import approval_progress
-from responder.service import StaleReplyError, approve, awaiting_second_approval, edit_draft, reject
+from responder.replies.approvals import approval_progress
+from responder.replies.service import StaleReplyError, approve, awaiting_second_approval, edit_draft, reject
 from web.api.auth import api_user
 from web.api.errors import ApiError
 from web.api.routing import operation
@@ -17,7 +18,6 @@ from web.api.schemas import ApproveReply, ApproveResult, EditReply, RejectReply,
 from web.db import db_session
 from web.extensions import dispatcher
 from web.queue.htmx import allow_self_approval
-from web.queue.lint import blocking_problems
 
 
 @operation("PATCH", "/replies/{reply_id}", summary="Edit a draft reply", tag="replies", response=ReplyOut,

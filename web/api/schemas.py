@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from responder.service import MAX_REPLY_LENGTH
-from web.queue.cursor import QueueSort
-from web.queue.params import LANGUAGE_PATTERN
-from web.queue.queries import PAGE_SIZE
-from web.queue.tabs import QueueTab
+from inbox.queue.cursor import QueueSort
+from inbox.queue.params import LANGUAGE_PATTERN
+from inbox.queue.queries import PAGE_SIZE
+from inbox.queue.tabs import QueueTab
+from responder.replies.service import MAX_REPLY_LENGTH
 
 MAX_PAGE_SIZE = 100
 MAX_ID = 2**31 - 1

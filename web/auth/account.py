@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from inbox.auth.tokens import create_api_token, list_api_tokens, revoke_api_token
 from web.auth.blueprint import bp
 from web.auth.login import acting_user
-from web.auth.tokens import create_api_token, list_api_tokens, revoke_api_token
 from web.db import db_session
 
 

@@ -1,6 +1,6 @@
 """Flask-Login wiring: the session user wrapper, its loader, and the acting User for service calls.
 
-Flask-Login keeps get_id() in the session cookie; here that is the server-side session's token (web.auth.sessions),
+Flask-Login keeps get_id() in the session cookie; here that is the server-side session's token (inbox.auth.sessions),
 so the loader finds nothing once the session is revoked.
 """
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 from flask import Flask, abort
 from flask_login import LoginManager, UserMixin, current_user
 
+from inbox.auth.sessions import resolve_session
 from models import Role, User
 from settings import Settings
-from web.auth.counters import init_counters
-from web.auth.sessions import resolve_session
-from web.auth.throttle import init_throttle
+from web.auth.throttling import init_counters, init_throttle
 from web.db import db_session
 
 

@@ -6,13 +6,12 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user
 
-from web.auth.attempts import Throttled
+from inbox.auth.attempts import Throttled
+from inbox.auth.service import MIN_PASSWORD_LENGTH
+from inbox.auth.users import PasswordChange, change_password
 from web.auth.blueprint import bp
-from web.auth.counters import counter_store
 from web.auth.login import SessionUser, acting_user
-from web.auth.service import MIN_PASSWORD_LENGTH
-from web.auth.throttle import throttle_policy
-from web.auth.users import PasswordChange, change_password
+from web.auth.throttling import counter_store, throttle_policy
 from web.db import db_session
 
 

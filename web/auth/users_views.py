@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from inbox.auth.users import list_users, set_user_active, sign_out_everywhere
 from models import Role, User
+from web.admin_views import submitted_switch
 from web.auth.blueprint import bp
 from web.auth.login import acting_user
 from web.auth.roles import role_required
-from web.auth.users import list_users, set_user_active, sign_out_everywhere
 from web.db import db_session
 
 
@@ -33,12 +34,10 @@ def sign_out_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/active")
 @role_required(Role.admin)
 def set_user_active_view(user_id: int) -> ResponseReturnValue:
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        abort(400, "The form did not say whether to activate or deactivate the user; reload the page.")
+    wanted = submitted_switch("active", asking="activate or deactivate the user")
     target = _user_or_404(user_id)
     try:
-        set_user_active(db_session(), acting_user(), target, wanted == "1")
+        set_user_active(db_session(), acting_user(), target, wanted)
     except ValueError as error:
         flash(str(error).capitalize() + ".", "error")
         return redirect(url_for("auth.users")), 303

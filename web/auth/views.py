@@ -6,15 +6,15 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from web.auth.attempts import LoginAttempt, attempt_login
+from inbox.auth.attempts import LoginAttempt, attempt_login
+from inbox.auth.service import normalize_email
+from inbox.auth.sessions import end_session, start_session
+from inbox.auth.throttle import Refusal
 from web.auth.blueprint import bp
-from web.auth.counters import counter_store
 from web.auth.devices import remember_device, trusted_device
 from web.auth.login import SessionUser, session_token
 from web.auth.redirects import is_local_path
-from web.auth.service import normalize_email
-from web.auth.sessions import end_session, start_session
-from web.auth.throttle import Refusal, throttle_policy
+from web.auth.throttling import counter_store, throttle_policy
 from web.db import db_session
 
 LOGIN_FAILED_MESSAGE = ("Email or password is incorrect. After repeated failures each further attempt has to wait "

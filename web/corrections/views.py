@@ -8,14 +8,7 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from models import Correction, Mention, Reply, Role, User
-from models.correction import latest_correction
-from models.topic_store import active_topic_names
-from responder.service import StaleReplyError
-from web.auth.login import acting_user
-from web.auth.roles import role_required
-from web.corrections.blueprint import bp
-from web.corrections.service import (
+from inbox.corrections import (
     InvalidCorrection,
     apology_to_withdraw,
     correct_mention,
@@ -23,6 +16,13 @@ from web.corrections.service import (
     parse_relabel,
     withdraw_apology,
 )
+from models import Correction, Mention, Reply, Role, User
+from models.correction import latest_correction
+from models.topic_store import active_topic_names
+from responder.replies.service import StaleReplyError
+from web.auth.login import acting_user
+from web.auth.roles import role_required
+from web.corrections.blueprint import bp
 from web.db import db_session
 from web.extensions import app_settings
 from web.queue.views import get_mention

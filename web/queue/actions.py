@@ -6,8 +6,11 @@ from flask import current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
+from inbox.lint import blocking_problems
+from inbox.queue.detail import Conflict
 from models import Reply, Role
-from responder.service import (
+from responder.drafting.variables import Workspace
+from responder.replies.service import (
     StaleReplyError,
     approve,
     awaiting_second_approval,
@@ -16,15 +19,12 @@ from responder.service import (
     redraft,
     reject,
 )
-from responder.variables import Workspace
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
 from web.extensions import app_settings, dispatcher
 from web.queue.blueprint import bp
-from web.queue.detail import Conflict
 from web.queue.htmx import allow_self_approval, wants_partial
-from web.queue.lint import blocking_problems
 from web.queue.reply_forms import form_version, session_and_reply
 from web.queue.views import get_mention, render_mention, render_reply_section
 

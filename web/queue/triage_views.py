@@ -8,6 +8,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
+from inbox.bulk import MAX_SELECTION, BulkResult, bulk_approve, bulk_assign, bulk_ignore, selected_mentions, summary
+from inbox.triage import assign, escalate, ignore
 from models import Mention, Role, User
 from web.auth.login import acting_user
 from web.auth.redirects import is_local_path
@@ -15,9 +17,7 @@ from web.auth.roles import role_required
 from web.db import db_session
 from web.queue.actions import enqueue_posts
 from web.queue.blueprint import bp
-from web.queue.bulk import MAX_SELECTION, BulkResult, bulk_approve, bulk_assign, bulk_ignore, selected_mentions, summary
 from web.queue.htmx import allow_self_approval
-from web.queue.triage import assign, escalate, ignore
 from web.queue.views import get_mention
 
 

@@ -10,24 +10,12 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
-from listener.threads import thread_context
-from models import Mention, ReplyStatus, Role
-from reports.authors import author_history, repeat_complainers
-from responder.drafting import no_reply_reason
-from responder.picking import Choice, DraftOrigin, draft_origin, group_choices, saved_reply_choices
-from responder.variables import Workspace
-from web.auth.login import acting_user
-from web.db import db_session
-from web.extensions import app_settings
-from web.queue.blueprint import bp
-from web.queue.count_cache import cached_tab_counts, remembered_tab_counts
-from web.queue.cursor import SORT_LABELS, Cursor
-from web.queue.detail import Conflict, MentionDetail, mention_detail
-from web.queue.filters import QueueFilters
-from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
-from web.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
-from web.queue.presence import other_viewers, record_leave, record_view
-from web.queue.queries import (
+from inbox.queue.cursor import SORT_LABELS, Cursor
+from inbox.queue.detail import Conflict, MentionDetail, mention_detail
+from inbox.queue.filters import QueueFilters
+from inbox.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
+from inbox.queue.presence import other_viewers, record_leave, record_view
+from inbox.queue.queries import (
     APPROVER_ROLES,
     SENTIMENTS,
     Person,
@@ -36,7 +24,19 @@ from web.queue.queries import (
     queue_page,
     staff,
 )
-from web.queue.tabs import BULK_ACTIONS, TAB_LABELS
+from inbox.queue.tabs import BULK_ACTIONS, TAB_LABELS
+from listener.threads import thread_context
+from models import Mention, ReplyStatus, Role
+from reports.authors import author_history, repeat_complainers
+from responder.drafting.picking import Choice, DraftOrigin, draft_origin, group_choices, saved_reply_choices
+from responder.drafting.rules import no_reply_reason
+from responder.drafting.variables import Workspace
+from web.auth.login import acting_user
+from web.db import db_session
+from web.extensions import app_settings
+from web.queue.blueprint import bp
+from web.queue.counts import cached_tab_counts, remembered_tab_counts
+from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
 
 QUEUE_BODY = "queue-body"
 

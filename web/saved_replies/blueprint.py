@@ -1,8 +1,8 @@
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 
-from responder.llm import LlmConfig
-from responder.variables import agent_name, unfilled_prompts
+from responder.drafting.llm import LlmConfig
+from responder.drafting.variables import agent_name, unfilled_prompts
 
 bp = Blueprint("saved_replies", __name__)
 

@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from models import Mention, Reply, Role, SavedReply
-from responder.assist import assist_draft
-from responder.filling import fill_in
-from responder.llm import LlmConfig
-from responder.picking import SavedReplyUnavailable, use_saved_reply
-from responder.service import StaleReplyError
-from responder.variables import Workspace
+from responder.drafting.assist import assist_draft
+from responder.drafting.filling import fill_in
+from responder.drafting.llm import LlmConfig
+from responder.drafting.picking import SavedReplyUnavailable, use_saved_reply
+from responder.drafting.variables import Workspace
+from responder.replies.service import StaleReplyError
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.extensions import app_settings

@@ -1,20 +1,21 @@
-"""Thin admin views over responder.library: parse the form, call the service, commit once, redirect (PRG)."""
+"""Thin admin views over responder.drafting.library: parse the form, call the service, commit once, redirect (PRG)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from listener.networks import NETWORKS
-from models import Role, SavedReply
+from inbox.queue.queries import SENTIMENTS
+from listener.platforms import NETWORK_NAMES
+from models import SavedReply
+from models.errors import Invalid
 from models.topic_store import active_topic_names
-from responder.library import (
+from responder.drafting.library import (
     LANGUAGES,
     Filters,
-    SavedReplyInvalid,
     create_saved_reply,
     join_variants,
     saved_reply_rows,
@@ -22,12 +23,11 @@ from responder.library import (
     update_saved_reply,
     validate,
 )
-from responder.variables import KNOWN_VARIABLES
+from responder.drafting.variables import KNOWN_VARIABLES
+from web.admin_views import admin_route, flash_saved, form_or_submit, form_page, found_or_404, submitted_switch
 from web.auth.login import acting_user
-from web.auth.roles import role_required
 from web.db import db_session
 from web.formatting import untrusted_plain
-from web.queue.queries import SENTIMENTS
 from web.saved_replies.blueprint import bp
 
 FIELDS = ("name", "language", "topic", "sentiment", "network", "body", "variants")
@@ -62,40 +62,30 @@ def _filters() -> Filters:
                    include_inactive=args.get("inactive") == "1")
 
 
-@bp.get("/saved-replies")
-@role_required(Role.admin)
+@admin_route(bp, "/saved-replies")
 def index() -> ResponseReturnValue:
     filters = _filters()
     return render_template("saved_replies/index.html", rows=saved_reply_rows(db_session(), filters),
                            filters=filters, **_choices(None))
 
 
-@bp.route("/saved-replies/new", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/saved-replies/new", methods=("GET", "POST"))
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
-        return _render_form(FormValues(), saved=None)
-    return _submit(None)
+    return form_or_submit(lambda: _render_form(FormValues(), saved=None), lambda: _submit(None))
 
 
-@bp.route("/saved-replies/<int:saved_reply_id>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/saved-replies/<int:saved_reply_id>/edit", methods=("GET", "POST"))
 def edit(saved_reply_id: int) -> ResponseReturnValue:
     saved = _get(saved_reply_id)
-    if request.method == "GET":
-        return _render_form(FormValues.of(saved), saved=saved)
-    return _submit(saved)
+    return form_or_submit(lambda: _render_form(FormValues.of(saved), saved=saved), lambda: _submit(saved))
 
 
-@bp.post("/saved-replies/<int:saved_reply_id>/active")
-@role_required(Role.admin)
+@admin_route(bp, "/saved-replies/<int:saved_reply_id>/active", methods=("POST",))
 def toggle(saved_reply_id: int) -> ResponseReturnValue:
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        abort(400, "The form did not say whether to activate or deactivate the saved reply; reload the page.")
+    wanted = submitted_switch("active", asking="activate or deactivate the saved reply")
     session = db_session()
     saved = _get(saved_reply_id)
-    if set_active(session, saved, wanted == "1", actor=acting_user()):
+    if set_active(session, saved, wanted, actor=acting_user()):
         session.commit()
     state = "active" if saved.active else "deactivated: no new draft will use it"
     flash(f"{untrusted_plain(saved.name)} is {state}.", "success")
@@ -106,29 +96,28 @@ def _submit(saved: SavedReply | None) -> ResponseReturnValue:
     values = FormValues.submitted(request.form)
     try:
         spec = validate(**{key: getattr(values, key) for key in FIELDS}, topics=_topics(saved))
-    except SavedReplyInvalid as error:
+    except Invalid as error:
         return _render_form(values, saved=saved, errors=error.errors, status=400)
     session = db_session()
     if saved is None:
         saved = create_saved_reply(session, spec, actor=acting_user())
         flash(f"Saved reply {untrusted_plain(saved.name)} added.", "success")
-    elif update_saved_reply(session, saved, spec, actor=acting_user()):
-        flash(f"Saved reply {untrusted_plain(saved.name)} saved. Drafts already made keep their text.", "success")
     else:
-        flash("Nothing changed.", "info")
+        flash_saved(update_saved_reply(session, saved, spec, actor=acting_user()),
+                    f"Saved reply {untrusted_plain(saved.name)} saved. Drafts already made keep their text.")
     session.commit()
     return redirect(url_for("saved_replies.index"))
 
 
 def _render_form(values: FormValues, *, saved: SavedReply | None, errors: dict[str, str] | None = None,
                  status: int = 200) -> ResponseReturnValue:
-    return render_template("saved_replies/form.html", values=values, saved=saved, errors=errors or {},
-                           variables=KNOWN_VARIABLES, **_choices(saved)), status
+    return form_page("saved_replies/form.html", errors=errors, status=status, values=values, saved=saved,
+                     variables=KNOWN_VARIABLES, **_choices(saved))
 
 
 def _choices(saved: SavedReply | None) -> dict[str, object]:
     return {"languages": LANGUAGES, "topics": {name: name for name in _topics(saved)},
-            "sentiments": {label: label for label in SENTIMENTS}, "networks": NETWORKS}
+            "sentiments": {label: label for label in SENTIMENTS}, "networks": NETWORK_NAMES}
 
 
 def _topics(saved: SavedReply | None) -> list[str]:
@@ -140,7 +129,4 @@ def _topics(saved: SavedReply | None) -> list[str]:
 
 
 def _get(saved_reply_id: int) -> SavedReply:
-    saved = db_session().get(SavedReply, saved_reply_id)
-    if saved is None:
-        abort(404, "No such saved reply.")
-    return saved
+    return found_or_404(db_session().get(SavedReply, saved_reply_id), "saved reply")

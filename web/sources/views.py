@@ -8,12 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from listener.bad_rows import dismiss_bad_rows
-from listener.registry import COLLECTORS
+from listener.ingest.bad_rows import dismiss_bad_rows
+from listener.platforms import COLLECTORS
 from listener.sources import (
     SOURCE_NETWORKS,
     QueryTestResult,
-    SourceInvalid,
     SourceSpec,
     collector_network,
     config_without_query,
@@ -26,10 +25,11 @@ from listener.sources import (
     update_source,
     validate,
 )
-from models import Role, Source
-from responder.approvals import set_second_approval
+from models import Source
+from models.errors import Invalid
+from responder.replies.approvals import set_second_approval
+from web.admin_views import admin_route, flash_saved, form_or_submit, form_page, found_or_404, submitted_switch
 from web.auth.login import acting_user
-from web.auth.roles import role_required
 from web.db import db_session
 from web.extensions import app_settings
 from web.formatting import untrusted_plain
@@ -67,45 +67,34 @@ class FormValues:
                 "config_json": self.config_json}
 
 
-@bp.get("")
-@role_required(Role.admin)
+@admin_route(bp, "")
 def index() -> ResponseReturnValue:
     return render_template("sources/index.html", rows=source_rows(db_session(), app_settings()))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/new", methods=("GET", "POST"))
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
-        return render_form(FormValues(), source=None)
-    return submit(None)
+    return form_or_submit(lambda: render_form(FormValues(), source=None), lambda: submit(None))
 
 
-@bp.route("/<int:source_id>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/<int:source_id>/edit", methods=("GET", "POST"))
 def edit(source_id: int) -> ResponseReturnValue:
     source = get_source(source_id)
-    if request.method == "GET":
-        return render_form(FormValues.of(source), source=source)
-    return submit(source)
+    return form_or_submit(lambda: render_form(FormValues.of(source), source=source), lambda: submit(source))
 
 
-@bp.post("/<int:source_id>/enabled")
-@role_required(Role.admin)
+@admin_route(bp, "/<int:source_id>/enabled", methods=("POST",))
 def toggle(source_id: int) -> ResponseReturnValue:
-    wanted = request.form.get("enabled")
-    if wanted not in ("0", "1"):
-        abort(400, "The form did not say whether to enable or disable the source; reload the page.")
+    wanted = submitted_switch("enabled", asking="enable or disable the source")
     session = db_session()
     source = get_source(source_id)
-    if set_enabled(session, source, wanted == "1", actor=acting_user()):
+    if set_enabled(session, source, wanted, actor=acting_user()):
         session.commit()
     flash(f"{untrusted_plain(source.name)} is {'enabled' if source.enabled else 'disabled'}.", "success")
     return redirect(url_for("sources.index"))
 
 
-@bp.post("/<int:source_id>/bad-rows/dismiss")
-@role_required(Role.admin)
+@admin_route(bp, "/<int:source_id>/bad-rows/dismiss", methods=("POST",))
 def dismiss_rows(source_id: int) -> ResponseReturnValue:
     up_to = request.form.get("up_to", "")
     if not up_to.isdigit():
@@ -120,8 +109,7 @@ def dismiss_rows(source_id: int) -> ResponseReturnValue:
     return redirect(url_for("sources.index"))
 
 
-@bp.post("/<int:source_id>/test")
-@role_required(Role.admin)
+@admin_route(bp, "/<int:source_id>/test", methods=("POST",))
 def test(source_id: int) -> ResponseReturnValue:
     source = get_source(source_id)
     spec = SourceSpec(name=source.name, collector=source.collector, network=source.network,
@@ -134,7 +122,7 @@ def submit(source: Source | None) -> ResponseReturnValue:
     values = FormValues.submitted(request.form)
     try:
         spec = validate(**values.spec_fields(), import_dir=app_settings().import_dir)
-    except SourceInvalid as error:
+    except Invalid as error:
         return render_form(values, source=source, errors=error.errors, status=400)
     if request.form.get("action") == "test":
         return render_form(values, source=source, result=test_source(spec, settings=app_settings()))
@@ -143,11 +131,10 @@ def submit(source: Source | None) -> ResponseReturnValue:
         source = create_source(session, spec, actor=acting_user())
         set_second_approval(session, source, values.require_second_approval, actor=acting_user())
         flash(f"Source {untrusted_plain(source.name)} added. It runs at the next collection.", "success")
-    elif any([update_source(session, source, spec, actor=acting_user()),
-              set_second_approval(session, source, values.require_second_approval, actor=acting_user())]):
-        flash(f"Source {untrusted_plain(source.name)} saved.", "success")
     else:
-        flash("Nothing changed.", "info")
+        flash_saved(any([update_source(session, source, spec, actor=acting_user()),
+                         set_second_approval(session, source, values.require_second_approval, actor=acting_user())]),
+                    f"Source {untrusted_plain(source.name)} saved.")
     session.commit()
     return redirect(url_for("sources.index"))
 
@@ -156,13 +143,9 @@ def render_form(values: FormValues, *, source: Source | None, errors: dict[str, 
                 result: QueryTestResult | None = None, status: int = 200) -> ResponseReturnValue:
     collectors = {name: coverage(name) for name in sorted(COLLECTORS)}
     reads = {name: collector_network(name) for name in collectors}
-    return render_template("sources/form.html", values=values, source=source, errors=errors or {},
-                           result=result, collectors=collectors, networks=SOURCE_NETWORKS,
-                           reads=reads), status
+    return form_page("sources/form.html", errors=errors, status=status, values=values, source=source,
+                     result=result, collectors=collectors, networks=SOURCE_NETWORKS, reads=reads)
 
 
 def get_source(source_id: int) -> Source:
-    source = db_session().get(Source, source_id)
-    if source is None:
-        abort(404, "No such source.")
-    return source
+    return found_or_404(db_session().get(Source, source_id), "source")

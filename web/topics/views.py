@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
-from models import Role, Topic
+from models import Topic
+from models.errors import Invalid
 from models.topic_store import (
     DIRECTIONS,
     LANGUAGES,
-    TopicInvalid,
     create_topic,
     find_topic,
     list_topics,
@@ -21,8 +21,8 @@ from models.topic_store import (
     validate_edit,
     validate_new,
 )
+from web.admin_views import admin_route, flash_saved, form_page, found_or_404
 from web.auth.login import acting_user
-from web.auth.roles import role_required
 from web.db import db_session
 from web.topics.blueprint import bp
 
@@ -30,21 +30,19 @@ TEXT_FIELDS = ("name", "description", *(f"{kind}_{language}" for kind in ("keywo
                                         for language in LANGUAGES))
 
 
-@bp.get("")
-@role_required(Role.admin)
+@admin_route(bp, "")
 def index() -> ResponseReturnValue:
     return render_template("topics/index.html", topics=list_topics(db_session()), languages=LANGUAGES)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/new", methods=("GET", "POST"))
 def new() -> ResponseReturnValue:
     if request.method == "GET":
         return _form(None, {**dict.fromkeys(TEXT_FIELDS, ""), "active": "1"})
     session, values = db_session(), _submitted()
     try:
         added = validate_new(session, name=values["name"], **_parsed(values))
-    except TopicInvalid as error:
+    except Invalid as error:
         return _form(None, values, errors=error.errors, status=400)
     try:
         topic = create_topic(session, added, actor=acting_user())
@@ -56,8 +54,7 @@ def new() -> ResponseReturnValue:
     return redirect(url_for("topics.index"))
 
 
-@bp.route("/<name>/edit", methods=["GET", "POST"])
-@role_required(Role.admin)
+@admin_route(bp, "/<name>/edit", methods=("GET", "POST"))
 def edit(name: str) -> ResponseReturnValue:
     session, topic = db_session(), _get(name)
     if request.method == "GET":
@@ -65,18 +62,15 @@ def edit(name: str) -> ResponseReturnValue:
     values = _submitted()
     try:
         edit = validate_edit(topic, **_parsed(values))
-    except TopicInvalid as error:
+    except Invalid as error:
         return _form(topic, values, errors=error.errors, status=400)
-    if save_topic(session, topic, edit, actor=acting_user()):
-        session.commit()
-        flash(f"Topic {topic.name} saved; scoring uses it from its next round.", "success")
-    else:
-        flash("Nothing changed.", "info")
+    changed = save_topic(session, topic, edit, actor=acting_user())
+    session.commit()
+    flash_saved(changed, f"Topic {topic.name} saved; scoring uses it from its next round.")
     return redirect(url_for("topics.index"))
 
 
-@bp.post("/<name>/move")
-@role_required(Role.admin)
+@admin_route(bp, "/<name>/move", methods=("POST",))
 def move(name: str) -> ResponseReturnValue:
     session, topic, direction = db_session(), _get(name), request.form.get("direction", "")
     if direction not in DIRECTIONS:
@@ -91,10 +85,7 @@ def move(name: str) -> ResponseReturnValue:
 
 
 def _get(name: str) -> Topic:
-    topic = find_topic(db_session(), name)
-    if topic is None:
-        abort(404, "No such topic.")
-    return topic
+    return found_or_404(find_topic(db_session(), name), "topic")
 
 
 def _submitted() -> dict[str, str]:
@@ -119,5 +110,5 @@ def _values(topic: Topic) -> dict[str, str]:
 def _form(topic: Topic | None, values: dict[str, str], *, errors: dict[str, str] | None = None,
           status: int = 200) -> ResponseReturnValue:
     """The edit form, or with no topic the new-topic form (which also asks for the name)."""
-    return render_template("topics/edit.html", topic=topic, values=values, errors=errors or {},
-                           languages=LANGUAGES), status
+    return form_page("topics/edit.html", errors=errors, status=status, topic=topic, values=values,
+                     languages=LANGUAGES)
