@@ -26,6 +26,7 @@ METRICS = {"mentions": "mentions", "negative": "negative mentions", "complaints"
            "sla": "complaints unanswered past the SLA"}
 BUCKETS = {"5m": 300, "300": 300, "1h": 3600, "3600": 3600}
 WARMUP = timedelta(days=7)  # how much history a new detector learns from
+DEFAULT_COOLDOWN = DetectorConfig.cooldown_minutes  # the setting NAB and the stream benchmark measured
 FIELDS = ("name", "metric", "per", "topic", "network", "source_id", "language", "query", "bucket_seconds",
           "false_alarms_per_month", "min_count", "cooldown_minutes", "sla_hours", "channel_ids")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -185,7 +186,8 @@ def check_fields(session: Session, fields: Mapping[str, Any]) -> RuleFields:
         errors["bucket_seconds"] = "choose 5-minute (300) or hourly (3600) buckets"
     rate = _float(fields.get("false_alarms_per_month", 1.0), "false_alarms_per_month", errors, low=0.01, high=100)
     min_count = _int(fields.get("min_count", 5), "min_count", errors, low=1, high=1_000_000)
-    cooldown = _int(fields.get("cooldown_minutes", 60), "cooldown_minutes", errors, low=0, high=7 * 24 * 60)
+    cooldown = _int(fields.get("cooldown_minutes", DEFAULT_COOLDOWN), "cooldown_minutes", errors,
+                    low=0, high=7 * 24 * 60)
     sla_hours = _float(fields.get("sla_hours"), "sla_hours", errors, low=0.25, high=24 * 30)
     if sla_hours is not None and metric != "sla":
         errors["sla_hours"] = "only an SLA rule has business hours to wait"
@@ -196,7 +198,7 @@ def check_fields(session: Session, fields: Mapping[str, Any]) -> RuleFields:
                       language=language, query=query, bucket_seconds=bucket_seconds or 300,
                       false_alarms_per_month=rate if rate is not None else 1.0,
                       min_count=min_count if min_count is not None else 5,
-                      cooldown_minutes=cooldown if cooldown is not None else 60, sla_hours=sla_hours,
+                      cooldown_minutes=cooldown if cooldown is not None else DEFAULT_COOLDOWN, sla_hours=sla_hours,
                       channel_ids=channel_ids)
 
 

@@ -33,7 +33,7 @@ class AlertRule(SQLModel, table=True):
     bucket_seconds: int = Field(default=300)
     false_alarms_per_month: float = Field(default=1.0)
     min_count: int = Field(default=5)
-    cooldown_minutes: int = Field(default=60)
+    cooldown_minutes: int = Field(default=720)  # alerts.detector.DetectorConfig: one incident per 12 hours
     sla_hours: float | None = Field(default=None)  # sla rules: business hours a complaint may wait
     # None: every enabled channel; []: in the app only.
     channel_ids: list[int] | None = Field(default=None, sa_column=json_column())

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from alerts.channels.errors import Transient
-from alerts.channels.smtp import EmailChannel, classify
+from alerts.channels.smtp import classify, send_email
 from models.report_digest import ReportDigest
 from reports.digest_delivery import Sender, SendFailed
 from reports.digest_periods import Period
@@ -37,7 +37,7 @@ def digest_sender(session: Session, settings: Settings, *, now: datetime | None 
             raise SendFailed(str(error)) from None
         email = compose(view, digest, period, pdf, sender=settings.smtp_from, public_url=settings.public_url)
         try:
-            refused = EmailChannel(tuple(digest.recipients), settings)._send(email)
+            refused = send_email(settings, email)
         except (smtplib.SMTPException, OSError) as error:
             failure = classify(error)
             raise SendFailed(str(failure), permanent=not isinstance(failure, Transient)) from error

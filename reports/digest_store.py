@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from models import User, record_event
 from models.base import utcnow
+from models.errors import Invalid
 from models.report_digest import DigestFrequency, ReportDigest, ReportDigestDelivery
 
 MAX_RECIPIENTS = 50
@@ -20,10 +21,8 @@ PAPERS = ("a4", "letter")
 RECENT_DELIVERIES = 5
 
 
-class DigestInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
+class DigestInvalid(Invalid):
+    """A digest form that cannot be saved."""
 
 
 @dataclass(frozen=True)

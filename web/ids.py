@@ -21,8 +21,15 @@ class RowIdConverter(IntegerConverter):
 
 def parse_row_id(raw: str | None) -> int | None:
     """The id a form field or query parameter names, or None when it is not one."""
+    value = parse_count(raw)
+    return value if value else None
+
+
+def parse_count(raw: str | None) -> int | None:
+    """A whole number from a form (a draft's version, a row count), or None. ASCII digits only: str.isdigit also
+    accepts "²", on which int() raises, and the BIGINT bound keeps the database from overflowing."""
     text = (raw or "").strip()
     if not text.isascii() or not text.isdigit():
         return None
     value = int(text)
-    return value if 0 < value <= MAX_ROW_ID else None
+    return value if value <= MAX_ROW_ID else None

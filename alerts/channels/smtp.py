@@ -30,26 +30,28 @@ class EmailChannel:
     def send(self, message: AlertMessage, delivery_id: str) -> str:
         email = compose(message, delivery_id, sender=self.settings.smtp_from or "", recipients=self.recipients)
         try:
-            refused = self._send(email)
+            refused = send_email(self.settings, email)
         except (smtplib.SMTPException, OSError) as error:
             raise classify(error) from error
         if refused:
             return "email: sent; refused " + ", ".join(f"{addr} ({code})" for addr, (code, _) in refused.items())
         return f"email: sent to {len(self.recipients)}"
 
-    def _send(self, email: EmailMessage) -> dict[str, tuple[int, bytes]]:
-        s = self.settings
-        host, port, timeout = s.smtp_host or "", s.smtp_port, s.smtp_timeout_seconds
-        context = ssl.create_default_context()
-        smtp = (smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if s.smtp_security == "ssl"
-                else smtplib.SMTP(host, port, timeout=timeout))
-        with smtp:
-            if s.smtp_security == "starttls":
-                smtp.starttls(context=context)
-            if s.smtp_username:
-                password = s.smtp_password.get_secret_value() if s.smtp_password else ""
-                smtp.login(s.smtp_username, password)
-            return smtp.send_message(email)
+
+
+def send_email(s: Settings, email: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    """Send through the SMTP settings; returns the recipients the server refused (alerts and report digests)."""
+    host, port, timeout = s.smtp_host or "", s.smtp_port, s.smtp_timeout_seconds
+    context = ssl.create_default_context()
+    smtp = (smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if s.smtp_security == "ssl"
+            else smtplib.SMTP(host, port, timeout=timeout))
+    with smtp:
+        if s.smtp_security == "starttls":
+            smtp.starttls(context=context)
+        if s.smtp_username:
+            password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+            smtp.login(s.smtp_username, password)
+        return smtp.send_message(email)
 
 
 def compose(message: AlertMessage, delivery_id: str, *, sender: str, recipients: tuple[str, ...]) -> EmailMessage:

@@ -21,11 +21,10 @@ from listener.base import RawMention
 from listener.collectors.reviews import EDITED_AT
 from listener.ingest.duplicates import fingerprint_hash
 from listener.ingest.store import Key, first_of_each
+from listener.platforms import REVISABLE_NETWORKS
 from models import Mention, MentionStatus, Reply, ReplyStatus, record_event
 from models.mention import MentionVersion
 
-# The networks whose posts are reviews their authors can edit; posts elsewhere are kept as first heard.
-REVISABLE_NETWORKS = frozenset({"googleplay", "gbp", "appstore", "trustpilot"})
 SCORE_FIELDS = ("language", "sentiment", "confidence", "complaint", "topics", "reason", "model_name", "model_version",
                 "scored_at")
 

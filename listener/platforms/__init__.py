@@ -25,6 +25,7 @@ COLLECTOR_NETWORKS: dict[str, str] = {collector.name: spec.key for spec in NETWO
                                       for collector in spec.collectors}
 # Networks where a review holds one reply from the business and posting again overwrites it.
 UPSERT_NETWORKS = frozenset(key for key, spec in NETWORKS.items() if spec.upsert)
+REVISABLE_NETWORKS = frozenset(key for key, spec in NETWORKS.items() if spec.revisable)
 
-__all__ = ["COLLECTORS", "COLLECTOR_NETWORKS", "MIXED", "MIXED_LABEL", "NETWORKS", "NETWORK_NAMES", "UPSERT_NETWORKS",
-           "CollectorSpec", "NetworkSpec"]
+__all__ = ["COLLECTORS", "COLLECTOR_NETWORKS", "MIXED", "MIXED_LABEL", "NETWORKS", "NETWORK_NAMES",
+           "REVISABLE_NETWORKS", "UPSERT_NETWORKS", "CollectorSpec", "NetworkSpec"]

@@ -16,5 +16,6 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.gbp:BusinessProfilePoster", CREDENTIALS),
     upsert=True,
+    revisable=True,
     reply_limit=ReplyLimit(4096, "Google Business Profile rejects longer replies."),
 )

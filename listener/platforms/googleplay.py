@@ -19,5 +19,6 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.googleplay:GooglePlayPoster", CREDENTIALS),
     upsert=True,
+    revisable=True,
     reply_limit=ReplyLimit(350, "Google Play rejects longer replies."),
 )

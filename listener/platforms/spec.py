@@ -60,6 +60,7 @@ class NetworkSpec:
     poster: PosterSpec | None = None  # None: replies are posted by a person (manual)
     poster_name: str | None = None  # the poster's registry name, when it differs from the key
     upsert: bool = False  # a review holds one reply from the business; posting again overwrites it
+    revisable: bool = False  # authors edit their posts in place (reviews): a re-read edit is stored as a revision
     reply_limit: ReplyLimit | None = None
 
     @property

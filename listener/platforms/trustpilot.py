@@ -17,4 +17,5 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.trustpilot:TrustpilotPoster", ("trustpilot_api_key", "trustpilot_api_secret")),
     upsert=True,
+    revisable=True,
 )

@@ -4,7 +4,6 @@ networks, phrases, examples, the queue link, the trend and the delivery id; e-ma
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email import policy
 from typing import Any
@@ -15,7 +14,7 @@ from alerts import chart
 from alerts.channels import load_channel
 from alerts.message import AlertMessage, Example
 from settings import Settings
-from tests.alerts.test_channels_support import Answer, Receiver, SmtpServer, running_receiver, running_smtp
+from tests.alerts.test_channels_support import Answer, Receiver, SmtpServer
 
 DELIVERY = "0d3c2b1e-0000-4000-8000-0000000000aa"
 START = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -32,18 +31,6 @@ def _message() -> AlertMessage:
         examples=(Example("Late <b>again</b> & no tracking", "x", "ann"), Example("배송 지연", "x", "kim"),
                   Example("配送が遅延しています", "reddit", "sato")),
         link=LINK, chart=points)
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
-
-
-@pytest.fixture()
-def smtp_server() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
 
 
 EVIDENCE = ("54 observed vs 9.0 expected", "p = 3e-12", "score 7.25", "delivery (40)", "reddit (9)", "配送遅延",

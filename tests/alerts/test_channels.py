@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import time
-from collections.abc import Iterator
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from tests.alerts.test_channels_support import (
     Receiver,
     SmtpServer,
     closed_port,
-    running_receiver,
     running_smtp,
     sample_message,
     self_signed_cert,
@@ -30,18 +28,6 @@ from tests.alerts.test_channels_support import (
 
 DELIVERY = "6f1c2b1e-0000-4000-8000-000000000001"
 SECRET = "s3cret-for-the-receiver-only"
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
-
-
-@pytest.fixture()
-def smtp_server() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
 
 
 @pytest.fixture()

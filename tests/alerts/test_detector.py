@@ -95,6 +95,30 @@ def test_one_incident_is_one_alert_and_it_closes_when_the_burst_ends() -> None:
     assert burst[-1].in_incident and not after[-1].in_incident and not any(d.alert for d in after)
 
 
+def test_in_the_cooldown_a_second_wave_is_quiet_but_an_escalation_alerts() -> None:
+    rng = random.Random(6)
+    detector = SpikeDetector(FIVE_MINUTES)
+    run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
+    step, at = timedelta(minutes=5), MONDAY + timedelta(days=7)
+
+    def feed(counts: list[int]) -> list[Decision]:
+        nonlocal at
+        decisions = []
+        for count in counts:
+            decisions.append(detector.observe(at, count))
+            at += step
+        return decisions
+
+    first = feed([25] * 6)
+    calm = feed([_poisson(rng, 5.0) for _ in range(36)])
+    second = feed([20] * 6)  # three hours later, no bigger than the first: the same story
+    feed([_poisson(rng, 5.0) for _ in range(36)])
+    bigger = feed([80] * 6)  # still within the cooldown, but far beyond anything seen in the incident
+    assert sum(d.alert for d in first) == 1 and not calm[-1].in_incident
+    assert not any(d.alert for d in second)
+    assert any(d.alert for d in bigger)
+
+
 def test_a_past_spike_does_not_raise_next_week_s_baseline() -> None:
     rng = random.Random(4)
     detector = SpikeDetector(HOURLY)

@@ -69,4 +69,4 @@ def test_eval_on_nab_real_tweets_reports_the_measured_score() -> None:
     lines = result.output.strip().splitlines()
     assert len([line for line in lines if line.startswith("realTweets/")]) == 5
     score = float(lines[-1].removeprefix("NAB score: "))
-    assert score >= 35.0  # measured 38.7 at the default setting (one setting for all series): below target
+    assert score >= 50.0  # measured 55.0 at the default setting (one setting for all series): below target 75

@@ -3,7 +3,6 @@ with the same delivery id, channels disabled on permanent ones, and nothing reco
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -33,25 +32,11 @@ from tests.alerts.test_channels_support import (
     Receiver,
     SmtpServer,
     closed_port,
-    running_receiver,
-    running_smtp,
     sample_message,
 )
 
 SECRET = "s3cret-for-the-receiver-only"
 T0 = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
-
-
-@pytest.fixture()
-def smtp_server() -> Iterator[SmtpServer]:
-    with running_smtp() as server:
-        yield server
 
 
 @pytest.fixture()

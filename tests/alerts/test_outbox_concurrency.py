@@ -4,9 +4,7 @@ conditional UPDATE lets exactly one of them send each delivery."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from sqlmodel import select
 
 from alerts.outbox import deliver, due_delivery_ids, enqueue
@@ -14,15 +12,9 @@ from alerts.service import create_channel
 from models.alert_delivery import AlertDelivery, DeliveryStatus
 from models.db import make_engine, make_session_factory, session_scope
 from settings import Settings
-from tests.alerts.test_channels_support import Receiver, running_receiver, sample_message
+from tests.alerts.test_channels_support import Receiver, sample_message
 
 ROWS = 12
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
 
 
 def test_racing_workers_send_each_delivery_once(fresh_database_url: str, settings: Settings,

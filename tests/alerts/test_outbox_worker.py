@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,10 @@ from alerts.service import create_channel
 from models.alert_delivery import AlertDelivery
 from models.db import make_engine, make_session_factory, session_scope
 from settings import Settings
-from tests.alerts.test_channels_support import Receiver, running_receiver, sample_message
+from tests.alerts.test_channels_support import Receiver, sample_message
 from worker import make_celery
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture()
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
 
 
 @pytest.mark.slow

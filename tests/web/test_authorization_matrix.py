@@ -150,12 +150,28 @@ ACCESS: dict[str, Route] = {
                                                        "url": "https://hooks.example/matrix"}),
     "POST alerts.toggle_channel": Route(Role.admin, form={"enabled": "1"}, args={"channel_id": "missing_id"},
                                         ok=(404,)),
+    "GET reports.index": Route(Role.viewer),
+    "GET reports.export_zip": Route(Role.viewer),
+    "GET reports.export_table": Route(Role.viewer, args={"key": "report_table"}),
+    "GET reports.export_pdf": Route(Role.viewer, ok=(503,)),  # 503 where WeasyPrint's pango is missing
+    "POST reports.resolve": Route(Role.agent, form={"action": "mark"}),
+    "GET reports.new_digest": Route(Role.admin),
+    "POST reports.new_digest": Route(Role.admin, form={"name": "Matrix digest", "frequency": "weekly",
+                                                       "recipients": "team@example.com", "filters": "",
+                                                       "paper": "a4", "enabled": "1"}),
+    "GET reports.edit_digest": Route(Role.admin, args={"digest_id": "missing_id"}, ok=(404,)),
+    "POST reports.edit_digest": Route(Role.admin, form={"name": "Matrix"}, args={"digest_id": "missing_id"},
+                                      ok=(404,)),
+    "POST reports.toggle_digest": Route(Role.admin, form={"enabled": "0"}, args={"digest_id": "missing_id"},
+                                        ok=(404,)),
+    "POST reports.retry_delivery": Route(Role.admin, form={}, args={"delivery_id": "missing_id"}, ok=(404,)),
     # /api/v1, by bearer token
     "GET api.openapi_json": Route(Role.viewer),
     "GET api.reference": Route(Role.viewer),
     "GET api.list_mentions": Route(Role.viewer),
     "GET api.get_mention": Route(Role.viewer),
     "GET api.summary": Route(Role.viewer),
+    "GET api.report": Route(Role.viewer),
     "PATCH api.edit_reply": Route(Role.agent, json={"text": "Matrix edit", "version": 1}),
     "POST api.approve_reply": Route(Role.approver, json={"version": 1}),
     "POST api.reject_reply": Route(Role.approver, json={"note": "matrix"}),
@@ -180,6 +196,7 @@ class World:
     filename: str = "css/app.css"
     code: str = "empty"  # a lint rule
     topic_name: str = "price"  # a shipped topic
+    report_table: str = "volume_by_network"  # a table of the reputation report
     missing_id: int = 2_000_000_000
 
 

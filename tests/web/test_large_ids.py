@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
 
-from models import User
+from models import Reply, User
 from models.row_ids import MAX_ROW_ID
-from web.ids import parse_row_id
+from tests.web.web_helpers import post_form
+from web.ids import parse_count, parse_row_id
 
 TOO_LARGE = str(MAX_ROW_ID + 1)
 PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
@@ -67,3 +68,28 @@ def test_an_audit_export_for_a_huge_mention_id_is_a_clear_400(client: FlaskClien
                                                ("1e3", None)])
 def test_parse_row_id(raw: str | None, expected: int | None) -> None:
     assert parse_row_id(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("0", 0), (" 7 ", 7), (str(MAX_ROW_ID), MAX_ROW_ID), (TOO_LARGE, None),
+                                               ("²", None), ("-1", None), ("", None), (None, None)])
+def test_parse_count(raw: str | None, expected: int | None) -> None:
+    assert parse_count(raw) == expected
+
+
+@pytest.mark.parametrize("bad", ["²", TOO_LARGE, "x"])
+def test_forms_with_a_bad_number_answer_400(client: FlaskClient, logged_in: Callable[[str], User],
+                                            make_draft: Callable[..., Reply], bad: str) -> None:
+    """"²" passes str.isdigit and then int() raises; a number past BIGINT overflows the driver: both were 500s."""
+    logged_in("agent")
+    reply = make_draft()
+    answers = {
+        "version": post_form(client, f"/replies/{reply.id}/save", {"text": "Hi", "version": bad}).status_code,
+        "selection": post_form(client, "/queue/bulk", {"action": "ignore", "mention": bad}).status_code,
+        "assignee": post_form(client, f"/mentions/{reply.mention_id}/assign", {"assignee": bad}).status_code,
+        "version-row": post_form(client, "/queue/bulk", {"action": "approve", "mention": str(reply.mention_id),
+                                                         f"version-{reply.mention_id}": bad}).status_code,
+        "saved reply": post_form(client, f"/replies/{reply.id}/use-saved-reply",
+                                 {"saved_reply_id": bad, "version": "1"}).status_code,
+    }
+    assert {field: code for field, code in answers.items() if code >= 500} == {}
+    assert {answers["version"], answers["selection"], answers["assignee"], answers["saved reply"]} == {400}

@@ -21,11 +21,12 @@ from web.alerts.blueprint import bp
 from web.auth.login import acting_user
 from web.db import db_session
 from web.formatting import untrusted_plain
+from web.ids import parse_row_id
 
 TEXT_FIELDS = ("name", "metric", "per", "topic", "network", "source_id", "language", "query", "bucket_seconds",
                "false_alarms_per_month", "min_count", "cooldown_minutes", "sla_hours")
 DEFAULTS = {"metric": "negative", "bucket_seconds": "300", "false_alarms_per_month": "1", "min_count": "5",
-            "cooldown_minutes": "60"}
+            "cooldown_minutes": "720"}
 
 
 @admin_route(bp, "/rules")
@@ -79,7 +80,7 @@ def _submitted() -> dict[str, Any]:
     """The form as typed, so that an error shows it again unchanged."""
     values: dict[str, Any] = {key: request.form.get(key, "") for key in TEXT_FIELDS}
     values["channels"] = "chosen" if request.form.get("channels") == "chosen" else "all"
-    values["channel_ids"] = [pk for pk in request.form.getlist("channel_ids") if pk.isdigit()]
+    values["channel_ids"] = [pk for pk in request.form.getlist("channel_ids") if parse_row_id(pk)]
     return values
 
 

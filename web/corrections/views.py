@@ -25,6 +25,7 @@ from web.auth.roles import role_required
 from web.corrections.blueprint import bp
 from web.db import db_session
 from web.extensions import app_settings
+from web.ids import parse_count, parse_row_id
 from web.queue.views import get_mention
 
 
@@ -81,12 +82,12 @@ def relabel(mention_id: int) -> ResponseReturnValue:
 def withdraw_draft(mention_id: int) -> ResponseReturnValue:
     session = db_session()
     mention = get_mention(session, mention_id)
-    reply_id, version = request.form.get("reply_id", ""), request.form.get("version", "")
-    if not (reply_id.isdigit() and version.isdigit()):
+    reply_id, version = parse_row_id(request.form.get("reply_id")), parse_count(request.form.get("version"))
+    if reply_id is None or version is None:
         abort(400, "The form did not say which draft to withdraw; reload the page.")
     try:
-        withdrawn = withdraw_apology(session, mention, actor=acting_user(), reply_id=int(reply_id),
-                                     expected_version=int(version))
+        withdrawn = withdraw_apology(session, mention, actor=acting_user(), reply_id=reply_id,
+                                     expected_version=version)
     except StaleReplyError:
         session.rollback()
         flash("Someone changed the draft since you loaded the page; nothing was withdrawn. Check it again.", "error")

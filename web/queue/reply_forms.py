@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from models import Reply
 from web.db import db_session
+from web.ids import parse_count
 
 
 def session_and_reply(reply_id: int) -> tuple[Session, Reply]:
@@ -18,7 +19,7 @@ def session_and_reply(reply_id: int) -> tuple[Session, Reply]:
 
 
 def form_version() -> int:
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    version = parse_count(request.form.get("version"))
+    if version is None:
         abort(400, "The form is missing the draft version; reload the page.")
-    return int(raw)
+    return version

@@ -15,6 +15,7 @@ from web.auth.login import acting_user
 from web.auth.redirects import is_local_path
 from web.auth.roles import role_required
 from web.db import db_session
+from web.ids import parse_count, parse_row_id
 from web.queue.actions import enqueue_posts
 from web.queue.blueprint import bp
 from web.queue.htmx import allow_self_approval
@@ -91,18 +92,19 @@ def _selected_ids() -> list[int]:
     raw = request.form.getlist("mention")
     if not raw:
         abort(400, "Select at least one mention.")
-    if len(raw) > MAX_SELECTION or not all(value.isdigit() for value in raw):
+    ids = [parse_row_id(value) for value in raw]
+    if len(raw) > MAX_SELECTION or None in ids:
         abort(400, f"Select between 1 and {MAX_SELECTION} mentions.")
-    return sorted({int(value) for value in raw})
+    return sorted({mention_id for mention_id in ids if mention_id is not None})
 
 
 def _versions() -> dict[int, int]:
     """The draft version each row showed, from fields named version-<mention id>."""
     versions = {}
     for name, value in request.form.items():
-        mention_id = name.removeprefix("version-")
-        if mention_id != name and mention_id.isdigit() and value.isdigit():
-            versions[int(mention_id)] = int(value)
+        mention_id, version = parse_row_id(name.removeprefix("version-")), parse_count(value)
+        if name.startswith("version-") and mention_id is not None and version is not None:
+            versions[mention_id] = version
     return versions
 
 
@@ -110,7 +112,8 @@ def _user_field(session: Session, name: str) -> User | None:
     raw = request.form.get(name, "")
     if not raw:
         return None
-    user = session.get(User, int(raw)) if raw.isdigit() else None
+    user_id = parse_row_id(raw)
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None:
         abort(400, f"Unknown {name}.")
     return user

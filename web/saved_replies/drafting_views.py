@@ -18,6 +18,7 @@ from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.extensions import app_settings
 from web.formatting import untrusted_plain
+from web.ids import parse_row_id
 from web.queue.reply_forms import form_version, session_and_reply
 from web.saved_replies.blueprint import bp
 
@@ -74,10 +75,10 @@ def assist_reply(reply_id: int) -> ResponseReturnValue:
 @role_required(Role.agent)
 def pick_saved_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = session_and_reply(reply_id)
-    raw = request.form.get("saved_reply_id", "")
-    if not raw.isdigit():
+    saved_reply_id = parse_row_id(request.form.get("saved_reply_id"))
+    if saved_reply_id is None:
         abort(400, "Pick a saved reply from the list.")
-    saved = session.get(SavedReply, int(raw))
+    saved = session.get(SavedReply, saved_reply_id)
     if saved is None:
         abort(400, "That saved reply no longer exists; reload the page and pick another one.")
     try:

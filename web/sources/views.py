@@ -33,6 +33,7 @@ from web.auth.login import acting_user
 from web.db import db_session
 from web.extensions import app_settings
 from web.formatting import untrusted_plain
+from web.ids import parse_count
 from web.sources.blueprint import bp
 
 
@@ -96,12 +97,12 @@ def toggle(source_id: int) -> ResponseReturnValue:
 
 @admin_route(bp, "/<int:source_id>/bad-rows/dismiss", methods=("POST",))
 def dismiss_rows(source_id: int) -> ResponseReturnValue:
-    up_to = request.form.get("up_to", "")
-    if not up_to.isdigit():
+    up_to = parse_count(request.form.get("up_to"))
+    if up_to is None:
         abort(400, "The form did not say which bad rows you saw; reload the page.")
     session = db_session()
     source = get_source(source_id)
-    if dismiss_bad_rows(session, source, actor=acting_user(), up_to=int(up_to)):
+    if dismiss_bad_rows(session, source, actor=acting_user(), up_to=up_to):
         session.commit()
         flash(f"Dismissed the bad rows of {untrusted_plain(source.name)}.", "success")
     else:

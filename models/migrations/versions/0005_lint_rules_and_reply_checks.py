@@ -1,8 +1,8 @@
 """lint rules (seeded with the shipped defaults) and mention embeddings for similar replies
 
-The seed is frozen here, not read from responder/lint/rules.json: a migration seeds the same rows on every install
-whatever the application ships later (a rule shipped after this runs from the file until an admin edits it). It is
-the file as fresh installs seeded it until the seed was frozen (commit 221d98a).
+The seed is frozen here, not read from responder/lint_rules.json (now responder/lint/rules.json): a migration
+seeds the same rows on every install whatever the application ships later (a rule shipped after this runs from the
+file until an admin edits it). It is the file as fresh installs seeded it until the seed was frozen (commit 221d98a).
 
 Revision ID: 0005
 Revises: 0004

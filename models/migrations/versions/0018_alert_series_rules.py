@@ -21,13 +21,13 @@ depends_on = None
 _CREATED = datetime(2026, 12, 4, tzinfo=timezone.utc)
 DEFAULT_RULES = (
     {"name": "Negative mentions spike", "metric": "negative", "per": None, "bucket_seconds": 300,
-     "false_alarms_per_month": 1.0, "min_count": 5, "cooldown_minutes": 60, "sla_hours": None,
+     "false_alarms_per_month": 1.0, "min_count": 5, "cooldown_minutes": 720, "sla_hours": None,
      "builtin": "negative_spike"},
     {"name": "Complaint spike by topic", "metric": "complaints", "per": "topic", "bucket_seconds": 300,
-     "false_alarms_per_month": 1.0, "min_count": 5, "cooldown_minutes": 60, "sla_hours": None,
+     "false_alarms_per_month": 1.0, "min_count": 5, "cooldown_minutes": 720, "sla_hours": None,
      "builtin": "complaint_topic_spike"},
     {"name": "Complaint unanswered past the SLA", "metric": "sla", "per": None, "bucket_seconds": 300,
-     "false_alarms_per_month": 1.0, "min_count": 1, "cooldown_minutes": 60, "sla_hours": None,
+     "false_alarms_per_month": 1.0, "min_count": 1, "cooldown_minutes": 720, "sla_hours": None,
      "builtin": "complaint_sla"},
 )
 

@@ -21,7 +21,8 @@ def test_history_is_shifted_unscaled_and_the_future_is_sped_up() -> None:
 def test_the_demo_recording_is_clean_and_large_enough() -> None:
     mentions, errors = load_recording(DEMO_FILE, DEMO_FILE.stat().st_mtime)
     assert errors == ()
-    assert len(mentions) >= 300
+    assert len(mentions) >= 600
+    assert mentions[0].created_at < SPLIT - timedelta(weeks=4)  # Reports compare with a previous period
     assert {m.language for m in mentions} >= {"en", "ja", "ko"}
     assert {m.network for m in mentions} >= {"x", "reddit", "appstore", "googleplay"}
 
@@ -30,7 +31,12 @@ def test_rows_are_released_as_their_time_comes_and_the_cursor_never_repeats_them
     clock = [ANCHOR]
     collector = ReplayCollector(settings, clock=lambda: clock[0])
     history = collector.fetch(CONFIG, None)
-    assert history.mentions and all(m.created_at <= ANCHOR for m in history.mentions)
+    assert history.more  # five weeks of history fill more than one page
+    rest = collector.fetch(CONFIG, history.cursor)
+    assert rest.mentions and not rest.more
+    assert all(m.created_at <= ANCHOR for m in [*history.mentions, *rest.mentions])
+    assert rest.cursor["index"] == len(history.mentions) + len(rest.mentions)
+    history = rest
     assert collector.fetch(CONFIG, history.cursor).mentions == []
     clock[0] = ANCHOR + timedelta(minutes=2)  # two file-hours later at 60x: the complaint burst
     burst = collector.fetch(CONFIG, history.cursor)

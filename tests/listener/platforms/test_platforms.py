@@ -116,3 +116,10 @@ def test_reading_the_specs_loads_no_platform_client() -> None:
                             check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_revisions_read_which_reviews_can_be_edited_from_the_specs() -> None:
+    from listener.ingest import revisions
+
+    assert {key for key, spec in NETWORKS.items() if spec.revisable} == revisions.REVISABLE_NETWORKS
+    assert {"appstore", "googleplay", "gbp", "trustpilot"} == revisions.REVISABLE_NETWORKS
