@@ -41,9 +41,32 @@ class RuleSpec:
     enabled: bool = True
 
     def applies_to(self, draft: Draft) -> bool:
+        """Runs where it is enabled, on the networks and languages it names (None or empty: all). Where the
+        mention's language is unknown, kana or hangul in the reply say ja or ko; a reply in neither gets the
+        rules that name a language written in another script (a Japanese-only rule skips "Thanks!")."""
         if not self.enabled or (self.networks is not None and draft.network not in self.networks):
             return False
-        return self.languages is None or (draft.mention_language or "") in self.languages
+        if not self.languages:
+            return True
+        named = {primary_language(name) for name in self.languages}
+        language = primary_language(draft.mention_language) or script_language(draft.text)
+        return language in named if language is not None else bool(named - CJK_LANGUAGES)
+
+
+CJK_LANGUAGES = frozenset({"ja", "ko", "zh"})
+KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def primary_language(tag: str | None) -> str | None:
+    """"ja-JP" -> "ja"; None for a missing or undetermined language."""
+    primary = (tag or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary if primary and primary != "und" else None
+
+
+def script_language(text: str) -> str | None:
+    """"ko" for hangul, "ja" for kana, else None: enough to tell which language-only rules may run."""
+    return "ko" if HANGUL.search(text) else "ja" if KANA.search(text) else None
 
 
 @dataclass(frozen=True)
@@ -217,33 +240,48 @@ def _light_detector() -> Any:
 
 
 def _forbidden(draft: Draft, rule: RuleSpec) -> Values:
-    found = matches(draft.text, phrases_of(rule))
+    found = matches(allowed_out(draft.text, rule), phrases_of(rule))
     return {"found": _quoted(found)} if found else None
 
 
 def _apology(draft: Draft, rule: RuleSpec) -> Values:
-    if not is_complaint(draft) or not draft.text.strip() or matches(draft.text, phrases_of(rule)):
+    # "allow" holds what only sounds like an apology (양해 부탁드립니다 asks the customer to bear with us).
+    if not is_complaint(draft) or not draft.text.strip() or matches(allowed_out(draft.text, rule), phrases_of(rule)):
         return None
     return {}
 
 
 def _refund(draft: Draft, rule: RuleSpec) -> Values:
     phrases = phrases_of(rule)
-    found = matches(draft.text, phrases)
+    found = matches(allowed_out(draft.text, rule), phrases)
     if not found or matches(draft.saved_body or "", phrases):
         return None
     return {"found": _quoted(found)}
 
 
 def _personal_data(draft: Draft, rule: RuleSpec) -> Values:
-    """A request for personal data is fine in the sentence that moves it to a private channel (DM, email)."""
+    """A request for personal data is fine in the sentence that moves it to a private channel (DM, email), and
+    a sentence that gives a phone number gives ours rather than asks for theirs."""
     asked, private = phrases_of(rule), phrases_of(rule, "private_channels")
     found: list[str] = []
     for sentence in SENTENCE_END.split(draft.text):
-        hits = matches(sentence, asked)
+        hits = matches(allowed_out(sentence, rule), asked)
+        if GIVEN_PHONE.search(_fold(sentence).replace("‐", "-")):
+            hits = [hit for hit in hits if not any(word in _fold(hit) for word in PHONE_WORDS)]
         if hits and not matches(sentence, private):
             found.extend(hit for hit in hits if hit not in found)
     return {"found": _quoted(found)} if found else None
+
+
+def _refusal(draft: Draft, rule: RuleSpec) -> Values:
+    """A refusal ("いたしかねます", "불가합니다", "we cannot") needs an alternative somewhere in the reply."""
+    text = allowed_out(draft.text, rule)
+    found = matches(text, phrases_of(rule))
+    for phrase in found:  # "we can't" is no "we can"
+        text = _phrase_pattern(phrase).sub(lambda match: " " * len(match[0]), text)
+    if not found or matches(text, phrases_of(rule, "alternatives")):
+        return None
+    return {"found": _quoted(found)}
 
 
 CHECKS: dict[str, Callable[[Draft, RuleSpec], Values]] = {
@@ -258,8 +296,13 @@ CHECKS: dict[str, Callable[[Draft, RuleSpec], Values]] = {
     "apology": _apology,
     "refund_promise": _refund,
     "personal_data": _personal_data,
+    "refusal": _refusal,
 }
-PHRASE_KINDS = frozenset({"forbidden_phrases", "apology", "refund_promise", "personal_data"})
+PHRASE_KINDS = frozenset({"forbidden_phrases", "apology", "refund_promise", "personal_data", "refusal"})
+# A phone number written out (03-1234-5678, 0120-123-456, 010-1234-5678, 1588-1234): the company's own.
+PHONE_WORDS = ("phone", "your number", "電話", "전화", "연락처")
+GIVEN_PHONE = re.compile(r"(?<![0-9])(?:\+[0-9]{1,3}[ -]?)?(?:[0-9]{2,4}-[0-9]{3,4}-[0-9]{3,4}|1[5-9][0-9]{2}-[0-9]{4})"
+                         r"(?![0-9])")
 
 
 # --- phrases ---
@@ -268,6 +311,15 @@ PHRASE_KINDS = frozenset({"forbidden_phrases", "apology", "refund_promise", "per
 def phrases_of(rule: RuleSpec, key: str = "phrases") -> list[str]:
     by_language = rule.params.get(key) or {}
     return [phrase for phrases in by_language.values() for phrase in phrases if phrase.strip()]
+
+
+def allowed_out(text: str, rule: RuleSpec) -> str:
+    """The text with the rule's allowed phrases blanked out (folded, as matches() reads it): "お客様の責任では
+    ございません" allowed hides the "お客様の責任" inside it, and "返金ではなく" the "返金"."""
+    folded = _fold(text)
+    for phrase in phrases_of(rule, "allow"):
+        folded = _phrase_pattern(phrase).sub(lambda match: " " * len(match[0]), folded)
+    return folded
 
 
 def matches(text: str, phrases: Iterable[str]) -> list[str]:

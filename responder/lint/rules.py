@@ -71,8 +71,15 @@ def load_rules(session: Session) -> list[RuleSpec]:
     """Every rule in the shipped order, the workspace's stored version where it has one; stored rules of a
     kind this release does not know are skipped."""
     stored = {row.code: spec_of(row) for row in session.exec(select(LintRule).order_by(col(LintRule.id))).all()}
-    rules = [stored.pop(rule.code, rule) for rule in default_rules()]
+    rules = [_over_default(stored.pop(rule.code), rule) if rule.code in stored else rule for rule in default_rules()]
     return rules + [rule for rule in stored.values() if rule.kind in CHECKS]
+
+
+def _over_default(stored: RuleSpec, default: RuleSpec) -> RuleSpec:
+    """The stored rule, with the shipped value of each param it lacks: a param a later release added (an
+    "allow" list) reaches rules a workspace seeded or edited before, and the admin's own params win."""
+    missing = {key: value for key, value in default.params.items() if key not in stored.params}
+    return replace(stored, params={**stored.params, **missing}) if missing and stored.kind == default.kind else stored
 
 
 def row_values(rule: RuleSpec) -> dict[str, Any]:
