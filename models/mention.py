@@ -146,6 +146,11 @@ sa.Index("ix_mention_created_report", col(Mention.created_at), col(Mention.id), 
 _complaint = col(Mention.complaint) >= sql_constant(COMPLAINT_THRESHOLD)
 sa.Index("ix_mention_author_complaints", col(Mention.author_id), col(Mention.network), col(Mention.created_at),
          postgresql_where=_complaint, sqlite_where=_complaint)
+# A range's complaints (reports: topics, issues resolved, repeat complainers): a third of the mentions, read from the
+# index alone on PostgreSQL instead of the whole table.
+COMPLAINT_REPORT_COLUMNS = ("id", "complaint", "network", "author_id", "resolved_at", "topics")
+sa.Index("ix_mention_complaints_created", col(Mention.created_at), postgresql_where=_complaint,
+         sqlite_where=_complaint, postgresql_include=COMPLAINT_REPORT_COLUMNS)
 
 
 class MentionSource(SQLModel, table=True):

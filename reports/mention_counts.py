@@ -56,12 +56,13 @@ class MentionCounts:
 EMPTY = MentionCounts()
 
 
-def _aggregates() -> list[sa.Label[Any]]:
-    sentiment, rating = col(Mention.sentiment), col(Mention.rating)
+def _aggregates(sentiment: Any = None, rating: Any = None, complaint: Any = None) -> list[sa.Label[Any]]:
+    sentiment = col(Mention.sentiment) if sentiment is None else sentiment
+    rating = col(Mention.rating) if rating is None else rating
     return [sa.func.count().label("mentions"),
             *(count_where(sentiment == sql_constant(label)).label(label)
               for label in ("positive", "neutral", "negative")),
-            count_where(is_complaint()).label("complaints"),
+            count_where(is_complaint(complaint)).label("complaints"),
             sa.func.count(rating).label("rated"),
             sa.func.coalesce(sa.func.sum(rating), 0).label("rating_sum"),
             *(count_where(rating == stars).label(f"stars_{stars}") for stars in STARS)]
@@ -104,3 +105,58 @@ def split_periods(found: dict[tuple[int, Hashable], MentionCounts]) -> dict[Hash
     """{value: (current, previous)} from by_key's answer."""
     values = {value for _period, value in found}
     return {value: (found.get((CURRENT, value), EMPTY), found.get((PREVIOUS, value), EMPTY)) for value in values}
+
+
+@dataclass(frozen=True)
+class AllCounts:
+    """Every plain count the report needs: per (period, network / language / source), per bucket of the current
+    period, and mentions and complaints per (weekday, hour) of the current period."""
+
+    networks: dict[tuple[int, Hashable], MentionCounts]
+    languages: dict[tuple[int, Hashable], MentionCounts]
+    sources: dict[tuple[int, Hashable], MentionCounts]
+    series: dict[int, MentionCounts]
+    heatmap: dict[tuple[int, int], MentionCounts]
+
+
+def all_counts(context: ReportContext) -> AllCounts:
+    """One scan on PostgreSQL (GROUPING SETS, each set hashed in the same pass); a statement per grouping on SQLite,
+    which has no grouping sets. The same counts either way."""
+    if context.dialect.name != "postgresql":
+        from reports.peaks import heatmap_counts
+
+        return AllCounts(by_key(context, col(Mention.network)), by_key(context, col(Mention.language)),
+                         by_key(context, col(Mention.source_id)), by_bucket(context), heatmap_counts(context))
+    from reports.buckets import bucket_key
+
+    created = col(Mention.created_at)
+    cell = context.clock.weekday(created) * 24 + context.clock.hour_of_day(created)
+    # OFFSET 0 keeps the keys a subquery's columns: the planner then guesses a few hundred values for each
+    # instead of one per created_at, so it hashes every grouping set in one pass within work_mem (it would
+    # otherwise sort the range once per set).
+    keyed = (sa.select(context.period().label("period"), col(Mention.network).label("network"),
+                       col(Mention.language).label("language"), col(Mention.source_id).label("source_id"),
+                       bucket_key(context.clock, context.bucket_size, created).label("bucket"), cell.label("cell"),
+                       col(Mention.sentiment).label("sentiment"), col(Mention.complaint).label("complaint"),
+                       col(Mention.rating).label("rating"))
+             .where(*context.both_periods()).offset(0).subquery("keyed"))
+    keys = (keyed.c.network, keyed.c.language, keyed.c.source_id, keyed.c.bucket, keyed.c.cell)
+    sets = sa.func.grouping_sets(*(sa.tuple_(keyed.c.period, key) for key in keys))
+    statement = (sa.select(*(sa.func.grouping(key).label(f"g_{key.name}") for key in keys), keyed.c.period, *keys,
+                           *_aggregates(keyed.c.sentiment, keyed.c.rating, keyed.c.complaint))
+                 .group_by(sets))
+    rows = context.session.execute(statement).all()
+    found = AllCounts({}, {}, {}, {}, {})
+    for row in rows:
+        counts, row_period = _counts(row), int(row.period)
+        if row.g_network == 0:
+            found.networks[(row_period, row.network)] = counts
+        elif row.g_language == 0:
+            found.languages[(row_period, row.language)] = counts
+        elif row.g_source_id == 0:
+            found.sources[(row_period, row.source_id)] = counts
+        elif row_period == CURRENT and row.g_bucket == 0:
+            found.series[int(row.bucket)] = counts
+        elif row_period == CURRENT and row.g_cell == 0:
+            found.heatmap[divmod(int(row.cell), 24)] = counts
+    return found
