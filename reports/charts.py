@@ -187,8 +187,10 @@ def _x_axis(plot: _Plot, labels: Sequence[str], label: str, *, centred: bool) ->
     parts = [f'<line x1="{MARGIN_LEFT}" y1="{bottom}" x2="{WIDTH - MARGIN_RIGHT}" y2="{bottom}" stroke="{MUTED}"/>']
     every = max(1, math.ceil(len(labels) / MAX_X_LABELS))
     for index in range(0, len(labels), every):
-        parts.append(_text(plot.x(index, centred=centred), bottom + 16, labels[index], anchor="middle", size=11,
-                           fill=MUTED))
+        # The last point of a line sits on the right edge: a centred label there would be cut off.
+        at_edge = not centred and index == len(labels) - 1 and index > 0
+        parts.append(_text(plot.x(index, centred=centred), bottom + 16, labels[index],
+                           anchor="end" if at_edge else "middle", size=11, fill=MUTED))
     parts.append(_text(MARGIN_LEFT + (WIDTH - MARGIN_LEFT) / 2, HEIGHT - 8, label, anchor="middle", size=12))
     return parts
 

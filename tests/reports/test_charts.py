@@ -69,3 +69,11 @@ def test_counts_get_whole_number_ticks() -> None:
     assert nice_ticks(0, 1, whole=True) == [0, 1]
     assert nice_ticks(0, 3, whole=True) == [0, 1, 2, 3]
     assert nice_ticks(0, 83, whole=True) == [0, 25, 50, 75, 100]
+
+
+def test_the_last_x_label_of_a_line_ends_at_the_right_edge_instead_of_being_cut_off() -> None:
+    labels = ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"]
+    svg = _parsed(line_chart("c2", title="t", description="d", x_labels=labels, series=[Series("M", [1, 2, 3, 4])],
+                             y_label="mentions", x_label="day"))
+    anchors = {element.text: element.get("text-anchor") for element in svg.iter(f"{SVG}text")}
+    assert anchors["2026-12-04"] == "end" and anchors["2026-12-01"] == "middle"
