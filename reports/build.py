@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from listener.platforms import NETWORK_NAMES
 from listener.sources import coverage
 from models import Source
 from models.base import utcnow
@@ -132,7 +133,8 @@ def _changes(current: MentionCounts, previous: MentionCounts, networks: dict[obj
     counts = [CountPair("Mentions", "mentions", current.mentions, previous.mentions),
               CountPair("Complaints", "complaints", current.complaints, previous.complaints),
               CountPair("Negative mentions", "negative", current.negative, previous.negative),
-              *(CountPair(f"Mentions on {name}", f"network:{name}", now.mentions, before.mentions)
+              *(CountPair(f"Mentions on {NETWORK_NAMES.get(str(name), name)}", f"network:{name}", now.mentions,
+                          before.mentions)
                 for name, (now, before) in networks.items()),
               *(CountPair(f"Complaints about {name}", f"topic:{name}", now, before)
                 for name, (now, before) in topics.counts.items())]

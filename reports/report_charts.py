@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from reports.charts import Series, bar_chart, heatmap, line_chart, percent, plain_number
 from reports.report import WEEKDAYS, Report
-from reports.table import duration
+from reports.table import Kind, display, duration
 
 MAX_NETWORK_LINES = 4
 
@@ -72,7 +72,8 @@ def _response_by_network(report: Report) -> Markup:
     groups = [g for g in report.responsiveness.by_network if g.current.median_minutes is not None]
     return bar_chart("chart-response", title="Median first response per network",
                      description="Median business time to the first posted reply, per network.",
-                     labels=[g.key for g in groups], values=[g.current.median_minutes or 0 for g in groups],
+                     labels=[display(g.key, Kind.network) for g in groups],
+                     values=[g.current.median_minutes or 0 for g in groups],
                      value_label="business time to first reply", value_format=duration, whole=True)
 
 

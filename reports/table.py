@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from listener.platforms import NETWORK_NAMES
+
 
 class Kind(StrEnum):
     text = "text"
@@ -19,6 +21,7 @@ class Kind(StrEnum):
     p_value = "p_value"
     mention = "mention"  # a mention id: linked to its page
     mentions = "mentions"  # a tuple of mention ids
+    network = "network"  # a network's key: its display name on the page, the key in a CSV
 
 
 Cell = Any
@@ -66,6 +69,8 @@ def display(value: Cell, kind: Kind) -> str:
         return ", ".join(f"#{mention_id}" for mention_id in value)
     if kind is Kind.mention:
         return f"#{value}"
+    if kind is Kind.network:
+        return NETWORK_NAMES.get(str(value), str(value))
     return str(value)
 
 

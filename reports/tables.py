@@ -74,7 +74,7 @@ def volume_tables(report: Report) -> list[Table]:
     over_time = Table("volume_over_time", "Mentions over time",
                       (C("bucket", f"{report.bucket.value.capitalize()}"), C("mentions", "Mentions", K.number)),
                       tuple((p.bucket.label, p.mentions) for p in v.series))
-    by_network = Table("volume_by_network", "Mentions per network", (C("network", "Network"), *COMPARED),
+    by_network = Table("volume_by_network", "Mentions per network", (C("network", "Network", K.network), *COMPARED),
                        tuple((n.network, *_pair(n.mentions)) for n in v.by_network))
     by_source = Table("volume_by_source", "Mentions per source",
                       (C("source", "Source"), C("collector", "Collector"), *COMPARED,
@@ -93,7 +93,8 @@ def sentiment_tables(report: Report) -> list[Table]:
                       tuple((p.bucket.label, *_counts(p.counts), p.counts.net) for p in s.series),
                       caption="Net sentiment is (positive − negative) / scored mentions, from −1 to +1.")
     group_columns = (*counts, C("net", "Net sentiment", K.net), C("previous_net", "Previous net", K.net))
-    by_network = Table("sentiment_by_network", "Sentiment per network", (C("network", "Network"), *group_columns),
+    by_network = Table("sentiment_by_network", "Sentiment per network",
+                       (C("network", "Network", K.network), *group_columns),
                        tuple(_group_row(g) for g in s.by_network))
     by_language = Table("sentiment_by_language", "Sentiment per language",
                         (C("language", "Language"), *group_columns), tuple(_group_row(g) for g in s.by_language))
@@ -125,7 +126,7 @@ def responsiveness_tables(report: Report) -> list[Table]:
                      ("Answered within SLA", K.share, *_pair(r.sla_share))),
                     caption=f"First-response times are business time; the SLA is {_sla(r.sla_minutes)}.")
     return [summary, _response_groups("responsiveness_by_network", "Responsiveness per network", "Network",
-                                      r.by_network),
+                                      r.by_network, kind=K.network),
             _response_groups("responsiveness_by_agent", "Responsiveness per agent", "Agent", r.by_agent)]
 
 
@@ -144,7 +145,7 @@ def resolution_table(report: Report) -> Table:
 def repeat_complainers_table(report: Report) -> Table:
     rc = report.repeat_complainers
     return Table("repeat_complainers", "Repeat complainers",
-                 (C("network", "Network"), C("author", "Author"), C("author_id", "Author id"),
+                 (C("network", "Network", K.network), C("author", "Author"), C("author_id", "Author id"),
                   C("complaints", "Complaints", K.number), C("mentions", "Mentions", K.mentions)),
                  tuple((a.network, a.author, a.author_id, a.complaints, a.mention_ids) for a in rc.top),
                  caption="Authors with two or more complaints in the range.")
@@ -206,8 +207,9 @@ def _group_row(group: SentimentGroup) -> tuple[Cell, ...]:
     return (group.key or "unknown", *_counts(group.counts), group.net.current, group.net.previous)
 
 
-def _response_groups(key: str, title: str, label: str, groups: Sequence[ResponseGroup]) -> Table:
-    columns = (C("group", label), C("needed", "Needed a reply", K.number), C("answered", "Answered", K.number),
+def _response_groups(key: str, title: str, label: str, groups: Sequence[ResponseGroup], *,
+                     kind: Kind = Kind.text) -> Table:
+    columns = (C("group", label, kind), C("needed", "Needed a reply", K.number), C("answered", "Answered", K.number),
                C("rate", "Response rate", K.share), C("median", "Median first response", K.minutes),
                C("p90", "90th percentile", K.minutes), C("sla", "Within SLA", K.share),
                C("previous_rate", "Previous response rate", K.share))

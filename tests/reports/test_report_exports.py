@@ -9,7 +9,7 @@ import zipfile
 
 from reports.csv_export import table_csv, tables_zip
 from reports.presentation import Links, print_html, report_view
-from reports.table import Kind, change_text, display, duration
+from reports.table import Kind, change_text, display, duration, raw
 from reports.tables import headline_table, report_tables
 from tests.reports.sample_report import HOSTILE, sample_report
 
@@ -20,6 +20,14 @@ def test_cells_read_as_people_expect() -> None:
     assert [duration(m) for m in (10, 95, 3000)] == ["10 min", "1 h 35 min", "2.1 days"]
     assert change_text(120, 60, Kind.number) == "+60 (+100%)" and change_text(0.25, 0.22, Kind.share) == "+3.0 pts"
     assert change_text(5, None, Kind.number) == "—" and change_text(3, 0, Kind.number) == "+3"
+
+
+def test_networks_read_by_name_on_the_page_and_by_key_in_a_csv() -> None:
+    assert display("googleplay", Kind.network) == "Google Play" and raw("googleplay", Kind.network) == "googleplay"
+    assert display("fediverse", Kind.network) == "fediverse"  # a key no spec knows stays as it is
+    network_columns = {column.key: column.kind for table in report_tables(sample_report())
+                       for column in table.columns if column.key in ("network", "group") and "network" in table.key}
+    assert set(network_columns.values()) == {Kind.network}
 
 
 def test_every_table_exports_with_the_formula_guard() -> None:
