@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from listener.query.language import Query, QuerySyntaxError, matches, parse
 from models import Mention
 from models.complaint import COMPLAINT_THRESHOLD
 from models.mention import negativity
+from models.mention_text import Titled, title_and_text
 
 BASELINE = timedelta(days=7)
 # Bounded work per alert: Korean analysis takes about 1.8 ms a mention (Japanese 0.3, English 0.07), so at most
@@ -38,6 +39,16 @@ MAX_WINDOW_MENTIONS = 1000
 MAX_BASELINE_MENTIONS = 2000
 EXAMPLES = 3
 EXAMPLE_CANDIDATES = 40
+
+
+class Read(Titled, Protocol):
+    """What the listening query reads of a mention: a Mention, or a row of its columns."""
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def network(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,11 @@ class EvidenceScope:
     language: str | None = None
     query: str | None = None  # a rule's listening query: checked on each mention read (it has no SQL form)
 
-    def admits(self, text: str, title: str | None, language: str | None, network: str) -> bool:
+    def admits(self, mention: Read) -> bool:
         parsed = _parsed(self.query) if self.query else None
         if parsed is None:
             return True
-        return matches(parsed, text=f"{title}\n{text}" if title else text, language=language, network=network)
+        return matches(parsed, text=title_and_text(mention), language=mention.language, network=mention.network)
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         conditions: list[sa.ColumnElement[bool]] = [col(Mention.duplicate_of_id).is_(None)]
@@ -176,7 +187,7 @@ def examples(session: Session, scope: EvidenceScope, window_start: datetime, win
     texts: set[str] = set()
     for mention in session.exec(query).all():
         text = " ".join(mention.text.split())[:MAX_EXAMPLE]
-        if not scope.admits(mention.text, mention.title, mention.language, mention.network):
+        if not scope.admits(mention):
             continue
         if mention.author in authors or text.lower() in texts or not text:
             continue
@@ -199,8 +210,7 @@ def _rows(session: Session, scope: EvidenceScope, start: datetime, end: datetime
     query = (sa.select(col(Mention.text), col(Mention.title), col(Mention.language), col(Mention.network),
                        col(Mention.topics))  # five columns: more than sqlmodel's select is typed for
              .where(*conditions).order_by(col(Mention.created_at).desc()).limit(limit))
-    return [(text, language, network, topics) for text, title, language, network, topics in session.execute(query)
-            if scope.admits(text, title, language, network)]
+    return [(row.text, row.language, row.network, row.topics) for row in session.execute(query) if scope.admits(row)]
 
 
 def _in_window(scope: EvidenceScope, start: datetime, end: datetime) -> list[sa.ColumnElement[bool]]:
