@@ -13,7 +13,7 @@ from models import Mention, Reply, ReplyStatus
 from models.mention import sql_constant
 from reports.clock import Dialect
 from reports.percentiles import grouped_percentiles
-from reports.responsiveness import NEEDS_ANSWER
+from reports.responsiveness import needed_a_reply
 from reports.scope import in_range
 
 
@@ -47,7 +47,7 @@ def response_rate(session: Session, *, since: datetime, until: datetime) -> floa
     posted; None when none needed one."""
     first = _first_posted(since, until)
     answered = first.c.mention_id.is_not(None)
-    needed = sa.or_(col(Mention.status).in_([sql_constant(status) for status in NEEDS_ANSWER]), answered)
+    needed = needed_a_reply(first.c.posted_at)
     row = session.execute(sa.select(func.count().label("needed"),
                                     func.coalesce(func.sum(sa.case((answered, 1), else_=0)), 0).label("answered"))
                           .select_from(Mention).outerjoin(first, first.c.mention_id == col(Mention.id))

@@ -24,6 +24,13 @@ NEEDS_ANSWER = (MentionStatus.needs_reply.value, MentionStatus.replied.value)
 EMPTY = ResponseFigures(0, 0, None, None, 0, 0)
 
 
+def needed_a_reply(first_posted_at: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """A mention needed a reply when it waits for one or was answered (statuses needs_reply, replied), or when it
+    got a posted reply anyway."""
+    return sa.or_(col(Mention.status).in_([sql_constant(status) for status in NEEDS_ANSWER]),
+                  first_posted_at.is_not(None))
+
+
 def first_responses(context: ReportContext, *only: sa.ColumnElement[bool]) -> sa.Subquery:
     """Per mention of either period (and matching `only`): its first posted reply's time and agent."""
     order = (col(Reply.posted_at), col(Reply.id))
@@ -45,9 +52,7 @@ def response_rows(context: ReportContext) -> sa.CTE:
     needed = (sa.select(context.period().label("period"), col(Mention.network).label("network"),
                         col(Mention.created_at).label("created_at"), first.c.posted_at, first.c.agent_id)
               .select_from(Mention).outerjoin(first, first.c.mention_id == col(Mention.id))
-              .where(*context.both_periods(),
-                     sa.or_(col(Mention.status).in_([sql_constant(status) for status in NEEDS_ANSWER]),
-                            first.c.posted_at.is_not(None)))
+              .where(*context.both_periods(), needed_a_reply(first.c.posted_at))
               .cte("needed"))
     if context.dialect.name == "postgresql":
         # Filtered before it meets the calendar: left to itself, the planner (expecting a few hundred answers)
