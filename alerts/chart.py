@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 from markupsafe import Markup
 
-from reports.charts import FONT, GRID, INK, MUTED, SERIES_COLOURS, nice_ticks
+from reports.charts import GRID, MUTED, SERIES_COLOURS, nice_ticks, svg_finish, svg_frame, svg_text
 
 WIDTH, HEIGHT = 480, 160
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 22, 26
@@ -46,12 +45,8 @@ def spike_chart(points: Sequence[SeriesPoint], window_start: datetime, window_en
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / high)
 
-    ident = escape(chart_id)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart spike-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{ident}-title {ident}-desc" {FONT}>',
-             f'<title id="{ident}-title">{escape(title)}</title>',
-             f'<desc id="{ident}-desc">{escape(describe(points, window_start, window_end))}</desc>',
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>']
+    parts = svg_frame(chart_id, title, describe(points, window_start, window_end), width=WIDTH, height=HEIGHT,
+                      css_class="chart spike-chart")
     inside = [i for i, p in enumerate(points) if window_start <= p.at < window_end]
     if inside:
         left, right = x(inside[0] - 0.5 if inside[0] else 0), x(min(inside[-1] + 0.5, len(points) - 1))
@@ -59,18 +54,18 @@ def spike_chart(points: Sequence[SeriesPoint], window_start: datetime, window_en
                      f'height="{HEIGHT - TOP - BOTTOM}" fill="{SPIKE_FILL}"><title>spike window</title></rect>')
     for tick in ticks:
         parts.append(f'<line x1="{LEFT}" y1="{y(tick):.1f}" x2="{WIDTH - RIGHT}" y2="{y(tick):.1f}" stroke="{GRID}"/>')
-        parts.append(_text(LEFT - 4, y(tick) + 4, f"{tick:g}", anchor="end", fill=MUTED))
+        parts.append(svg_text(LEFT - 4, y(tick) + 4, f"{tick:g}", anchor="end", size=11, fill=MUTED))
     expected = [(x(i), y(p.expected)) for i, p in enumerate(points) if p.expected is not None]
     if len(expected) > 1:
         parts.append(_polyline(expected, EXPECTED, dash="5 3"))
     parts.append(_polyline([(x(i), y(p.observed)) for i, p in enumerate(points)], OBSERVED))
     for index in (0, len(points) - 1):
-        parts.append(_text(x(index), HEIGHT - 8, f"{points[index].at:%H:%M}",
-                           anchor="start" if index == 0 else "end", fill=MUTED))
-    parts.append(_text(LEFT, 14, "— observed", fill=OBSERVED))
-    parts.append(_text(LEFT + 90, 14, "- - expected", fill=EXPECTED))
-    parts.append(_text(LEFT + 190, 14, "shaded: spike window", fill=MUTED))
-    return Markup("".join([*parts, "</svg>"]))  # noqa: S704  (every text part above is escaped)
+        parts.append(svg_text(x(index), HEIGHT - 8, f"{points[index].at:%H:%M}",
+                              anchor="start" if index == 0 else "end", size=11, fill=MUTED))
+    parts.append(svg_text(LEFT, 14, "— observed", size=11, fill=OBSERVED))
+    parts.append(svg_text(LEFT + 90, 14, "- - expected", size=11, fill=EXPECTED))
+    parts.append(svg_text(LEFT + 190, 14, "shaded: spike window", size=11, fill=MUTED))
+    return svg_finish(parts)
 
 
 def describe(points: Sequence[SeriesPoint], window_start: datetime, window_end: datetime) -> str:
@@ -104,10 +99,6 @@ def _polyline(points: list[tuple[float, float]], colour: str, *, dash: str = "")
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     coords = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
     return f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"{dashes}/>'
-
-
-def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK) -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="11" fill="{fill}">{escape(text)}</text>'
 
 
 def message_points(chart: Sequence[tuple[str, float, float | None]]) -> list[SeriesPoint]:

@@ -56,13 +56,13 @@ def line_chart(chart_id: str, *, title: str, description: str, x_labels: Sequenc
     ticks = nice_ticks(low, high, whole=whole)
     low, high = ticks[0], ticks[-1]
     plot = _Plot(low, high, len(x_labels))
-    parts = _frame(chart_id, title, description)
+    parts = svg_frame(chart_id, title, description)
     parts += _y_axis(plot, ticks, y_label, y_format)
     parts += _x_axis(plot, x_labels, x_label, centred=False)
     for index, one in enumerate(series):
         parts += _line(plot, one, index)
     parts += _legend([s.name for s in series], kind="line")
-    return _finish(parts)
+    return svg_finish(parts)
 
 
 def bar_chart(chart_id: str, *, title: str, description: str, labels: Sequence[str], values: Sequence[float],
@@ -75,18 +75,18 @@ def bar_chart(chart_id: str, *, title: str, description: str, labels: Sequence[s
     high = max([0.0, *values, *(compare or [])])
     ticks = nice_ticks(0.0, high, whole=whole)
     scale = (WIDTH - left - MARGIN_RIGHT - 40) / (ticks[-1] or 1)
-    parts = _frame(chart_id, title, description, height=height)
+    parts = svg_frame(chart_id, title, description, height=height)
     for tick in ticks:
         x = left + tick * scale
         parts.append(f'<line x1="{x:.1f}" y1="{MARGIN_TOP - 4}" x2="{x:.1f}" y2="{height - 36}" stroke="{GRID}"/>')
-        parts.append(_text(x, height - 22, value_format(tick), anchor="middle", size=11, fill=MUTED))
-    parts.append(_text(left + (WIDTH - left) / 2, height - 6, value_label, anchor="middle", size=12))
+        parts.append(svg_text(x, height - 22, value_format(tick), anchor="middle", size=11, fill=MUTED))
+    parts.append(svg_text(left + (WIDTH - left) / 2, height - 6, value_label, anchor="middle", size=12))
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         top = MARGIN_TOP + index * row
-        parts.append(_text(left - 8, top + 14, _shorten(label, 22), anchor="end", size=12))
+        parts.append(svg_text(left - 8, top + 14, _shorten(label, 22), anchor="end", size=12))
         parts.append(f'<rect x="{left}" y="{top + 3}" width="{max(value * scale, 0.5):.1f}" height="16" '
                      f'fill="{SERIES_COLOURS[0]}"><title>{escape(label)}: {escape(value_format(value))}</title></rect>')
-        parts.append(_text(left + value * scale + 4, top + 15, value_format(value), size=11))
+        parts.append(svg_text(left + value * scale + 4, top + 15, value_format(value), size=11))
         if compare is not None:
             before = compare[index]
             parts.append(f'<rect x="{left}" y="{top + 21}" width="{max(before * scale, 0.5):.1f}" height="6" '
@@ -94,7 +94,7 @@ def bar_chart(chart_id: str, *, title: str, description: str, labels: Sequence[s
                          f'{escape(value_format(before))}</title></rect>')
     if compare is not None:
         parts += _legend(["this period", compare_name], kind="bar", colours=(SERIES_COLOURS[0], MUTED))
-    return _finish(parts)
+    return svg_finish(parts)
 
 
 def heatmap(chart_id: str, *, title: str, description: str, row_labels: Sequence[str],
@@ -103,10 +103,10 @@ def heatmap(chart_id: str, *, title: str, description: str, row_labels: Sequence
     left, top, cell_w, cell_h = 44, MARGIN_TOP + 4, (WIDTH - 44 - MARGIN_RIGHT) / max(len(column_labels), 1), 24
     height = top + cell_h * len(row_labels) + 44
     high = max([0.0, *(v for row in values for v in row)])
-    parts = _frame(chart_id, title, description, height=height)
+    parts = svg_frame(chart_id, title, description, height=height)
     for r, label in enumerate(row_labels):
         y = top + r * cell_h
-        parts.append(_text(left - 6, y + cell_h / 2 + 4, label, anchor="end", size=11))
+        parts.append(svg_text(left - 6, y + cell_h / 2 + 4, label, anchor="end", size=11))
         for c, value in enumerate(values[r]):
             x = left + c * cell_w
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{cell_w - 1:.1f}" height="{cell_h - 1}" '
@@ -115,12 +115,12 @@ def heatmap(chart_id: str, *, title: str, description: str, row_labels: Sequence
                          f'</rect>')
     for c, label in enumerate(column_labels):
         if c % 3 == 0:
-            parts.append(_text(left + c * cell_w + cell_w / 2, top + cell_h * len(row_labels) + 14, label,
+            parts.append(svg_text(left + c * cell_w + cell_w / 2, top + cell_h * len(row_labels) + 14, label,
                                anchor="middle", size=11, fill=MUTED))
-    parts.append(_text(left + (WIDTH - left) / 2, height - 8,
+    parts.append(svg_text(left + (WIDTH - left) / 2, height - 8,
                        f"hour of day; darker is more {value_name} (most: {plain_number(high)})",
                        anchor="middle", size=12))
-    return _finish(parts)
+    return svg_finish(parts)
 
 
 def nice_ticks(low: float, high: float, count: int = 5, *, whole: bool = False) -> list[float]:
@@ -156,16 +156,19 @@ class _Plot:
         return MARGIN_TOP + height * (1 - (value - self.low) / ((self.high - self.low) or 1))
 
 
-def _frame(chart_id: str, title: str, description: str, *, height: int | float = HEIGHT) -> list[str]:
+def svg_frame(chart_id: str, title: str, description: str, *, width: int = WIDTH, height: int | float = HEIGHT,
+              css_class: str = "chart") -> list[str]:
+    """An accessible chart's opening (role="img", labelled by its <title> and <desc>) on a white ground; close it
+    with svg_finish. The alert's spike chart draws in the same frame."""
     ident = escape(chart_id)
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
-            f'width="{WIDTH}" height="{height:.0f}" role="img" aria-labelledby="{ident}-title {ident}-desc" {FONT}>',
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" viewBox="0 0 {width} {height:.0f}" '
+            f'width="{width}" height="{height:.0f}" role="img" aria-labelledby="{ident}-title {ident}-desc" {FONT}>',
             f'<title id="{ident}-title">{escape(title)}</title>',
             f'<desc id="{ident}-desc">{escape(description)}</desc>',
-            f'<rect width="{WIDTH}" height="{height:.0f}" fill="#ffffff"/>']
+            f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>']
 
 
-def _finish(parts: list[str]) -> Markup:
+def svg_finish(parts: list[str]) -> Markup:
     return Markup("".join([*parts, "</svg>"]))  # noqa: S704  (every text part above is escaped)
 
 
@@ -175,7 +178,7 @@ def _y_axis(plot: _Plot, ticks: list[float], label: str, fmt: Format) -> list[st
         y = plot.y(tick)
         parts.append(f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y:.1f}" '
                      f'stroke="{GRID}"/>')
-        parts.append(_text(MARGIN_LEFT - 6, y + 4, fmt(tick), anchor="end", size=11, fill=MUTED))
+        parts.append(svg_text(MARGIN_LEFT - 6, y + 4, fmt(tick), anchor="end", size=11, fill=MUTED))
     middle = MARGIN_TOP + (HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) / 2
     parts.append(f'<text x="14" y="{middle:.1f}" transform="rotate(-90 14 {middle:.1f})" text-anchor="middle" '
                  f'font-size="12" fill="{INK}">{escape(label)}</text>')
@@ -189,9 +192,9 @@ def _x_axis(plot: _Plot, labels: Sequence[str], label: str, *, centred: bool) ->
     for index in range(0, len(labels), every):
         # The last point of a line sits on the right edge: a centred label there would be cut off.
         at_edge = not centred and index == len(labels) - 1 and index > 0
-        parts.append(_text(plot.x(index, centred=centred), bottom + 16, labels[index],
+        parts.append(svg_text(plot.x(index, centred=centred), bottom + 16, labels[index],
                            anchor="end" if at_edge else "middle", size=11, fill=MUTED))
-    parts.append(_text(MARGIN_LEFT + (WIDTH - MARGIN_LEFT) / 2, HEIGHT - 8, label, anchor="middle", size=12))
+    parts.append(svg_text(MARGIN_LEFT + (WIDTH - MARGIN_LEFT) / 2, HEIGHT - 8, label, anchor="middle", size=12))
     return parts
 
 
@@ -232,12 +235,12 @@ def _legend(names: Sequence[str], *, kind: str, colours: Sequence[str] = SERIES_
         else:
             parts.append(f'<rect x="{x:.1f}" y="6" width="22" height="12" fill="{colour}"/>')
         label = _shorten(name, 24)
-        parts.append(_text(x + 28, 16, label, size=12))
+        parts.append(svg_text(x + 28, 16, label, size=12))
         x += 40 + 7 * len(label)
     return parts
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill: str = INK) -> str:
+def svg_text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill: str = INK) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{fill}">'
             f'{escape(text)}</text>')
 
