@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from models import Mention, Reply, User, record_event
-from web.audit_export import COLUMNS, csv_safe, parse_scope
+from reports.csv_safety import csv_safe
+from web.audit_export import COLUMNS, parse_scope
 
 
 def _rows(body: str) -> list[dict[str, str]]:
