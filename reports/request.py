@@ -11,6 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models.base import utcnow
+from models.row_ids import parse_row_id
 
 SENTIMENTS = ("positive", "neutral", "negative")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,4})?$")
@@ -254,9 +255,10 @@ def _network(raw: str | None, allowed: Collection[str] | None) -> str | None:
 def _source(raw: str | None, allowed: Collection[int] | None) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or (allowed is not None and int(raw) not in allowed):
+    value = parse_row_id(raw)
+    if value is None or (allowed is not None and value not in allowed):
         raise InvalidReportQuery("unknown source; expected the id of a configured source")
-    return int(raw)
+    return value
 
 
 def _pattern(name: str, raw: str | None, pattern: re.Pattern[str], example: str) -> str | None:

@@ -25,10 +25,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from inbox.queue.presence import VIEW_ACTION
 from models import AuditEvent, Role
+from models.row_ids import parse_row_id
 from reports.csv_safety import csv_safe
 from web.auth.roles import role_required
 from web.extensions import session_factory
-from web.ids import parse_row_id
 
 bp = Blueprint("audit_export", __name__, url_prefix="/audit")
 

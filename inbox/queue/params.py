@@ -13,6 +13,7 @@ from inbox.queue.cursor import Cursor, QueueSort
 from inbox.queue.filters import UNASSIGNED, QueueFilters
 from inbox.queue.queries import SENTIMENTS
 from inbox.queue.tabs import QueueTab
+from models.row_ids import parse_row_id
 
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,4})?$")
 TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -89,9 +90,10 @@ def _choice(name: str, raw: str | None, allowed: Collection[str]) -> str | None:
 def _id_choice(name: str, raw: str | None, allowed: Collection[int]) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) not in allowed:
+    value = parse_row_id(raw)
+    if value is None or value not in allowed:
         raise InvalidQuery(f"unknown {name}")
-    return int(raw)
+    return value
 
 
 def _assignee(raw: str | None, user_ids: Collection[int]) -> str | None:

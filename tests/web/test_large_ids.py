@@ -11,9 +11,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
 
 from models import Reply, User
-from models.row_ids import MAX_ROW_ID
+from models.row_ids import MAX_ROW_ID, parse_count, parse_row_id
 from tests.web.web_helpers import post_form
-from web.ids import parse_count, parse_row_id
 
 TOO_LARGE = str(MAX_ROW_ID + 1)
 PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
@@ -93,3 +92,12 @@ def test_forms_with_a_bad_number_answer_400(client: FlaskClient, logged_in: Call
     }
     assert {field: code for field, code in answers.items() if code >= 500} == {}
     assert {answers["version"], answers["selection"], answers["assignee"], answers["saved reply"]} == {400}
+
+
+@pytest.mark.parametrize("bad", ["²", TOO_LARGE])
+def test_a_source_filter_that_is_no_id_is_a_clear_400(client: FlaskClient, logged_in: Callable[[str], User],
+                                                      bad: str) -> None:
+    """The queue's and the report's `source` went through str.isdigit and int(): "²" was a 500 on both."""
+    logged_in("admin")
+    assert client.get("/queue", query_string={"source": bad}).status_code == 400
+    assert client.get("/reports", query_string={"source": bad}).status_code == 400

@@ -15,13 +15,13 @@ from alerts.service import list_channels
 from listener.platforms import NETWORK_NAMES
 from models import Source
 from models.alert_rule import AlertRule
+from models.row_ids import parse_row_id
 from models.topic_store import list_topics
 from web.admin_views import admin_route, form_or_submit, form_page, found_or_404, submitted_switch
 from web.alerts.blueprint import bp
 from web.auth.login import acting_user
 from web.db import db_session
 from web.formatting import untrusted_plain
-from web.ids import parse_row_id
 
 TEXT_FIELDS = ("name", "metric", "per", "topic", "network", "source_id", "language", "query", "bucket_seconds",
                "false_alarms_per_month", "min_count", "cooldown_minutes", "sla_hours")

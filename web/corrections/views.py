@@ -18,6 +18,7 @@ from inbox.corrections import (
 )
 from models import Correction, Mention, Reply, Role, User
 from models.correction import latest_correction
+from models.row_ids import parse_count, parse_row_id
 from models.topic_store import active_topic_names
 from responder.replies.service import StaleReplyError
 from web.auth.login import acting_user
@@ -25,7 +26,6 @@ from web.auth.roles import role_required
 from web.corrections.blueprint import bp
 from web.db import db_session
 from web.extensions import app_settings
-from web.ids import parse_count, parse_row_id
 from web.queue.views import get_mention
 
 

@@ -6,8 +6,8 @@ from flask import abort, request
 from sqlmodel import Session
 
 from models import Reply
+from models.row_ids import parse_count
 from web.db import db_session
-from web.ids import parse_count
 
 
 def session_and_reply(reply_id: int) -> tuple[Session, Reply]:

@@ -11,11 +11,11 @@ from sqlmodel import Session
 from inbox.bulk import MAX_SELECTION, BulkResult, bulk_approve, bulk_assign, bulk_ignore, selected_mentions, summary
 from inbox.triage import assign, escalate, ignore
 from models import Mention, Role, User
+from models.row_ids import parse_count, parse_row_id
 from web.auth.login import acting_user
 from web.auth.redirects import is_local_path
 from web.auth.roles import role_required
 from web.db import db_session
-from web.ids import parse_count, parse_row_id
 from web.queue.actions import enqueue_posts
 from web.queue.blueprint import bp
 from web.queue.htmx import allow_self_approval

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from models import Mention, Reply, Role, SavedReply
+from models.row_ids import parse_row_id
 from responder.drafting.assist import assist_draft
 from responder.drafting.filling import fill_in
 from responder.drafting.llm import LlmConfig
@@ -18,7 +19,6 @@ from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.extensions import app_settings
 from web.formatting import untrusted_plain
-from web.ids import parse_row_id
 from web.queue.reply_forms import form_version, session_and_reply
 from web.saved_replies.blueprint import bp
 

@@ -27,13 +27,13 @@ from listener.sources import (
 )
 from models import Source
 from models.errors import Invalid
+from models.row_ids import parse_count
 from responder.replies.approvals import set_second_approval
 from web.admin_views import admin_route, flash_saved, form_or_submit, form_page, found_or_404, submitted_switch
 from web.auth.login import acting_user
 from web.db import db_session
 from web.extensions import app_settings
 from web.formatting import untrusted_plain
-from web.ids import parse_count
 from web.sources.blueprint import bp
 
 
