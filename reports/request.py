@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from inbox.queue.params import InvalidQuery, search_text
 from models.base import utcnow
 from models.row_ids import parse_row_id
 
@@ -17,7 +18,6 @@ SENTIMENTS = ("positive", "neutral", "negative")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,4})?$")
 TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 NETWORK_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
-MAX_SEARCH_LENGTH = 200
 # A custom range longer than this is refused: the buckets and the business calendar are built in Python per day.
 MAX_RANGE = timedelta(days=3 * 366)
 FILTER_ARGS = ("network", "source", "language", "sentiment", "topic", "complaint", "rating", "q")
@@ -294,12 +294,10 @@ def _rating(raw: str | None) -> int | None:
 
 
 def _search(raw: str | None) -> str | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    if len(text) > MAX_SEARCH_LENGTH:
-        raise InvalidReportQuery(f"the search is longer than {MAX_SEARCH_LENGTH} characters")
-    return text
+    try:
+        return search_text(raw)
+    except InvalidQuery as error:
+        raise InvalidReportQuery(str(error)) from None
 
 
 def _text(value: object) -> str | None:

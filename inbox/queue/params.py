@@ -52,7 +52,7 @@ def parse_filters(args: Mapping[str, str], choices: QueueChoices) -> QueueFilter
         assignee=_assignee(args.get("assignee"), choices.user_ids),
         since=since,
         until=until,
-        q=_search(args.get("q")),
+        q=search_text(args.get("q")),
     )
 
 
@@ -136,7 +136,8 @@ def _date(name: str, raw: str | None) -> date | None:
         raise InvalidQuery(f"{name} must be a date like 2026-03-01") from None
 
 
-def _search(raw: str | None) -> str | None:
+def search_text(raw: str | None) -> str | None:
+    """The search box's text, trimmed and without NUL (PostgreSQL refuses it in a string); None when empty."""
     value = (raw or "").replace("\x00", "").strip()
     if len(value) > MAX_SEARCH_LENGTH:
         raise InvalidQuery(f"the search may be at most {MAX_SEARCH_LENGTH} characters")

@@ -151,3 +151,12 @@ def test_viewers_cannot_mark_resolved_and_forms_need_csrf(client: FlaskClient, l
     url = f"/reports/mentions/{complaints[0].id}/resolved"
     assert post_form(client, url, {"action": "mark"}).status_code == 403
     assert client.post(url, data={"action": "mark"}).status_code == 400  # no CSRF token
+
+
+def test_a_search_with_a_nul_character_is_searched_without_it(client: FlaskClient, logged_in: Callable[[str], User],
+                                                              complaints: list[Mention]) -> None:
+    """PostgreSQL refuses NUL in a string: the queue's search drops it, and so must the report's."""
+    logged_in("viewer")
+    page = client.get("/reports", query_string={**RANGE, "q": "Sorry\x00"})
+    assert page.status_code == 302 and "q=Sorry&" in page.location + "&"  # the canonical address, without it
+    assert client.get(page.location).status_code == 200
