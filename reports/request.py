@@ -255,7 +255,7 @@ def _network(raw: str | None, allowed: Collection[str] | None) -> str | None:
 def _source(raw: str | None, allowed: Collection[int] | None) -> int | None:
     if not raw:
         return None
-    value = parse_row_id(raw)
+    value = parse_row_id(raw) if raw == raw.strip() else None  # an id in a URL is written as is
     if value is None or (allowed is not None and value not in allowed):
         raise InvalidReportQuery("unknown source; expected the id of a configured source")
     return value

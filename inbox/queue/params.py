@@ -90,7 +90,7 @@ def _choice(name: str, raw: str | None, allowed: Collection[str]) -> str | None:
 def _id_choice(name: str, raw: str | None, allowed: Collection[int]) -> int | None:
     if not raw:
         return None
-    value = parse_row_id(raw)
+    value = parse_row_id(raw) if raw == raw.strip() else None  # an id in a URL is written as is
     if value is None or value not in allowed:
         raise InvalidQuery(f"unknown {name}")
     return value
