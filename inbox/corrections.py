@@ -21,6 +21,7 @@ from models import Correction, Mention, MentionStatus, Reply, ReplyStatus, User,
 from models.complaint import COMPLAINT_THRESHOLD
 from models.correction import MODEL_FIELDS, apply_correction, latest_correction, record_model_judgement
 from responder.drafting.rules import apology_phrases, needs_reply
+from responder.drafting.variables import Workspace
 from responder.lint.checks import matches
 from responder.replies.service import open_reply, reject, require_version
 
@@ -52,7 +53,7 @@ def parse_relabel(sentiment: str, complaint: str, topics: Sequence[str], choices
 
 
 def correct_mention(session: Session, mention: Mention, relabel: Relabel, *, actor: User,
-                    brand: str) -> Correction | None:
+                    brand: str | Workspace) -> Correction | None:
     """Record a staff relabel and show it on the mention; None when it repeats the current staff label."""
     if mention.id is None:
         raise ValueError("only stored mentions are corrected")
@@ -151,7 +152,7 @@ def withdraw_apology(session: Session, mention: Mention, *, actor: User, reply_i
     return reply
 
 
-def _reconsider_reply(session: Session, mention: Mention, brand: str) -> None:
+def _reconsider_reply(session: Session, mention: Mention, brand: str | Workspace) -> None:
     """A mention the model thought needed no answer may need one now (a missed complaint): draft it.
 
     The reverse is left to staff: an open draft is never withdrawn behind their back.

@@ -12,6 +12,8 @@ from typing import Any
 
 from listener.platforms import NETWORKS, UPSERT_NETWORKS
 from models.complaint import is_complaint
+from responder.drafting.business_days import REPLY_WINDOW
+from responder.drafting.particles import particle_errors
 from responder.posters.mastodon_status import posted_length
 
 BLOCK, WARN = "block", "warn"
@@ -284,6 +286,33 @@ def _refusal(draft: Draft, rule: RuleSpec) -> Values:
     return {"found": _quoted(found)}
 
 
+def _ko_particles(draft: Draft, rule: RuleSpec) -> Values:
+    """A Korean particle left with both forms ("을(를)": drafting could not tell how the value before it is read)
+    or disagreeing with the Latin or digit word it follows ("Lumo Home를": 홈 takes 을)."""
+    found = particle_errors(draft.text)
+    return {"found": _quoted(found)} if found else None
+
+
+def _over_promise(draft: Draft, rule: RuleSpec) -> Values:
+    """A promise of time or an exchange the team may not keep (本日中に, 오늘 바로, 交換品をお送りいたします). A saved
+    reply's {reply_window} says "today" only when the business calendar allows it, so that wording passes."""
+    text = allowed_out(draft.text, rule)
+    if "{reply_window}" in (draft.saved_body or ""):
+        for today, _later in REPLY_WINDOW.values():
+            text = _phrase_pattern(today).sub(lambda match: " " * len(match[0]), text)
+    found = matches(text, phrases_of(rule))
+    return {"found": _quoted(found)} if found else None
+
+
+# "@kazu_0808様", "@minseo 님": a handle addressed with an honorific (a handle is not a name).
+HANDLE_HONORIFIC = re.compile(r"[@＠][A-Za-z0-9_.]+\s?(?:様|さま|さん|殿|氏|님|씨)")
+
+
+def _handle_honorific(draft: Draft, rule: RuleSpec) -> Values:
+    found = list(dict.fromkeys(match.group(0) for match in HANDLE_HONORIFIC.finditer(draft.text)))
+    return {"found": _quoted(found)} if found else None
+
+
 CHECKS: dict[str, Callable[[Draft, RuleSpec], Values]] = {
     "empty": _empty,
     "unfilled_variables": _unfilled,
@@ -297,8 +326,11 @@ CHECKS: dict[str, Callable[[Draft, RuleSpec], Values]] = {
     "refund_promise": _refund,
     "personal_data": _personal_data,
     "refusal": _refusal,
+    "ko_particles": _ko_particles,
+    "over_promise": _over_promise,
+    "handle_honorific": _handle_honorific,
 }
-PHRASE_KINDS = frozenset({"forbidden_phrases", "apology", "refund_promise", "personal_data", "refusal"})
+PHRASE_KINDS = frozenset({"forbidden_phrases", "apology", "refund_promise", "personal_data", "refusal", "over_promise"})
 # A phone number written out (03-1234-5678, 0120-123-456, 010-1234-5678, 1588-1234): the company's own.
 PHONE_WORDS = ("phone", "your number", "電話", "전화", "연락처")
 GIVEN_PHONE = re.compile(r"(?<![0-9])(?:\+[0-9]{1,3}[ -]?)?(?:[0-9]{2,4}-[0-9]{3,4}-[0-9]{3,4}|1[5-9][0-9]{2}-[0-9]{4})"

@@ -20,6 +20,7 @@ from models import Correction, Mention, Reply, Role, User
 from models.correction import latest_correction
 from models.row_ids import parse_count, parse_row_id
 from models.topic_store import active_topic_names
+from responder.drafting.variables import Workspace
 from responder.replies.service import StaleReplyError
 from web.auth.login import acting_user
 from web.auth.roles import role_required
@@ -68,7 +69,8 @@ def relabel(mention_id: int) -> ResponseReturnValue:
                                request.form.getlist("topic"), active_topic_names(session))
     except InvalidCorrection as error:
         abort(400, str(error))
-    changed = correct_mention(session, mention, labels, actor=acting_user(), brand=app_settings().brand_name)
+    changed = correct_mention(session, mention, labels, actor=acting_user(),
+                              brand=Workspace.from_settings(app_settings()))  # a new draft fills every variable
     session.commit()
     flash("Labels saved; the queue now uses them." if changed else "Those are already the labels.",
           "success" if changed else "info")
