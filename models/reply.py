@@ -21,6 +21,10 @@ class SavedReply(SQLModel, table=True):
     topic: str | None = Field(default=None, max_length=32)
     sentiment: str | None = Field(default=None, max_length=16)
     network: str | None = Field(default=None, max_length=32)
+    # What the mention says (responder.drafting.intents: complaint, question, mixed, praise, neutral) and where it
+    # is answered (store: a review site without DMs; social); None means any.
+    intent: str | None = Field(default=None, max_length=16)
+    channel: str | None = Field(default=None, max_length=16)
     body: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
     # Alternative wordings of `body`, taken in turn (by how many drafts it has made) so replies are not identical.
     variants: list[str] | None = Field(default=None, sa_column=json_column())
@@ -50,6 +54,8 @@ class Reply(SQLModel, table=True):
     first_approved_by_id: int | None = Field(default=None, foreign_key="user.id")
     first_approved_at: datetime | None = Field(default=None, sa_column=utc_column())
     posted_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # An approval held for undo: the posting worker claims the reply only from this time on (None: at once).
+    post_after: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 # The review queue asks of each mention whether it has a reply still unfinished, and lists the mentions with an

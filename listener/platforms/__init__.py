@@ -26,6 +26,8 @@ COLLECTOR_NETWORKS: dict[str, str] = {collector.name: spec.key for spec in NETWO
 # Networks where a review holds one reply from the business and posting again overwrites it.
 UPSERT_NETWORKS = frozenset(key for key, spec in NETWORKS.items() if spec.upsert)
 REVISABLE_NETWORKS = frozenset(key for key, spec in NETWORKS.items() if spec.revisable)
+# Review sites without DMs (NetworkSpec.channel "store"): replies there never ask for a private message.
+STORE_NETWORKS = frozenset(key for key, spec in NETWORKS.items() if spec.channel == "store")
 
 __all__ = ["COLLECTORS", "COLLECTOR_NETWORKS", "MIXED", "MIXED_LABEL", "NETWORKS", "NETWORK_NAMES",
-           "REVISABLE_NETWORKS", "UPSERT_NETWORKS", "CollectorSpec", "NetworkSpec"]
+           "REVISABLE_NETWORKS", "STORE_NETWORKS", "UPSERT_NETWORKS", "CollectorSpec", "NetworkSpec"]

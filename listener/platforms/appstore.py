@@ -30,6 +30,7 @@ SPEC = NetworkSpec(
     poster=PosterSpec("responder.posters.appstore_connect:AppStoreConnectPoster", CONNECT),
     poster_name="appstore_connect",
     upsert=True,
+    channel="store",
     revisable=True,
     reply_limit=REPLY_LIMIT,
 )

@@ -16,6 +16,7 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.gbp:BusinessProfilePoster", CREDENTIALS),
     upsert=True,
+    channel="store",
     revisable=True,
     reply_limit=ReplyLimit(4096, "Google Business Profile rejects longer replies."),
 )

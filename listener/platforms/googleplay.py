@@ -19,6 +19,7 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.googleplay:GooglePlayPoster", CREDENTIALS),
     upsert=True,
+    channel="store",
     revisable=True,
     reply_limit=ReplyLimit(350, "Google Play rejects longer replies."),
 )

@@ -62,6 +62,9 @@ class NetworkSpec:
     upsert: bool = False  # a review holds one reply from the business; posting again overwrites it
     revisable: bool = False  # authors edit their posts in place (reviews): a re-read edit is stored as a revision
     reply_limit: ReplyLimit | None = None
+    # "store": a review site where the business answers in public and cannot message the reviewer (no DMs);
+    # "social": a network where people can be asked to continue in private.
+    channel: str = "social"
 
     @property
     def poster_key(self) -> str:

@@ -17,5 +17,6 @@ SPEC = NetworkSpec(
     ),
     poster=PosterSpec("responder.posters.trustpilot:TrustpilotPoster", ("trustpilot_api_key", "trustpilot_api_secret")),
     upsert=True,
+    channel="store",
     revisable=True,
 )

@@ -17,6 +17,7 @@ from models import Reply, SavedReply, User, record_event
 from models.errors import Invalid
 from models.mention import SENTIMENT_LABELS
 from models.topic_store import active_topic_names
+from responder.drafting.intents import CHANNELS, SAVED_REPLY_INTENTS
 from responder.drafting.variables import check_template
 
 STARTER_FILE = Path(__file__).resolve().parent / "saved_replies.json"
@@ -68,6 +69,8 @@ class SavedReplySpec:
     network: str | None
     body: str
     variants: list[str]
+    intent: str | None = None
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Filters:
     sentiment: str | None = None
     network: str | None = None
     include_inactive: bool = False
+    intent: str | None = None
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,11 @@ class SavedReplyRow:
 
 
 def validate(*, name: str, language: str, topic: str, sentiment: str, network: str, body: str,
-             variants: str, topics: Sequence[str] | None = None) -> SavedReplySpec:
+             variants: str, topics: Sequence[str] | None = None, intent: str = "",
+             channel: str = "") -> SavedReplySpec:
     """Check the admin's form: `variants` is one wording per block, blocks separated by a line holding only ---.
-    Empty topic/sentiment/network mean "any"; `topics` are the ones offered (default: the shipped taxonomy's)."""
+    Empty topic/sentiment/network/intent/channel mean "any"; `topics` are the ones offered (default: the shipped
+    taxonomy's)."""
     errors: dict[str, str] = {}
     name = name.strip()
     if not 1 <= len(name) <= 120:
@@ -101,6 +108,10 @@ def validate(*, name: str, language: str, topic: str, sentiment: str, network: s
         errors["sentiment"] = "Choose negative, neutral or positive, or any."
     if network and network not in NETWORK_NAMES:
         errors["network"] = "Choose a network from the list, or any."
+    if intent and intent not in SAVED_REPLY_INTENTS:
+        errors["intent"] = "Choose " + ", ".join(SAVED_REPLY_INTENTS) + ", or any."
+    if channel and channel not in CHANNELS:
+        errors["channel"] = "Choose store or social, or any."
     body = _clean(body)
     _check_wording("body", body, errors)
     wordings = split_variants(variants)
@@ -111,7 +122,8 @@ def validate(*, name: str, language: str, topic: str, sentiment: str, network: s
     if errors:
         raise Invalid(errors)
     return SavedReplySpec(name=name, language=language, topic=topic or None, sentiment=sentiment or None,
-                          network=network or None, body=body, variants=wordings)
+                          network=network or None, body=body, variants=wordings, intent=intent or None,
+                          channel=channel or None)
 
 
 def _clean(text: str) -> str:
@@ -185,7 +197,7 @@ def saved_reply_rows(session: Session, filters: Filters) -> list[SavedReplyRow]:
               .group_by(col(Reply.saved_reply_id)).subquery())
     statement = select(SavedReply, func.coalesce(drafts.c.drafts, 0)).outerjoin(
         drafts, drafts.c.saved_reply_id == SavedReply.id)
-    for name in ("language", "topic", "sentiment", "network"):
+    for name in ("language", "topic", "sentiment", "network", "intent", "channel"):
         wanted = getattr(filters, name)
         if wanted == "any":  # the rows that apply to any value of this field
             statement = statement.where(col(getattr(SavedReply, name)).is_(None))

@@ -13,16 +13,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, ReplyStatus, SavedReply, User, record_event
-from responder.drafting.rules import (
-    FALLBACK_LANGUAGE,
-    MAX_REASON,
-    compatible,
-    drafts_made_from,
-    pick_wording,
-    specificity,
-    wordings,
-)
-from responder.drafting.variables import Workspace, render, variables_for
+from responder.drafting import selection
+from responder.drafting.rules import MAX_REASON, drafting_variables, drafts_made_from, pick_wording
+from responder.drafting.selection import FALLBACK_LANGUAGE, Profile, profile_of, wordings
+from responder.drafting.variables import Workspace, render
 from responder.replies.service import ReplyStateError, clean_text, require_status, require_version, set_text
 from responder.replies.states import bump
 
@@ -41,6 +35,8 @@ class Choice:
     topic: str | None
     sentiment: str | None
     network: str | None
+    intent: str | None
+    channel: str | None
     preview: str  # the start of the text it would draft for this mention, on one line
     group: str  # where it ranks: "Fits this mention", "Fits, in English", "Other replies in ja", ...
 
@@ -51,7 +47,7 @@ class Choice:
     @property
     def description(self) -> str:
         """'ja · delivery · negative · x', or 'ja · general' for a reply that answers anything."""
-        scope = [value for value in (self.topic, self.sentiment, self.network) if value]
+        scope = [value for value in (self.intent, self.topic, self.sentiment, self.network, self.channel) if value]
         return " · ".join([self.language, *(scope or ["general"])])
 
 
@@ -59,12 +55,14 @@ def saved_reply_choices(session: Session, mention: Mention, workspace: Workspace
                         agent: User | None = None) -> list[Choice]:
     """Every active saved reply (one query), best fits for this mention first."""
     active = session.exec(select(SavedReply).where(col(SavedReply.active))).all()
-    variables = variables_for(mention, workspace, agent)
-    ranked = sorted(active, key=lambda saved: (_tier(saved, mention), -specificity(saved), saved.id or 0))
+    profile = profile_of(mention)
+    variables = drafting_variables(session, mention, workspace, agent, profile)
+    tiers = {id(saved): _tier(saved, profile) for saved in active}
+    ranked = sorted(active, key=lambda saved: (tiers[id(saved)], -selection.score(saved, profile), saved.id or 0))
     return [Choice(saved_reply_id=_saved_id(saved), name=saved.name, language=saved.language, topic=saved.topic,
-                   sentiment=saved.sentiment, network=saved.network,
+                   sentiment=saved.sentiment, network=saved.network, intent=saved.intent, channel=saved.channel,
                    preview=_preview(render(saved.body, variables).text),
-                   group=_group_label(_tier(saved, mention), mention)) for saved in ranked]
+                   group=_group_label(tiers[id(saved)], mention)) for saved in ranked]
 
 
 def group_choices(choices: list[Choice]) -> list[tuple[str, list[Choice]]]:
@@ -85,9 +83,13 @@ def use_saved_reply(session: Session, reply: Reply, saved: SavedReply, *, user: 
     if not saved.active:
         raise SavedReplyUnavailable(f"The saved reply '{saved.name}' is switched off; pick another one.")
     mention = session.get_one(Mention, reply.mention_id)
-    index, body = pick_wording(saved, drafts_made_from(session, saved))
+    profile = profile_of(mention)
+    index, body = pick_wording(saved, drafts_made_from(session, saved),
+                               tuple(selection.author_history(session, mention)))
     previous_text = reply.text
-    cleared = set_text(reply, clean_text(render(body, variables_for(mention, workspace, user)).text), user=user)
+    text = render(body, drafting_variables(session, mention, workspace, user, profile)).text
+    text = selection.fill_order_number(text, profile.order_number)
+    cleared = set_text(reply, clean_text(text), user=user)
     reply.saved_reply_id = saved.id
     reply.draft_reason = _reason(user, saved, index)
     bump(reply)
@@ -128,11 +130,11 @@ def draft_origin(session: Session, reply: Reply) -> DraftOrigin:
     return DraftOrigin(reply.saved_reply_id, saved.name if saved else None, edited)
 
 
-def _tier(saved: SavedReply, mention: Mention) -> int:
+def _tier(saved: SavedReply, profile: Profile) -> int:
     """0 fits in the mention's language, 1 fits in English, 2 and 3 the same languages without fitting,
     4 and 5 other languages (fitting first)."""
-    language = mention.language or FALLBACK_LANGUAGE
-    fits = compatible(saved, mention)
+    language = profile.language
+    fits = selection.fits(saved, profile)
     if saved.language == language:
         return 0 if fits else 2
     if saved.language == FALLBACK_LANGUAGE:

@@ -14,6 +14,7 @@ from models import Mention, MentionStatus, Reply, ReplyStatus, User, record_even
 from models.base import utcnow
 from models.reply_states import ENDED_UNSENT, Move, require, transition
 from models.reply_states import ReplyStateError as ReplyStateError  # re-exported: what the web layer catches
+from responder.drafting.escalation import route_to_lead
 from responder.drafting.rules import compose_draft, needs_reply
 from responder.drafting.variables import Workspace
 from responder.posters import poster_for_network
@@ -43,7 +44,7 @@ class StaleReplyError(ReplyStateError):
 
 def draft_reply(session: Session, mention: Mention, *, brand: str | Workspace) -> Reply | None:
     """Decide whether the scored mention needs an answer and, if so, draft one from a saved reply."""
-    if not needs_reply(mention):
+    if not needs_reply(mention, brand):
         mention.status = MentionStatus.no_reply.value
         return None
     mention.status = MentionStatus.needs_reply.value
@@ -162,6 +163,8 @@ def _new_draft(session: Session, mention: Mention, *, brand: str | Workspace, ac
     session.flush()
     record_event(session, "reply.drafted", actor=actor, mention_id=mention.id, reply_id=reply.id, text=text,
                  saved_reply_id=reply.saved_reply_id)
+    if draft.escalation_cues:
+        route_to_lead(session, mention, draft.escalation_cues)
     return reply
 
 

@@ -13,6 +13,7 @@ from listener.platforms import NETWORK_NAMES
 from models import SavedReply
 from models.errors import Invalid
 from models.topic_store import active_topic_names
+from responder.drafting.intents import SAVED_REPLY_INTENTS
 from responder.drafting.library import (
     LANGUAGES,
     Filters,
@@ -30,7 +31,7 @@ from web.db import db_session
 from web.formatting import untrusted_plain
 from web.saved_replies.blueprint import bp
 
-FIELDS = ("name", "language", "topic", "sentiment", "network", "body", "variants")
+FIELDS = ("name", "language", "topic", "sentiment", "network", "body", "variants", "intent", "channel")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class FormValues:
     network: str = ""
     body: str = ""
     variants: str = ""
+    intent: str = ""
+    channel: str = ""
 
     @classmethod
     def submitted(cls, form: MultiDict[str, str]) -> FormValues:
@@ -53,13 +56,13 @@ class FormValues:
     def of(cls, saved: SavedReply) -> FormValues:
         return cls(name=saved.name, language=saved.language, topic=saved.topic or "",
                    sentiment=saved.sentiment or "", network=saved.network or "", body=saved.body,
-                   variants=join_variants(saved.variants))
+                   variants=join_variants(saved.variants), intent=saved.intent or "", channel=saved.channel or "")
 
 
 def _filters() -> Filters:
     args = request.args
-    return Filters(**{name: args.get(name) or None for name in ("language", "topic", "sentiment", "network")},
-                   include_inactive=args.get("inactive") == "1")
+    names = ("language", "topic", "sentiment", "network", "intent", "channel")
+    return Filters(**{name: args.get(name) or None for name in names}, include_inactive=args.get("inactive") == "1")
 
 
 @admin_route(bp, "/saved-replies")
@@ -117,7 +120,9 @@ def _render_form(values: FormValues, *, saved: SavedReply | None, errors: dict[s
 
 def _choices(saved: SavedReply | None) -> dict[str, object]:
     return {"languages": LANGUAGES, "topics": {name: name for name in _topics(saved)},
-            "sentiments": {label: label for label in SENTIMENTS}, "networks": NETWORK_NAMES}
+            "sentiments": {label: label for label in SENTIMENTS}, "networks": NETWORK_NAMES,
+            "intents": {name: name for name in SAVED_REPLY_INTENTS},
+            "channels": {"store": "store (review sites, no DMs)", "social": "social"}}
 
 
 def _topics(saved: SavedReply | None) -> list[str]:

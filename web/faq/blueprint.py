@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("faq", __name__, url_prefix="/faq")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("incident", __name__, url_prefix="/incident")
