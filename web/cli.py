@@ -14,6 +14,7 @@ from sqlmodel import select
 from models import User
 from models.db import session_scope
 from models.migrate import upgrade
+from responder.quality.command import with_drafts
 from sentiment.cli import commands as model_commands
 from web.extensions import app_settings, session_factory
 from web.supervisor import Supervisor
@@ -205,5 +206,5 @@ def run(host: str, port: int) -> None:
     click.echo("Earful stopped")
 
 
-for _command in model_commands:  # earful score / eval / train
-    cli.add_command(_command)
+for _command in model_commands:  # earful score / eval (with --drafts, from the responder) / train
+    cli.add_command(with_drafts(_command) if _command.name == "eval" else _command)

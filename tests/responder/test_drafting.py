@@ -11,12 +11,12 @@ from sqlmodel import Session, col, select
 
 from models import AuditEvent, Mention, Reply, SavedReply, User
 from models.errors import Invalid
+from models.questions import is_question
 from responder.drafting import library
 from responder.drafting.filling import fill_in
 from responder.drafting.rules import (
     choose_saved_reply,
     compose_draft,
-    is_question,
     match_saved_reply,
     mention_variables,
     needs_reply,
@@ -267,15 +267,18 @@ def test_filling_in_refuses_stale_forms_bad_values_and_non_drafts(
 
 # --- the library ---------------------------------------------------------------------------------------------
 
+STARTERS = 75  # en, ja and ko: a store and a social reply for each intent and complaint topic
+
 def test_every_starter_reply_is_a_valid_template_with_other_wordings() -> None:
     entries = json.loads(library.STARTER_FILE.read_text(encoding="utf-8"))
-    assert len(entries) == 39 and {entry["language"] for entry in entries} == {"en", "ja", "ko"}
+    assert len(entries) == STARTERS and {entry["language"] for entry in entries} == {"en", "ja", "ko"}
     for entry in entries:
         spec = library.validate(name=entry["name"], language=entry["language"], topic=entry["topic"] or "",
                                 sentiment=entry["sentiment"] or "", network=entry.get("network") or "",
-                                body=entry["body"],
-                                variants=library.join_variants(entry["variants"]))
+                                body=entry["body"], variants=library.join_variants(entry["variants"]),
+                                intent=entry["intent"] or "", channel=entry["channel"] or "")
         assert spec.variants == entry["variants"] and len(spec.variants) >= 1
+        assert spec.intent and spec.channel in ("store", "social"), entry["name"]  # each is written for one
 
 
 def test_the_demo_loads_the_starters_once_and_they_draft_in_each_language(
@@ -283,25 +286,28 @@ def test_the_demo_loads_the_starters_once_and_they_draft_in_each_language(
 ) -> None:
     library.load_starter_saved_replies(db_session)  # `earful demo load` run twice
     library.load_starter_saved_replies(db_session)
-    assert len(db_session.exec(select(SavedReply)).all()) == 39
+    assert len(db_session.exec(select(SavedReply)).all()) == STARTERS
     late = make_mention(language="ja", author="hana", sentiment="negative", complaint=0.9, topics=["delivery"])
     reply = service.draft_reply(db_session, late, brand="Lumo Home")
-    assert reply is not None and reply.text.startswith("@hana様、") and "Lumo Home" in reply.text
+    # A Latin handle is not a name: the reply says お客様, never "@hana様".
+    assert reply is not None and reply.text.startswith("お客様、") and "Lumo Home" in reply.text
     assert reply.draft_reason is not None
-    assert reply.draft_reason.startswith("ja · delivery complaint · negative · matched saved reply '配達遅延 (ja)'")
+    assert reply.draft_reason.startswith(
+        "ja · delivery complaint · negative · matched saved reply '配達遅延・SNS (ja)'")
 
 
 def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
     db_session: Session, make_saved_reply: Callable[..., SavedReply]
 ) -> None:
     starters = {entry["name"]: entry for entry in json.loads(library.STARTER_FILE.read_text(encoding="utf-8"))}
-    late, thanks = starters["Late delivery (en)"], starters["Thanks (en)"]
+    late, thanks = starters["Late delivery, store review (en)"], starters["Thanks, store review (en)"]
     shipped = make_saved_reply(name=late["name"], topic=late["topic"], body=late["body"])  # saved before wordings
     edited = make_saved_reply(name=thanks["name"], sentiment=thanks["sentiment"], body="Thanks {author}, from us!")
-    own = make_saved_reply(name=starters["Refund (en)"]["name"], topic="refund", body=starters["Refund (en)"]["body"],
+    refund = starters["Refund, store review (en)"]
+    own = make_saved_reply(name=refund["name"], topic="refund", body=refund["body"],
                            variants=["Our own wording, {author}."])
 
-    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=36, reworded=1)
+    assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=STARTERS - 3, reworded=1)
     assert shipped.variants == late["variants"]
     assert edited.variants is None and edited.body == "Thanks {author}, from us!"
     assert own.variants == ["Our own wording, {author}."]
@@ -309,7 +315,7 @@ def test_a_second_load_gives_untouched_starters_their_wordings_and_keeps_edits(
     assert (event.actor, event.details["saved_reply_id"]) == ("system", shipped.id)
 
     assert library.load_starter_saved_replies(db_session) == library.StarterLoad(added=0, reworded=0)
-    assert len(db_session.exec(select(SavedReply)).all()) == 39
+    assert len(db_session.exec(select(SavedReply)).all()) == STARTERS
 
 
 def test_the_admin_form_is_validated_field_by_field() -> None:

@@ -61,7 +61,7 @@ def test_demo_load_reports_the_starters_it_added_and_reworded(database_file: str
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     first = runner.invoke(cli, ["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "starter saved replies: 39 added, 0 given their other wordings" in first.output
+    assert "starter saved replies: 75 added, 0 given their other wordings" in first.output
 
     with make_session_factory(make_engine(database_file))() as session:  # as saved before wordings existed
         for saved in session.exec(select(SavedReply).where(SavedReply.language == "ko")):
@@ -70,4 +70,4 @@ def test_demo_load_reports_the_starters_it_added_and_reworded(database_file: str
         session.commit()
     again = runner.invoke(cli, ["demo", "load"])
     assert again.exit_code == 0, again.output
-    assert "starter saved replies: 0 added, 13 given their other wordings" in again.output
+    assert "starter saved replies: 0 added, 25 given their other wordings" in again.output
