@@ -47,6 +47,7 @@ Actor = Literal["person", "posting worker", "reconciler"]
 
 class Move(StrEnum):
     approve = "approve"
+    undo_approve = "undo_approve"
     reject = "reject"
     confirm_pasted = "confirm_pasted"
     reopen = "reopen"
@@ -77,6 +78,9 @@ _ALL_BUT_POSTED = tuple(status for status in ReplyStatus if status is not ReplyS
 # THE table. Nothing else in the code base lists which states a reply may move from.
 MOVES: dict[Move, Transition] = {
     Move.approve: Transition((_S.draft,), _S.approved, "person", "the (last) approval; posting is queued"),
+    # Only within the undo window and only by a conditional UPDATE that also needs the hold still running, so of an
+    # undo racing the posting worker's claim (which needs the hold over) exactly one wins.
+    Move.undo_approve: Transition((_S.approved,), _S.draft, "person", "undone within the undo window, never claimed"),
     Move.reject: Transition((_S.draft, _S.approved), _S.rejected, "person",
                             "rejected, superseded, withdrawn, or its mention ignored; never once it is posting"),
     Move.confirm_pasted: Transition((_S.manual,), _S.posted, "person", "the operator pasted it by hand"),
@@ -153,25 +157,27 @@ def require(reply: Reply, move: Move) -> None:
 
 
 @overload
-def transition(session: Session, reply: Reply, move: Move, *, attempt: None = None, **values: Any) -> Reply: ...
+def transition(session: Session, reply: Reply, move: Move, *, attempt: None = None, when: None = None,
+               **values: Any) -> Reply: ...
 
 
 @overload
 def transition(session: Session, reply: int, move: Move, *, attempt: int | None = None,
-               **values: Any) -> Reply | None: ...
+               when: sa.ColumnElement[bool] | None = None, **values: Any) -> Reply | None: ...
 
 
 def transition(session: Session, reply: Reply | int, move: Move, *, attempt: int | None = None,
-               **values: Any) -> Reply | None:
+               when: sa.ColumnElement[bool] | None = None, **values: Any) -> Reply | None:
     """Make `move`, setting `values` too and bumping version and updated_at.
 
     Given a loaded Reply: a plain update, checked against the table (ForbiddenTransition). Given a reply id: a
     conditional UPDATE, so of two racing workers exactly one wins; None if it lost (or the move does not apply).
-    `attempt` pins the claim the caller holds: a stale worker cannot overwrite a later attempt."""
+    `attempt` pins the claim the caller holds: a stale worker cannot overwrite a later attempt; `when` adds a
+    condition of the caller's to the conditional UPDATE (an undo window that must still run, or be over)."""
     if isinstance(reply, int):
-        return _conditional(session, reply, move, attempt, values)
-    if attempt is not None:
-        raise ValueError("attempt pins a conditional update; pass the reply id")
+        return _conditional(session, reply, move, attempt, values, when)
+    if attempt is not None or when is not None:
+        raise ValueError("attempt and when pin a conditional update; pass the reply id")
     require(reply, move)
     reply.status = MOVES[move].target.value
     for name, value in values.items():
@@ -182,13 +188,15 @@ def transition(session: Session, reply: Reply | int, move: Move, *, attempt: int
 
 
 def _conditional(session: Session, reply_id: int, move: Move, attempt: int | None,
-                 values: dict[str, Any]) -> Reply | None:
+                 values: dict[str, Any], when: sa.ColumnElement[bool] | None = None) -> Reply | None:
     from models.reply import Reply  # models.reply reads the sets above to declare its partial indexes
 
     step = MOVES[move]
     condition = [col(Reply.id) == reply_id, col(Reply.status).in_(_values(step.sources))]
     if attempt is not None:
         condition.append(col(Reply.attempts) == attempt)
+    if when is not None:
+        condition.append(when)
     result = session.execute(
         sa.update(Reply).where(*condition)
         .values(status=step.target.value, version=col(Reply.version) + 1, updated_at=utcnow(), **values)

@@ -27,6 +27,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.agent.value, max_length=16)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
+    # An IANA zone the pages show times in; None: the workspace's (Settings.workspace_timezone).
+    time_zone: str | None = Field(default=None, max_length=64)
 
     def has_role(self, needed: Role) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[needed]

@@ -14,7 +14,7 @@ from celery import Task, shared_task
 
 from responder.drafting.pending import draft_pending
 from responder.drafting.variables import Workspace
-from responder.replies.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply
+from responder.replies.posting import DATABASE_DOWN, PostingDeferred, give_up, post_reply, seconds_held
 from responder.replies.reconcile import reconcile, requeue_stale_approvals
 from settings import get_settings
 from worker import worker_dispatcher, worker_session_factory
@@ -25,6 +25,7 @@ MAX_DEFERRALS = 8
 BASE_BACKOFF_SECONDS = 30.0
 MAX_BACKOFF_SECONDS = 3600.0
 DATABASE_RETRY_SECONDS = 5.0  # a database restart or failover takes seconds
+HOLD_MARGIN_SECONDS = 0.5  # a held reply's task runs just after its undo window, not a hair before it
 
 
 @shared_task(name="earful.draft_pending")
@@ -37,6 +38,10 @@ def draft_scored_mentions() -> int:
 def post_approved_reply(self: Task, reply_id: int) -> str | None:
     factory = worker_session_factory()
     try:
+        wait = seconds_held(factory, reply_id)
+        if wait > 0:  # an approval held for undo: the same task again once the window is over (its own retries)
+            post_approved_reply.apply_async((reply_id,), countdown=wait + HOLD_MARGIN_SECONDS, queue="post")
+            return "held"
         reply = post_reply(factory, reply_id, settings=get_settings())
     except PostingDeferred as deferred:
         if self.request.retries >= MAX_DEFERRALS:

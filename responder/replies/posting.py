@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -69,10 +70,10 @@ def post_reply(session_factory: sessionmaker[Session], reply_id: int, *, setting
 def claim_reply(session_factory: sessionmaker[Session], reply_id: int, settings: Settings) -> Claim | None:
     with session_scope(session_factory) as session:
         current = session.get(Reply, reply_id)
-        if current is None or not allowed(current.status, Move.claim):
+        if current is None or not allowed(current.status, Move.claim) or held(current) > 0:
             return None
         poster = configured_poster(current.poster, settings)
-        reply = transition(session, reply_id, Move.claim,
+        reply = transition(session, reply_id, Move.claim, when=hold_over(),
                            poster=poster, posting_started_at=utcnow(), attempts=col(Reply.attempts) + 1, error=None)
         if reply is None:
             return None
@@ -85,6 +86,28 @@ def claim_reply(session_factory: sessionmaker[Session], reply_id: int, settings:
         session.expunge(reply)
         session.expunge(mention)
     return Claim(reply, mention)
+
+
+def held(reply: Reply) -> float:
+    """Seconds left of the reply's undo window (0 when none is running): no claim before it ends."""
+    if reply.post_after is None:
+        return 0.0
+    return max(0.0, (reply.post_after - utcnow()).total_seconds())
+
+
+def hold_over() -> sa.ColumnElement[bool]:
+    """The claim's own condition, in its UPDATE: an undo and a re-approval between the check above and the claim
+    cannot let it post before the new window ends."""
+    return sa.or_(col(Reply.post_after).is_(None), col(Reply.post_after) <= utcnow())
+
+
+def seconds_held(session_factory: sessionmaker[Session], reply_id: int) -> float:
+    """For the posting task: how long an approved reply still waits for its undo window."""
+    with session_scope(session_factory) as session:
+        reply = session.get(Reply, reply_id)
+        if reply is None or not allowed(reply.status, Move.claim):
+            return 0.0
+        return held(reply)
 
 
 def _post_and_record(session_factory: sessionmaker[Session], claim: Claim, poster: Poster) -> Reply:
@@ -121,7 +144,8 @@ def _record_outcome(session_factory: sessionmaker[Session], claim: Claim, outcom
             return _to_manual(session, claim, outcome.note)
         # The platform has it: that is the truth whatever happened to the row meanwhile (a reconciler that
         # gave up on a slow worker), unless a later attempt already owns the reply.
-        sent = {"text": outcome.text} if outcome.text else {}  # the reply and its audit keep what was published
+        # The reply and its audit keep what was published.
+        sent: dict[str, Any] = {"text": outcome.text} if outcome.text else {}
         reply = transition(session, _id(claim), Move.record_posted,
                            attempt=claim.attempt, posted_at=utcnow(),
                            platform_reply_id=bounded_id(outcome.platform_reply_id), error=None, **sent)

@@ -1,5 +1,6 @@
 """The real app for browser tests: a migrated temp SQLite database, a fixed secret key, werkzeug's server
-on a free loopback port in a background thread, and a dispatcher that posts replies inline."""
+on a free loopback port in a background thread, and a dispatcher that posts replies inline (a reply held for
+undo, on a timer when its window ends)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from werkzeug.serving import make_server
 
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
+from responder.replies.posting import seconds_held
 from responder.replies.service import post_reply
 from settings import Settings
 from web import create_app
@@ -39,6 +41,13 @@ class InlineDispatcher:
         raise AssertionError("browser tests do not draft")
 
     def post_reply(self, reply_id: int) -> None:
+        # As the Celery task does: an approval held for undo is posted once its window is over.
+        wait = seconds_held(self.session_factory, reply_id)
+        if wait > 0:
+            timer = threading.Timer(wait + 0.5, self.post_reply, args=(reply_id,))
+            timer.daemon = True
+            timer.start()
+            return
         post_reply(self.session_factory, reply_id, settings=self.settings)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from responder.lint.findings import Draft, measure_draft
+from responder.replies.undo import UNDO_SECONDS
 from tests.browser.conftest import CHROMIUM, screenshot, unique
 from tests.browser.seed import mention_with_draft, user
 from tests.browser.server import LiveServer
@@ -20,6 +21,7 @@ if not CHROMIUM.exists():
 pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
 
 OpenPage = Callable[..., Any]
+UNDO_WAIT_MS = (UNDO_SECONDS + 8) * 1000  # the undo window, then the posting (on a timer) and the page's next poll
 
 
 def _people(server: LiveServer, *roles: str) -> list[str]:
@@ -81,8 +83,9 @@ def test_filter_edit_approve_paste_and_confirm(server: LiveServer, open_page: Op
     approver = open_page(approver_email)
     approver.goto(f"{server.url}/mentions/{mention_id}")
     assert "Also viewing now" in approver.inner_text("#presence") and agent_email in approver.inner_text("#presence")
-    approver.click("#approve-button")
-    approver.wait_for_selector("text=Status: ready to paste")
+    approver.click("#approve-button")  # with JavaScript: held for the undo window, showing what will be posted
+    assert "A new kettle is on its way" in approver.inner_text("#held")
+    approver.wait_for_selector("text=Status: ready to paste", timeout=UNDO_WAIT_MS)  # the page follows it
     assert "A new kettle is on its way" in approver.input_value("#manual-text")
     screenshot(approver, "03-ready-to-paste")
     approver.fill("#permalink", "https://x.com/lumo/status/1")
@@ -156,7 +159,8 @@ def test_keyboard_flow(server: LiveServer, open_page: OpenPage) -> None:
     assert page.evaluate("document.activeElement.id") == "reply-text"
     page.keyboard.press("Escape")
     page.keyboard.press("a")
-    page.wait_for_selector("text=Status: ready to paste")
+    page.wait_for_selector("#held")
+    page.wait_for_selector("text=Status: ready to paste", timeout=UNDO_WAIT_MS)
     screenshot(page, "06-keyboard-approved")
 
 
@@ -177,7 +181,8 @@ def test_hostile_text_renders_inert(server: LiveServer, open_page: OpenPage) -> 
     page.click(f"#mention-{mention_id}-link")
     page.wait_for_url(re.compile(rf"/mentions/{mention_id}$"))
     assert HOSTILE in page.inner_text(".mention-text")
-    assert page.locator("script:not([src])").count() == 0 and page.locator("main img, main svg, iframe").count() == 0
+    assert page.locator("script:not([src])").count() == 0
+    assert page.locator("main img, main svg:not(.icon), iframe").count() == 0  # only the app's own network icons
     page.fill("#reply-text", HOSTILE + " edited")
     page.click("#save-button")
     page.wait_for_selector("#reply .flash:has-text('Draft saved.')")

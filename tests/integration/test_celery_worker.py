@@ -20,6 +20,7 @@ from models import Mention, Reply, Source, User
 from models.db import make_engine
 from responder.drafting.library import load_starter_saved_replies
 from responder.replies.service import approve
+from responder.replies.undo import approve_with_undo
 from settings import Settings
 from worker import CeleryDispatcher, make_celery
 
@@ -107,9 +108,13 @@ def test_tasks_run_end_to_end_in_a_real_worker(worker_settings: Settings, celery
         reply = session.exec(select(Reply).where(Reply.mention_id == by_id["1"].id)).one()
         boss = session.exec(select(User)).one()
         approve(session, reply, user=boss, expected_version=reply.version)
+        held = session.exec(select(Reply).where(Reply.mention_id == by_id["gp:3"].id)).one()
+        approve_with_undo(session, held, user=boss, expected_version=held.version, text=None,
+                          allow_self_approval=False, seconds=4)
         session.commit()
-        reply_id = reply.id
-    assert reply_id is not None
+        reply_id, held_id = reply.id, held.id
+    assert reply_id is not None and held_id is not None
+    dispatcher.post_reply(held_id)
     dispatcher.post_reply(reply_id)
     dispatcher.post_reply(reply_id)  # delivered twice: the claim makes the second a no-op
 
@@ -118,4 +123,15 @@ def test_tasks_run_end_to_end_in_a_real_worker(worker_settings: Settings, celery
             return session.get_one(Reply, reply_id).status == "manual"
 
     wait_for(ready_to_paste, 60, tmp_path / "worker.log")
+    def held_released() -> bool:
+        with Session(engine) as session:
+            released = session.get_one(Reply, held_id)
+            return released.status == "manual" and released.attempts == 1
+
+    wait_for(held_released, 60, tmp_path / "worker.log")
+    with Session(engine) as session:
+        released = session.get_one(Reply, held_id)
+        # Its task arrived first and was put back until the undo window ended: claimed once, never before it.
+        assert released.post_after is not None and released.posting_started_at is not None
+        assert released.posting_started_at >= released.post_after
     engine.dispose()

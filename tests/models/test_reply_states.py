@@ -32,6 +32,7 @@ from models.reply_states import (
 # The table as the code had it before it had a table (service, posting, reconcile): every edge, by its move.
 EDGES = {
     ("draft", "approved", Move.approve),
+    ("approved", "draft", Move.undo_approve),  # the undo window (issue 18), before any claim
     ("draft", "rejected", Move.reject),
     ("approved", "rejected", Move.reject),
     ("manual", "posted", Move.confirm_pasted),

@@ -40,10 +40,12 @@ def test_agents_see_the_picker_with_the_best_fit_first(
     make_saved_reply(name="Late delivery", topic="delivery", body="Sorry {author}, {brand} is on it.")
     reply = make_draft(language="en", sentiment="negative", complaint=0.9, topics=["delivery"], author="ann")
     html = client.get(_page_of(reply)).get_data(as_text=True)
-    assert PICK_FORM in html and '<label for="saved-reply-choice">Saved replies</label>' in html
-    assert html.index('<optgroup label="Fits this mention">') < html.index("Late delivery (en · delivery)")
-    assert html.index("Late delivery (en · delivery)") < html.index('<optgroup label="Other replies in English">')
-    assert html.index('<optgroup label="Other replies in English">') < html.index("Thank you (en · positive)")
+    assert PICK_FORM in html and '<summary>Use a saved reply' in html
+    late, thanks = "Late delivery</bdi> (<bdi>en · delivery</bdi>)", "Thank you</bdi> (<bdi>en · positive</bdi>)"
+    assert html.index("<legend>Fits this mention</legend>") < html.index(late)
+    assert html.index(late) < html.index("<legend>Other replies in English</legend>")
+    assert html.index("<legend>Other replies in English</legend>") < html.index(thanks)
+    assert 'type="radio" name="saved_reply_id"' in html  # a plain list without JavaScript; app.js filters it
     assert "@ann, Lumo Home is on it." in html
     assert "Use this reply" in html
 

@@ -60,7 +60,8 @@ def test_rtl_and_zero_width_characters_are_isolated_and_flagged(
     tricky = "refund\u202egnp.exe\u202c please \u200bnow \u05e9\u05dc\u05d5\u05dd"
     mention = make_mention(status="needs_reply", author="\u202eevil", text=tricky)
     html = _page(client, mention)
-    assert f'<div class="mention-text" dir="auto"><span class="untrusted">{tricky}</span></div>' in html
+    # tabindex: the text scrolls inside its box, and a scroller must be reachable by keyboard.
+    assert f'<div class="mention-text" tabindex="0" dir="auto"><span class="untrusted">{tricky}</span></div>' in html
     assert '<bdi>\u202eevil</bdi><span class="badge badge-warn hidden-chars"' in html
     assert "hidden characters" in html
 

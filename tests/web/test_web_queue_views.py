@@ -28,8 +28,8 @@ def test_queue_shows_mention_summary(client: FlaskClient, logged_in: Callable[[s
                  confidence=0.87, topics=["delivery", "refund"], rating=2, text="Late <b>again</b>. " + "x" * 400)
     html = client.get("/queue").get_data(as_text=True)
     assert "Google Play" in html and "Dana" in html
-    assert "negative 87%" in html
-    assert "delivery, refund" in html
+    assert re.search(r'<span class="chip chip-negative"[^>]*>Negative 87%</span>', html)  # sentiment chip
+    assert '<span class="chip">delivery</span><span class="chip">refund</span>' in html  # topic chips
     assert 'aria-label="2 out of 5 stars"' in html
     assert "Late &lt;b&gt;again&lt;/b&gt;." in html and "<b>again" not in html
     assert "x" * 300 not in html  # the excerpt is truncated

@@ -38,6 +38,11 @@ class SessionUser(UserMixin):
     def role(self) -> str:
         return self.model.role
 
+    @property
+    def time_zone(self) -> str | None:
+        """The user's own zone (None: the workspace's), read by web.timefmt.viewer_zone."""
+        return self.model.time_zone
+
     def has_role(self, needed: Role) -> bool:
         return self.model.has_role(needed)
 

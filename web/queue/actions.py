@@ -11,6 +11,7 @@ from inbox.queue.detail import Conflict
 from models import Reply, Role
 from responder.drafting.variables import Workspace
 from responder.replies.service import (
+    ReplyStateError,
     StaleReplyError,
     approve,
     awaiting_second_approval,
@@ -19,6 +20,7 @@ from responder.replies.service import (
     redraft,
     reject,
 )
+from responder.replies.undo import approve_with_undo, undo_approval
 from web.auth.login import acting_user
 from web.auth.roles import role_required
 from web.db import db_session
@@ -52,6 +54,8 @@ def save_reply(reply_id: int) -> ResponseReturnValue:
 def approve_reply(reply_id: int) -> ResponseReturnValue:
     session, reply = session_and_reply(reply_id)
     text = request.form.get("text", "")
+    if wants_partial(REPLY_SECTION):
+        return _approve_held(session, reply, text)
     blocked = blocking_problems(session, reply, text=text)
     if blocked:
         flash("Not approved: " + " ".join(blocked), "error")
@@ -67,6 +71,49 @@ def approve_reply(reply_id: int) -> ResponseReturnValue:
               "it is posted.", "success")
     else:
         _enqueue_post(reply)
+    return _back_to(reply)
+
+
+def _approve_held(session: Session, reply: Reply, text: str) -> ResponseReturnValue:
+    """The page's Approve with JavaScript (the button, or `a`): approved with an undo window, the reply section
+    shows what will be posted and an Undo button; the posting task waits for the window to end. The plain form
+    (no JavaScript) keeps posting at once: it is a deliberate click on "Approve and post", with no single key
+    that can fire it by accident, and a page without script could not count the window down."""
+    mention = get_mention(session, reply.mention_id)
+    blocked = blocking_problems(session, reply, text=text)
+    if blocked:
+        return render_reply_section(session, mention, error="Not approved: " + " ".join(blocked))
+    try:
+        approve_with_undo(session, reply, user=acting_user(), expected_version=form_version(), text=text,
+                          allow_self_approval=allow_self_approval())
+    except StaleReplyError:
+        return _stale(session, reply, text)
+    except ReplyStateError as error:
+        session.rollback()
+        return render_reply_section(session, mention, error=str(error))
+    session.commit()
+    if awaiting_second_approval(reply):
+        return render_reply_section(session, mention, notice="First approval recorded (1 of 2 approvals).")
+    if not enqueue_posts([reply.id] if reply.id is not None else []):
+        return render_reply_section(session, mention, error="Approved, but queuing it for posting failed; the "
+                                    "reconciler queues it again once the worker's broker answers.")
+    return render_reply_section(session, mention)
+
+
+@bp.post("/replies/<int:reply_id>/undo")
+@role_required(Role.approver)
+def undo_reply(reply_id: int) -> ResponseReturnValue:
+    """Undo a held approval: back to a draft, audited; too late once the window is over."""
+    session, reply = session_and_reply(reply_id)
+    undone = undo_approval(session, reply_id, user=acting_user())
+    session.commit()
+    mention = get_mention(session, reply.mention_id)
+    message = ("Approval undone: the reply is a draft again." if undone else
+               "Too late to undo: the undo window is over and the reply is being posted.")
+    if wants_partial(REPLY_SECTION):
+        return render_reply_section(session, mention, notice=message if undone else None,
+                                    error=None if undone else message)
+    flash(message, "success" if undone else "error")
     return _back_to(reply)
 
 

@@ -24,6 +24,7 @@ from inbox.queue.queries import (
     queue_page,
     staff,
 )
+from inbox.queue.saved_views import saved_views, view_query
 from inbox.queue.tabs import BULK_ACTIONS, TAB_LABELS
 from listener.threads import thread_context
 from models import Mention, ReplyStatus, Role
@@ -39,6 +40,7 @@ from web.queue.counts import cached_tab_counts, remembered_tab_counts
 from web.queue.htmx import allow_self_approval, vary_on_htmx, wants_partial
 
 QUEUE_BODY = "queue-body"
+DETAIL_PANE = "detail-pane"  # the inbox's right-hand pane on wide screens: the mention without the page around it
 
 
 @bp.get("/")
@@ -65,6 +67,8 @@ def index() -> ResponseReturnValue:
         "assignee_emails": {person.id: person.email for person in people}, "mention_href": _mention_href(),
     }
     partial = wants_partial(QUEUE_BODY)
+    if not partial:  # the views sit outside the list's body: a filter or tab change does not read them again
+        context["views"], context["current_view"] = saved_views(session, acting_user().id or 0), view_query(filters)
     template = "queue/_body.html" if partial else "queue/index.html"
     return vary_on_htmx(make_response(render_template(template, partial=partial, **context)))
 
@@ -131,14 +135,16 @@ def render_mention(session: Session, mention: Mention, *, conflict: Conflict | N
     assert mention.id is not None
     context = _mention_context(session, mention, conflict)
     context["viewers"] = other_viewers(session, mention.id, user)
-    return render_template("queue/mention.html", **context), status
+    if wants_partial(DETAIL_PANE):
+        return vary_on_htmx(make_response(render_template("queue/_mention_pane.html", **context), status))
+    return vary_on_htmx(make_response(render_template("queue/mention.html", **context), status))
 
 
 def render_reply_section(session: Session, mention: Mention, *, conflict: Conflict | None = None,
-                         notice: str | None = None, status: int = 200) -> ResponseReturnValue:
-    """The reply section alone (and the history, out of band) for an htmx save."""
+                         notice: str | None = None, error: str | None = None, status: int = 200) -> ResponseReturnValue:
+    """The reply section alone (and the history, out of band) for an htmx save, approve or undo."""
     context = _mention_context(session, mention, conflict)
-    return render_template("queue/_reply_partial.html", notice=notice, **context), status
+    return render_template("queue/_reply_partial.html", notice=notice, error=error, **context), status
 
 
 def _mention_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:

@@ -90,3 +90,141 @@ document.addEventListener("DOMContentLoaded", () => {
   followCollectorNetwork();
   reportPresence();
 });
+
+// The inbox (queue page). A card is a link to its mention page; on a wide screen htmx opens it in the detail pane
+// instead (the URL follows, the back button reloads the list). Narrow screens, and pages without the pane, follow
+// the link.
+const WIDE_INBOX = "(min-width: 1100px)";
+
+function openMentionsInPane() {
+  document.body.addEventListener("htmx:confirm", (event) => {
+    const link = event.target.closest && event.target.closest("[data-mention-link]");
+    if (!link) {
+      return;
+    }
+    if (!document.getElementById("detail-pane") || !window.matchMedia(WIDE_INBOX).matches) {
+      event.preventDefault();
+      window.location.assign(link.href);
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "detail-pane") {
+      return;
+    }
+    const open = event.detail.requestConfig && event.detail.requestConfig.elt;
+    for (const card of document.querySelectorAll("[data-mention-card].is-open")) {
+      card.classList.remove("is-open");
+    }
+    const card = open && open.closest && open.closest("[data-mention-card]");
+    if (card) {
+      card.classList.add("is-open");
+    }
+  });
+}
+
+// The bulk bar shows while something is selected; without this file it is always there.
+function bulkBarFollowsSelection() {
+  const form = document.querySelector("form[data-bulk]");
+  if (!form) {
+    return;
+  }
+  const picked = document.querySelectorAll("[data-bulk-select]:checked").length;
+  form.toggleAttribute("data-bulk-idle", picked === 0);
+  const count = form.querySelector("[data-bulk-count]");
+  if (count) {
+    count.textContent = picked === 1 ? "mention" : `${picked} mentions`;
+  }
+}
+
+// The saved-reply picker: filter as you type (every word must appear in a reply's name, description or text).
+function filterLists(root) {
+  for (const input of root.querySelectorAll ? root.querySelectorAll("input[data-filter-list]") : []) {
+    const list = document.getElementById(input.dataset.filterList);
+    if (!list) {
+      continue;
+    }
+    input.hidden = false;
+    input.addEventListener("input", () => {
+      const words = input.value.toLowerCase().split(/\s+/u).filter(Boolean);
+      let shown = 0;
+      for (const item of list.querySelectorAll("[data-filter-text]")) {
+        const text = item.dataset.filterText;
+        item.hidden = !words.every((word) => text.includes(word));
+        shown += item.hidden ? 0 : 1;
+      }
+      for (const group of list.querySelectorAll("fieldset")) {
+        group.hidden = !group.querySelector("[data-filter-text]:not([hidden])");
+      }
+      const empty = list.querySelector("[data-filter-empty]");
+      if (empty) {
+        empty.hidden = shown > 0;
+      }
+    });
+  }
+}
+
+// A held approval counts its undo window down; once it is over the Undo button goes (the server decides anyway).
+function countDownUndo(root) {
+  for (const held of root.querySelectorAll ? root.querySelectorAll("[data-undo-seconds]") : []) {
+    let left = Number.parseInt(held.dataset.undoSeconds, 10);
+    const shown = held.querySelector("[data-undo-left]");
+    const undo = held.querySelector("#undo-form");
+    const tick = () => {
+      if (!held.isConnected) {
+        return;
+      }
+      if (shown) {
+        shown.textContent = String(Math.max(left, 0));
+      }
+      if (left <= 0) {
+        if (undo) {
+          undo.replaceWith(Object.assign(document.createElement("p"), {textContent: "Posting now."}));
+        }
+        return;
+      }
+      left -= 1;
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+    const button = held.querySelector("#undo-button");
+    if (button) {
+      button.focus();
+    }
+  }
+}
+
+// The full filter form is a popover (<details>): applying it, Escape or a click elsewhere closes it.
+function closeFilterPopover() {
+  const close = (event) => {
+    for (const details of document.querySelectorAll("details.filter-more[open]")) {
+      if (event.type === "submit" || event.key === "Escape" || (event.type === "click" && !details.contains(event.target))) {
+        details.open = false;
+      }
+    }
+  };
+  document.addEventListener("submit", close);
+  document.addEventListener("click", close);
+  document.addEventListener("keydown", (event) => event.key === "Escape" && close(event));
+}
+
+function enhance(root) {
+  bulkBarFollowsSelection();
+  filterLists(root);
+  countDownUndo(root);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  openMentionsInPane();
+  closeFilterPopover();
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("[data-bulk-select]")) {
+      bulkBarFollowsSelection();
+    }
+  });
+  enhance(document);
+  document.body.addEventListener("htmx:load", (event) => {
+    if (event.target !== document.body) {
+      enhance(event.target);
+    }
+  });
+});

@@ -36,7 +36,7 @@
     if (index < 0) {
       return false;
     }
-    window.location.assign(list[index].querySelector("[data-mention-link]").href);
+    list[index].querySelector("[data-mention-link]").click();  // htmx opens it beside the list on a wide screen
     return true;
   }
 
@@ -73,7 +73,9 @@
     o: openCurrent,
     Enter: openCurrent,
     e: () => focusById("reply-text"),
-    a: () => clickById("approve-button"),
+    a: () => clickById("approve-button"),  // with JavaScript: approved with an undo window (app.js counts it down)
+    u: () => clickById("undo-button"),
+    z: () => clickById("undo-button"),
     r: () => focusById("reject-note"),
     "/": () => focusById("q"),
     "?": openHelp,
