@@ -13,17 +13,17 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from models import Mention
+from models.report_first_response import ReportFirstResponse
 from reports.context import CURRENT, PREVIOUS, ReportContext, count_where, is_complaint
 from reports.report import Comparison, Resolution
-from reports.responsiveness import first_responses
 
 RESOLUTION_WINDOW = timedelta(days=7)
 
 
 def resolution(context: ReportContext) -> Resolution:
-    first = first_responses(context, is_complaint())
+    first = ReportFirstResponse  # each mention's first posted reply, kept by triggers
     later = aliased(Mention, name="later")
-    posted = first.c.posted_at
+    posted = col(first.posted_at)
     dialect = context.dialect
     complained_again = sa.exists().where(
         col(later.author_id) == col(Mention.author_id), col(later.network) == col(Mention.network),
@@ -36,7 +36,7 @@ def resolution(context: ReportContext) -> Resolution:
     period = context.period().label("period")
     statement = (sa.select(period, sa.func.count().label("complaints"), count_where(resolved).label("resolved"),
                            count_where(marked).label("marked"), count_where(pending).label("pending"))
-                 .select_from(Mention).outerjoin(first, first.c.mention_id == col(Mention.id))
+                 .select_from(Mention).outerjoin(first, col(first.mention_id) == col(Mention.id))
                  .where(*context.both_periods(), is_complaint()).group_by(period))
     found = {int(row.period): row for row in context.session.execute(statement)}
     now, before = found.get(CURRENT), found.get(PREVIOUS)

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from models import Mention
 from models.mention import sql_constant
+from reports import rollup_counts
 from reports.context import CURRENT, PREVIOUS, ReportContext, count_where, is_complaint
 from reports.report import SentimentCounts
 
@@ -120,8 +121,11 @@ class AllCounts:
 
 
 def all_counts(context: ReportContext) -> AllCounts:
-    """One scan on PostgreSQL (GROUPING SETS, each set hashed in the same pass); a statement per grouping on SQLite,
-    which has no grouping sets. The same counts either way."""
+    """From the hourly counts the triggers keep (reports.rollup_counts) when the request allows it, else from the
+    mentions: one scan on PostgreSQL (GROUPING SETS, each set hashed in the same pass); a statement per grouping
+    on SQLite, which has no grouping sets. The same counts either way."""
+    if rollup_counts.usable(context):
+        return grouped_counts(context, *rollup_counts.keyed_rows(context))
     if context.dialect.name != "postgresql":
         from reports.peaks import heatmap_counts
 
@@ -140,11 +144,25 @@ def all_counts(context: ReportContext) -> AllCounts:
                        col(Mention.sentiment).label("sentiment"), col(Mention.complaint).label("complaint"),
                        col(Mention.rating).label("rating"))
              .where(*context.both_periods()).offset(0).subquery("keyed"))
-    keys = (keyed.c.network, keyed.c.language, keyed.c.source_id, keyed.c.bucket, keyed.c.cell)
+    return grouped_counts(context, keyed, _aggregates(keyed.c.sentiment, keyed.c.rating, keyed.c.complaint))
+
+
+KEYS = ("network", "language", "source_id", "bucket", "cell")
+
+
+def grouped_counts(context: ReportContext, keyed: sa.Subquery, aggregates: list[sa.Label[Any]],
+                   having: sa.ColumnElement[bool] | None = None) -> AllCounts:
+    """AllCounts from rows with the columns period, network, language, source_id, bucket and cell: one statement
+    with GROUPING SETS on PostgreSQL, one per grouping on SQLite (which has none)."""
+    keys = tuple(keyed.c[name] for name in KEYS)
+    if context.dialect.name != "postgresql":
+        return _grouped_one_by_one(context, keyed, aggregates, having)
     sets = sa.func.grouping_sets(*(sa.tuple_(keyed.c.period, key) for key in keys))
     statement = (sa.select(*(sa.func.grouping(key).label(f"g_{key.name}") for key in keys), keyed.c.period, *keys,
-                           *_aggregates(keyed.c.sentiment, keyed.c.rating, keyed.c.complaint))
+                           *aggregates)
                  .group_by(sets))
+    if having is not None:
+        statement = statement.having(having)
     rows = context.session.execute(statement).all()
     found = AllCounts({}, {}, {}, {}, {})
     for row in rows:
@@ -159,4 +177,23 @@ def all_counts(context: ReportContext) -> AllCounts:
             found.series[int(row.bucket)] = counts
         elif row_period == CURRENT and row.g_cell == 0:
             found.heatmap[divmod(int(row.cell), 24)] = counts
+    return found
+
+
+def _grouped_one_by_one(context: ReportContext, keyed: sa.Subquery, aggregates: list[sa.Label[Any]],
+                        having: sa.ColumnElement[bool] | None) -> AllCounts:
+    found = AllCounts({}, {}, {}, {}, {})
+    for name, into in (("network", found.networks), ("language", found.languages), ("source_id", found.sources)):
+        statement = sa.select(keyed.c.period, keyed.c[name].label("value"), *aggregates) \
+            .group_by(keyed.c.period, keyed.c[name])
+        for row in context.session.execute(statement if having is None else statement.having(having)):
+            into[(int(row.period), row.value)] = _counts(row)
+    for name in ("bucket", "cell"):
+        statement = sa.select(keyed.c[name].label("value"), *aggregates).where(keyed.c.period == CURRENT) \
+            .group_by(keyed.c[name])
+        for row in context.session.execute(statement if having is None else statement.having(having)):
+            if name == "bucket":
+                found.series[int(row.value)] = _counts(row)
+            else:
+                found.heatmap[divmod(int(row.value), 24)] = _counts(row)
     return found

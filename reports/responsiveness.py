@@ -14,8 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from models import Mention, MentionStatus, Reply, ReplyStatus, User
+from models import Mention, MentionStatus, User
+from models.base import UTCDateTime
 from models.mention import sql_constant
+from models.report_first_response import ReportFirstResponse
 from reports.context import CURRENT, PREVIOUS, ReportContext, count_where
 from reports.percentiles import QUANTILES, interpolate, low_rank
 from reports.report import Comparison, ResponseFigures, ResponseGroup, Responsiveness
@@ -31,28 +33,15 @@ def needed_a_reply(first_posted_at: sa.ColumnElement[Any]) -> sa.ColumnElement[b
                   first_posted_at.is_not(None))
 
 
-def first_responses(context: ReportContext, *only: sa.ColumnElement[bool]) -> sa.Subquery:
-    """Per mention of either period (and matching `only`): its first posted reply's time and agent."""
-    order = (col(Reply.posted_at), col(Reply.id))
-    ranked = (sa.select(col(Reply.mention_id).label("mention_id"), col(Reply.posted_at).label("posted_at"),
-                        sa.func.coalesce(col(Reply.approved_by_id), col(Reply.edited_by_id)).label("agent_id"),
-                        sa.func.row_number().over(partition_by=col(Reply.mention_id), order_by=order).label("rank"))
-              .join(Mention, col(Mention.id) == col(Reply.mention_id))
-              .where(*context.both_periods(), *only, col(Reply.status) == sql_constant(ReplyStatus.posted.value),
-                     col(Reply.posted_at).is_not(None))
-              .subquery("ranked_replies"))
-    return sa.select(ranked.c.mention_id, ranked.c.posted_at, ranked.c.agent_id).where(ranked.c.rank == 1) \
-        .subquery("first_response")
-
-
 def response_rows(context: ReportContext) -> sa.CTE:
     """One row per mention that needed a reply: period, network, agent, answered, business minutes, SLA flags.
     The mentions that needed a reply are found first, so only they are placed on the business calendar."""
-    first = first_responses(context)
+    first = ReportFirstResponse  # each mention's first posted reply, kept by triggers (models.report_first_response)
     needed = (sa.select(context.period().label("period"), col(Mention.network).label("network"),
-                        col(Mention.created_at).label("created_at"), first.c.posted_at, first.c.agent_id)
-              .select_from(Mention).outerjoin(first, first.c.mention_id == col(Mention.id))
-              .where(*context.both_periods(), needed_a_reply(first.c.posted_at))
+                        col(Mention.created_at).label("created_at"), col(first.posted_at).label("posted_at"),
+                        col(first.agent_id).label("agent_id"))
+              .select_from(Mention).outerjoin(first, col(first.mention_id) == col(Mention.id))
+              .where(*context.both_periods(), needed_a_reply(sa.type_coerce(col(first.posted_at), UTCDateTime())))
               .cte("needed"))
     if context.dialect.name == "postgresql":
         # Filtered before it meets the calendar: left to itself, the planner (expecting a few hundred answers)
