@@ -69,4 +69,4 @@ def test_eval_on_nab_real_tweets_reports_the_measured_score() -> None:
     lines = result.output.strip().splitlines()
     assert len([line for line in lines if line.startswith("realTweets/")]) == 5
     score = float(lines[-1].removeprefix("NAB score: "))
-    assert score >= 50.0  # measured 55.0 at the default setting (one setting for all series): below target 75
+    assert score >= 55.0  # measured 61.3 at the default setting (one setting for all series): below target 75
