@@ -12,6 +12,7 @@ import click
 
 if TYPE_CHECKING:
     from sentiment.datasets import Example
+    from sentiment.model import SentimentModel
     from settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,10 @@ def score(texts: tuple[str, ...]) -> None:
 @click.option("--rescore", is_flag=True,
               help="with --corrections: re-run the current model on the corrected texts, with the workspace's "
                    "active topics (its /topics page)")
-def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -> None:
+@click.option("--written", is_flag=True,
+              help="only the project's own test-only sets (sentiment/data: the topic set and the customer "
+                   "messages); needs no shared data")
+def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.config import ModelConfig
     from sentiment.evaluation import evaluate_model, format_table, held_out
@@ -77,12 +81,33 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool) -
                                        "is it reachable and migrated (earful db upgrade)?") from None
         click.echo(format_report(report))
         return
+    if written:
+        eval_written(get_model(config), config.batch_size, limit)
+        return
     rows = held_out(require_data(data_dir), limit)
     model = get_model(config)
     metrics = evaluate_model(model, rows, config.batch_size)
     click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
                + (f" (at most {limit} per dataset)" if limit else ""))
     click.echo(format_table(metrics))
+    eval_written(model, config.batch_size, limit)
+
+
+def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> None:
+    """The topic and customer-message test-only shares (at most ``limit`` rows per language)."""
+    from models.questions import is_question
+    from sentiment import topic_eval
+    from sentiment.written_sets import customer_messages, topic_set
+
+    topics = topic_eval.limited(topic_set("test"), limit)
+    click.echo(f"model: {model.name} {model.version}")
+    click.echo(topic_eval.format_topic_report(
+        topic_eval.topic_report(topics, topic_eval.judge(model, [r.text for r in topics], batch_size))))
+    messages = topic_eval.limited(customer_messages("test"), limit)
+    judged = topic_eval.judge(model, [r.text for r in messages], batch_size)
+    questions, source = topic_eval.question_flags([r.text for r in messages], [r.language for r in messages],
+                                                  judged, is_question)
+    click.echo(topic_eval.format_message_report(topic_eval.message_report(messages, judged, questions), source))
 
 
 @click.command("train")
