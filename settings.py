@@ -34,11 +34,23 @@ class Settings(BaseSettings):
     broker_url: str = Field(default=f"sqla+sqlite:///{VAR_DIR / 'broker.db'}")
     secret_key: SecretStr = Field(default=SecretStr(""))
     brand_name: str = "Lumo Home"
+    # The brand's accounts, comma-separated without "@" (lumohome, lumohome_jp): a post that @-mentions one speaks to
+    # the brand and gets a draft. Empty: the brand name without spaces (Lumo Home -> lumohome, lumohome_jp...).
+    brand_handles: str = ""
     # Workspace values for saved-reply variables ({product}, {support_url}, {order_link}); unset ones stay
     # visible in a draft, and lint blocks approval until someone fills them.
     product_name: str = ""
     support_url: str = ""
     order_link: str = ""
+    # {contact} on social networks: the workspace's private channel per reply language ("LINE公式アカウント",
+    # "카카오톡 채널", "our live chat"); empty: a DM. Stores and review sites have none and get SUPPORT_URL instead.
+    contact_channel_en: str = ""
+    contact_channel_ja: str = ""
+    contact_channel_ko: str = ""
+    # How BRAND_NAME and PRODUCT_NAME are read in Korean ("루모 홈"), for the particle after them ({brand}을/를);
+    # empty: from the spelling where it tells (Home 홈), else both forms, which lint blocks until one is picked.
+    brand_reading_ko: str = ""
+    product_reading_ko: str = ""
     # Optional generative drafting through an OpenAI-compatible endpoint (off while llm_base_url is unset).
     llm_base_url: str | None = None
     llm_model: str = ""
@@ -116,6 +128,11 @@ class Settings(BaseSettings):
     business_hours: str = "09:00-17:00"
     holidays: str = ""
     sla_business_hours: float = Field(default=4.0, gt=0, le=24 * 30)
+    # Public holidays of this country (ISO code for the `holidays` package: JP, KR, US...) are closed days for
+    # {next_business_day} and {reply_window} in saved replies; empty for none. With JP, 年末年始 (29 Dec-3 Jan)
+    # is closed too unless YEAR_END_CLOSURE is false.
+    holiday_country: str = ""
+    year_end_closure: bool = True
 
 
     @model_validator(mode="after")
@@ -138,6 +155,16 @@ class Settings(BaseSettings):
             BusinessCalendar.from_settings(self)
         except ValueError as error:
             raise ValueError(f"WORKSPACE_TIMEZONE, BUSINESS_DAYS, BUSINESS_HOURS or HOLIDAYS: {error}") from None
+        return self
+
+    @model_validator(mode="after")
+    def _holiday_country_is_known(self) -> Settings:
+        if self.holiday_country.strip():
+            import holidays  # only when set: the package is read by saved replies' {next_business_day}
+
+            if self.holiday_country.strip().upper() not in holidays.list_supported_countries():
+                raise ValueError(f"HOLIDAY_COUNTRY {self.holiday_country!r} is not a country the holidays package "
+                                 "knows; use an ISO code such as JP, KR or US, or leave it empty")
         return self
 
     @model_validator(mode="after")

@@ -19,7 +19,9 @@ from web.auth import init_login
 from web.config import configure
 from web.corrections import bp as corrections_bp
 from web.extensions import DISPATCHER_KEY, SESSION_FACTORY_KEY
+from web.faq import bp as faq_bp
 from web.ids import RowIdConverter
+from web.incident import bp as incident_bp
 from web.lint_rules import bp as lint_rules_bp
 from web.queue import bp as queue_bp
 from web.reports import bp as reports_bp
@@ -54,7 +56,7 @@ def create_app(
     formatting.init_app(app)
     for blueprint in (auth_bp, queue_bp, health.bp, api_bp, sources.bp, corrections_bp, workspace_settings_bp,
                       saved_replies.bp, lint_rules_bp, topics_bp, audit_export.bp, similar.bp, alerts_bp,
-                      reports_bp):
+                      reports_bp, faq_bp, incident_bp):
         app.register_blueprint(blueprint)
     return app
 
