@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # The brand's accounts, comma-separated without "@" (lumohome, lumohome_jp): a post that @-mentions one speaks to
     # the brand and gets a draft. Empty: the brand name without spaces (Lumo Home -> lumohome, lumohome_jp...).
     brand_handles: str = ""
+    # Optional: the email of an active approver or admin who receives every escalation (消費生活センター, 한국소비자원,
+    # a lawyer...). Empty, or not an active approver/admin: the approver with the fewest open mentions.
+    escalation_lead_email: str = ""
     # Workspace values for saved-reply variables ({product}, {support_url}, {order_link}); unset ones stay
     # visible in a draft, and lint blocks approval until someone fills them.
     product_name: str = ""

@@ -93,7 +93,8 @@ def demo_load() -> None:
         starters = load_starter_saved_replies(session)
         source_id = load_demo_source(session, now=datetime.now(timezone.utc), speed=settings.demo_replay_speed).id
     assert source_id is not None
-    click.echo(f"starter saved replies: {starters.added} added, {starters.reworded} given their other wordings")
+    click.echo(f"starter saved replies: {starters.added} added, {starters.reworded} given their other wordings, "
+               f"{starters.retired} unedited old starters deactivated")
     summary = run_collection(session_factory(), source_id, settings=app_settings())
     click.echo(f"demo source {source_id}: {summary.inserted} mentions collected now, the rest drip in live")
 

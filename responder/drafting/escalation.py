@@ -2,7 +2,8 @@
 answered from a saved reply: drafting leaves the reply for a person to write and hands the mention to a lead.
 
 The lead is an active approver (an admin when there is none) with the fewest open mentions assigned, the one
-with the lowest id among equals; a mention already assigned to an approver stays with them. The hand-over is
+with the lowest id among equals; a mention already assigned to an approver stays with them. ESCALATION_LEAD_EMAIL,
+when it names an active approver or admin, overrides both: every escalation goes to that person. The hand-over is
 audited as "mention.escalated" with the phrases that triggered it.
 """
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from models import Mention, Role, User, record_event
 from models.mention import is_open
+from settings import get_settings
 
 
 def choose_lead(session: Session) -> User | None:
@@ -28,10 +30,22 @@ def choose_lead(session: Session) -> User | None:
     return None
 
 
-def route_to_lead(session: Session, mention: Mention, cues: Sequence[str]) -> User | None:
+def configured_lead(session: Session, email: str | None = None) -> User | None:
+    """The ESCALATION_LEAD_EMAIL user, when set and an active approver or admin (else the usual rule applies)."""
+    wanted = (get_settings().escalation_lead_email if email is None else email).strip().lower()
+    if not wanted:
+        return None
+    user = session.exec(select(User).where(func.lower(col(User.email)) == wanted)).first()
+    return user if user is not None and user.active and user.has_role(Role.approver) else None
+
+
+def route_to_lead(session: Session, mention: Mention, cues: Sequence[str], *,
+                  lead_email: str | None = None) -> User | None:
     """Assign the escalated mention to a lead (unless an approver already has it) and record why."""
     current = session.get(User, mention.assignee_id) if mention.assignee_id else None
-    lead = current if current is not None and current.active and current.has_role(Role.approver) else None
+    lead = configured_lead(session, lead_email)
+    if lead is None and current is not None and current.active and current.has_role(Role.approver):
+        lead = current
     lead = lead or choose_lead(session)
     if lead is not None:
         mention.assignee_id = lead.id

@@ -21,6 +21,9 @@ from responder.drafting.intents import CHANNELS, SAVED_REPLY_INTENTS
 from responder.drafting.variables import check_template
 
 STARTER_FILE = Path(__file__).resolve().parent / "saved_replies.json"
+# The 39 starters shipped before issue 19 (names and texts frozen): a workspace still holding one unedited
+# gets it deactivated when the new starters load, so the old "DM us" / "@handle様" wordings stop drafting.
+RETIRED_STARTER_FILE = Path(__file__).resolve().parent / "retired_starters.json"
 LANGUAGES = {"en": "English", "ja": "Japanese", "ko": "Korean"}
 MAX_BODY = 5000
 MAX_VARIANTS = 10
@@ -30,6 +33,7 @@ MAX_VARIANTS = 10
 class StarterLoad:
     added: int
     reworded: int  # starters saved before other wordings existed, given the shipped ones
+    retired: int = 0  # unedited old starters deactivated
 
 
 def load_starter_saved_replies(session: Session) -> StarterLoad:
@@ -49,7 +53,24 @@ def load_starter_saved_replies(session: Session) -> StarterLoad:
         for saved in rows:
             reworded += _add_starter_wordings(session, saved, entry)
     session.flush()
-    return StarterLoad(added=added, reworded=reworded)
+    return StarterLoad(added=added, reworded=reworded, retired=retire_old_starters(session))
+
+
+def retire_old_starters(session: Session) -> int:
+    """Deactivate each active old starter nobody edited (its frozen body, and its frozen wordings or none)."""
+    retired = {entry["name"]: entry for entry in json.loads(RETIRED_STARTER_FILE.read_text(encoding="utf-8"))}
+    count = 0
+    for saved in session.exec(select(SavedReply).where(col(SavedReply.name).in_(list(retired)),
+                                                       col(SavedReply.active))):
+        frozen = retired[saved.name]
+        if saved.body != frozen["body"] or (saved.variants or []) not in ([], frozen["variants"]):
+            continue
+        saved.active = False
+        record_event(session, "saved_reply.deactivated", saved_reply_id=saved.id, name=saved.name,
+                     reason="an unedited starter replaced by the issue-19 starters")
+        count += 1
+    session.flush()
+    return count
 
 
 def _add_starter_wordings(session: Session, saved: SavedReply, entry: dict[str, Any]) -> bool:

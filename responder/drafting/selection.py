@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from models import Mention, Reply, SavedReply
 from models.complaint import is_complaint
 from responder.drafting.intents import asks_for_order_number, channel_of, detect_intent, mention_text, order_number
-from responder.drafting.variables import PROMPT, clean_prompt_value
+from responder.drafting.variables import fill_prompts, unfilled_prompts
 from responder.lint.checks import BLOCK, matches, phrases_of
 from responder.lint.rules import default_rules
 
@@ -169,6 +169,6 @@ def fill_order_number(text: str, number: str | None) -> str:
     """Put the order number the author gave into the prompted field asking for it."""
     if not number:
         return text
-    value = clean_prompt_value(number)
-    return PROMPT.sub(lambda found: value if found.group(1).strip().lower() in ORDER_PROMPTS else found.group(0),
-                      text)
+    # through fill_prompts so a Korean particle after the field agrees ("{?주문번호}를" + 1023 -> "1023을")
+    return fill_prompts(text, {label: number for label in unfilled_prompts(text)
+                               if label.strip().lower() in ORDER_PROMPTS})

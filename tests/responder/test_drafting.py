@@ -348,3 +348,23 @@ def test_admin_changes_are_audited_and_deactivated_replies_are_not_drafted_from(
     actions = db_session.exec(select(AuditEvent.action).where(AuditEvent.action.startswith("saved_reply."))  # type: ignore[attr-defined]
                               .order_by(col(AuditEvent.id))).all()
     assert actions == ["saved_reply.created", "saved_reply.updated", "saved_reply.deactivated"]
+
+
+def test_loading_the_starters_deactivates_unedited_old_starters_and_keeps_edited_ones(
+    db_session: Session, make_saved_reply: Callable[..., SavedReply]
+) -> None:
+    old = {entry["name"]: entry for entry in json.loads(library.RETIRED_STARTER_FILE.read_text(encoding="utf-8"))}
+    assert len(old) == 39
+    late = old["Late delivery (en)"]
+    untouched = make_saved_reply(name=late["name"], topic="delivery", body=late["body"], variants=late["variants"])
+    delay = old["配達遅延 (ja)"]
+    no_wordings = make_saved_reply(name=delay["name"], language="ja", body=delay["body"])  # saved before wordings
+    other = old["환불 (ko)"]
+    edited = make_saved_reply(name=other["name"], language="ko", body=other["body"] + " 감사합니다.")
+
+    load = library.load_starter_saved_replies(db_session)
+    assert (load.added, load.retired) == (STARTERS, 2)
+    assert not untouched.active and not no_wordings.active and edited.active
+    events = db_session.exec(select(AuditEvent).where(AuditEvent.action == "saved_reply.deactivated")).all()
+    assert sorted(event.details["saved_reply_id"] for event in events) == sorted([untouched.id, no_wordings.id])
+    assert library.load_starter_saved_replies(db_session).retired == 0  # already retired: nothing more

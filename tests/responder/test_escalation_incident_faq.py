@@ -17,6 +17,7 @@ from responder.drafting import faq, incident
 from responder.drafting.escalation import choose_lead
 from responder.drafting.variables import Workspace
 from responder.replies import service
+from settings import get_settings
 
 WORKSPACE = Workspace(brand="Lumo Home")
 
@@ -165,3 +166,30 @@ def test_the_faq_form_is_checked_and_changes_are_audited(
     assert faq.faq_entries(db_session) == [] and faq.faq_entries(db_session, include_inactive=True) == [entry]
     assert [event.action for event in db_session.exec(select(AuditEvent).where(
         col(AuditEvent.action).startswith("faq.")).order_by(col(AuditEvent.id)))] == ["faq.created", "faq.deactivated"]
+
+
+def test_escalation_lead_email_takes_every_escalation_when_it_names_an_active_approver_or_admin(
+        db_session: Session, make_mention: Callable[..., Mention], make_user: Callable[..., User],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    free = make_user(role="approver", email="free@lumo.example")
+    boss = make_user(role="admin", email="boss@lumo.example")
+    make_user(role="agent", email="agent@lumo.example")
+    make_user(role="approver", email="gone@lumo.example").active = False
+
+    def escalate(lead_email: str) -> int | None:
+        monkeypatch.setenv("ESCALATION_LEAD_EMAIL", lead_email)
+        get_settings.cache_clear()
+        try:
+            mention = make_mention(text="@lumohome_kr 한국소비자원에 신고하겠습니다.", language="ko",
+                                   sentiment="negative", complaint=0.9, status="needs_reply", assignee_id=free.id)
+            service.draft_reply(db_session, mention, brand=WORKSPACE)
+            return mention.assignee_id
+        finally:
+            monkeypatch.delenv("ESCALATION_LEAD_EMAIL")
+            get_settings.cache_clear()
+
+    assert escalate(" Boss@Lumo.example ") == boss.id  # even over the approver who had it
+    assert escalate("agent@lumo.example") == free.id  # not an approver: the usual rule
+    assert escalate("gone@lumo.example") == free.id  # inactive: the usual rule
+    assert escalate("") == free.id
+    assert _events(db_session, "mention.escalated")[0].details["assignee"] == "boss@lumo.example"

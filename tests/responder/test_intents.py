@@ -129,6 +129,10 @@ def test_an_angry_question_is_a_complaint_and_a_calm_one_a_question() -> None:
     ("Good pan, but it arrived three weeks late", "en", 2, "negative", "mixed"),
     ("アプリが毎回落ちる", "ja", 1, "negative", "complaint"),
     ("ルモプラスのポイント還元率は何％ですか？", "ja", 4, "neutral", "question"),
+    ("Great quality. Just a bit pricey.", "en", 4, "positive", "mixed"),  # drafts2's fresh cases
+    ("Delivery was super quick, but the pan's coating started peeling after a week.", "en", 2, "negative", "mixed"),
+    ("Fast shipping, but the lid doesn't fit at all.", "en", 1, "negative", "mixed"),
+    ("Slightly smaller than I pictured, otherwise perfect.", "en", 5, "positive", "mixed"),
 ])
 def test_reviews_by_rating_and_words(text: str, language: str, rating: int, sentiment: str, expected: str) -> None:
     review = mention(text, network="appstore", language=language, rating=rating, sentiment=sentiment,

@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from models import Mention, MentionStatus, SavedReply, User
 from models.drafting_aids import FaqEntry
+from responder.drafting.particles import particle_errors
 from responder.drafting.rules import compose_draft, match_saved_reply
+from responder.drafting.selection import fill_order_number
 from responder.drafting.variables import Workspace
 from responder.replies import service
 
@@ -158,3 +160,22 @@ def test_a_post_that_does_not_speak_to_the_brand_gets_no_draft_until_an_agent_as
     tagged = make_mention(text="@lumohome my refund?", language="en", sentiment="negative", complaint=0.9,
                           in_reply_to_brand=False)
     assert service.draft_reply(db_session, tagged, brand=WORKSPACE) is not None
+
+
+def test_a_korean_particle_after_a_filled_order_number_agrees(
+        db_session: Session, make_mention: Callable[..., Mention],
+        make_saved_reply: Callable[..., SavedReply]) -> None:
+    make_saved_reply(language="ko", intent="complaint",
+                     body="불편을 드려 죄송합니다. 말씀하신 주문 {?주문번호}를 확인한 뒤 연락드리겠습니다.")
+    mention = make_mention(text="주문번호 1023 아직도 배송이 안 됐어요", language="ko", sentiment="negative",
+                           complaint=0.9)
+    draft = compose_draft(db_session, mention, WORKSPACE).text
+    assert draft == "불편을 드려 죄송합니다. 말씀하신 주문 1023을 확인한 뒤 연락드리겠습니다."  # 천이십삼을, not 1023를
+    assert particle_errors(draft) == []
+
+
+def test_fill_order_number_leaves_other_prompts_and_picks_the_particle_by_reading() -> None:
+    body = "주문 {?주문번호}를 확인했습니다. {?답변}"
+    assert fill_order_number(body, "A-12") == "주문 A-12를 확인했습니다. {?답변}"  # 십이: a vowel
+    assert fill_order_number(body, "A-1023") == "주문 A-1023을 확인했습니다. {?답변}"
+    assert fill_order_number(body, None) == body

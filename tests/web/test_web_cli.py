@@ -61,7 +61,8 @@ def test_demo_load_reports_the_starters_it_added_and_reworded(database_file: str
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     first = runner.invoke(cli, ["demo", "load"])
     assert first.exit_code == 0, first.output
-    assert "starter saved replies: 75 added, 0 given their other wordings" in first.output
+    assert "starter saved replies: 75 added, 0 given their other wordings, 0 unedited old starters deactivated" \
+        in first.output
 
     with make_session_factory(make_engine(database_file))() as session:  # as saved before wordings existed
         for saved in session.exec(select(SavedReply).where(SavedReply.language == "ko")):
