@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from listener.platforms import NETWORK_NAMES
 from listener.sources import coverage
@@ -18,6 +18,7 @@ from reports.changes import CountPair, SharePair, what_changed
 from reports.context import CURRENT, PREVIOUS, ReportContext
 from reports.issues_resolved import resolution
 from reports.mention_counts import MentionCounts
+from reports.parallel import run_sections
 from reports.peaks import peak_hours
 from reports.repeat import repeat_complainers
 from reports.report import (
@@ -48,44 +49,58 @@ Pair = tuple[MentionCounts, MentionCounts]
 def assemble(session: Session, request: ReportRequest, settings: CalendarSettings, *,
              now: datetime | None = None) -> Report:
     calendar = BusinessCalendar.from_settings(settings)
-    if session.get_bind().dialect.name == "postgresql":
-        # Compiling these short aggregates with JIT costs seconds and saves milliseconds (the planner's row
-        # estimates for the JSON topic expansion are far too high); this transaction only.
-        session.execute(sa.text("SET LOCAL jit = off"))
-        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))  # the percentile sorts stay in memory
-        # The business calendar (a few hundred days) is joined on computed day numbers the planner cannot
-        # estimate; it then sorts the range's mentions for merge joins where hashing the small side is far cheaper.
-        session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
+    _tune(session)
     context = ReportContext.create(session, request, calendar, float(settings.sla_business_hours) * 3600.0,
                                    now or utcnow())
-    counted = mention_counts.all_counts(context)
+    found = run_sections(context, {  # slowest first: the lanes end together
+        "answers": responsiveness, "topics": _topics, "resolution": resolution, "counted": mention_counts.all_counts,
+        "repeat": repeat_complainers, "sources": _sources}, _tune)
+    counted, answers = found["counted"], found["answers"]
+    topic_counts, top = found["topics"]
     totals = mention_counts.totals(counted.networks)  # network is NOT NULL: every mention is in one network's row
     series = counted.series
     networks = mention_counts.split_periods(counted.networks)
     languages = mention_counts.split_periods(counted.languages)
     sources = mention_counts.split_periods(counted.sources)
-    topic_counts = complaint_topics(context)
-    answers = responsiveness(context)
     current, previous = totals[CURRENT], totals[PREVIOUS]
     return Report(
         request=request, previous_request=context.previous, generated_at=context.now, bucket=context.bucket_size,
-        volume=_volume(context, session, current, previous, series, networks, sources),
+        volume=_volume(context, found["sources"], current, previous, series, networks, sources),
         sentiment=_sentiment(context, current, previous, series, networks, languages),
-        complaints=_complaints(context, current, previous, series, top_topics(context, topic_counts)),
-        responsiveness=answers, resolution=resolution(context), repeat_complainers=repeat_complainers(context),
+        complaints=_complaints(context, current, previous, series, top),
+        responsiveness=answers, resolution=found["resolution"], repeat_complainers=found["repeat"],
         peak_hours=peak_hours(counted.heatmap), ratings=_ratings(context, current, previous, series),
         changes=_changes(current, previous, networks, topic_counts, answers),
     )
 
 
-def _volume(context: ReportContext, session: Session, current: MentionCounts, previous: MentionCounts,
+def _tune(session: Session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # Compiling these short aggregates with JIT costs seconds and saves milliseconds (the planner's row
+    # estimates for the JSON topic expansion are far too high); this transaction only.
+    session.execute(sa.text("SET LOCAL jit = off"))
+    session.execute(sa.text("SET LOCAL work_mem = '64MB'"))  # the percentile sorts stay in memory
+    # The business calendar (a few hundred days) is joined on computed day numbers the planner cannot
+    # estimate; it then sorts the range's mentions for merge joins where hashing the small side is far cheaper.
+    session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
+
+
+def _topics(context: ReportContext) -> tuple[TopicCounts, tuple[TopicComplaints, ...]]:
+    counts = complaint_topics(context)
+    return counts, top_topics(context, counts)
+
+
+def _sources(context: ReportContext) -> dict[int, Source]:
+    return {source.id: source for source in context.session.exec(select(Source)).all() if source.id is not None}
+
+
+def _volume(context: ReportContext, known: dict[int, Source], current: MentionCounts, previous: MentionCounts,
             series: dict[int, MentionCounts], networks: dict[object, Pair], sources: dict[object, Pair]) -> Volume:
     points = tuple(VolumePoint(bucket, series.get(key, mention_counts.EMPTY).mentions)
                    for key, bucket in context.buckets)
     by_network = tuple(NetworkVolume(str(name), Comparison(now.mentions, before.mentions))
                        for name, (now, before) in _by_current(networks, lambda counts: counts.mentions))
-    known = {source.id: source for source in session.exec(select(Source).where(
-        col(Source.id).in_([key for key in sources if key is not None]))).all()}
     by_source = []
     for key, (now, before) in _by_current(sources, lambda counts: counts.mentions):
         source = known.get(key) if isinstance(key, int) else None

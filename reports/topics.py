@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import col
 
 from models import Mention
@@ -35,38 +36,101 @@ def _topic_rows(context: ReportContext) -> tuple[Any, sa.ColumnElement[str]]:
 @dataclass(frozen=True)
 class TopicCounts:
     counts: dict[str, tuple[int, int]]  # topic: (complaints now, in the previous period)
-    leading: dict[str, tuple[int, ...]]  # topic: ids of its first complaints now, most confident first
+    leading: dict[str, tuple[int, ...]]  # topic: ids of its example complaints now, in order
+    # Topics whose clearest complaint is also their latest, with more than one complaint now: the second example
+    # (the latest of the others) is looked up for the topics the report shows.
+    second_pending: frozenset[str] = frozenset()
 
 
 def complaint_topics(context: ReportContext) -> TopicCounts:
-    """Complaints per topic and period, and each topic's leading complaints, in one pass: the rows are ranked within
-    (period, topic) with the group's size alongside, and only the first EXAMPLES_PER_TOPIC of each come back."""
+    """Complaints per topic and period, and each topic's examples now: the clearest complaint (highest complaint
+    score, then the latest) and the latest of the others."""
+    if context.dialect.name == "postgresql":
+        return _hashed(context)
+    return _ranked(context)
+
+
+def _hashed(context: ReportContext) -> TopicCounts:
+    """One hashed pass, no sort: the count, and the clearest and the latest complaint as the maximum of an array
+    (arrays compare element by element); the rare topic whose two coincide gets its second example later."""
     expanded, topic = _topic_rows(context)
-    period = context.period()
-    group = (period, topic)
-    order = (col(Mention.complaint).desc(), col(Mention.created_at).desc(), col(Mention.id).desc())
-    ranked = (sa.select(period.label("period"), topic.label("topic"), col(Mention.id).label("id"),
-                        sa.func.count().over(partition_by=group).label("complaints"),
-                        sa.func.row_number().over(partition_by=group, order_by=order).label("rank"))
-              .select_from(Mention).join(expanded, sa.true())
-              .where(*context.both_periods(), is_complaint()).subquery("ranked_topics"))
-    statement = sa.select(ranked).where(ranked.c.rank <= EXAMPLES_PER_TOPIC).order_by(ranked.c.rank)
+    period = context.period().label("period")
+    epoch, ident = context.dialect.epoch(col(Mention.created_at)), sa.cast(col(Mention.id), sa.Float)
+    clearest = sa.func.max(postgresql.array([sa.cast(col(Mention.complaint), sa.Float), epoch, ident]))
+    latest = sa.func.max(postgresql.array([epoch, ident]))
+    statement = (sa.select(period, topic.label("topic"), sa.func.count().label("complaints"),
+                           clearest.label("clearest"), latest.label("latest"))
+                 .select_from(Mention).join(expanded, sa.true())
+                 .where(*context.both_periods(), is_complaint()).group_by(period, topic))
     counts: dict[str, list[int]] = {}
-    leading: dict[str, list[int]] = {}
+    leading: dict[str, tuple[int, ...]] = {}
+    pending = set()
     for row in context.session.execute(statement):
         name = str(row.topic)
         counts.setdefault(name, [0, 0])[0 if row.period == CURRENT else 1] = int(row.complaints)
-        if row.period == CURRENT:
-            leading.setdefault(name, []).append(int(row.id))
-    return TopicCounts({name: (pair[0], pair[1]) for name, pair in counts.items()},
-                       {name: tuple(ids) for name, ids in leading.items()})
+        if row.period != CURRENT:
+            continue
+        first, last = int(row.clearest[2]), int(row.latest[1])
+        leading[name] = (first,) if first == last else (first, last)
+        if first == last and row.complaints > 1:
+            pending.add(name)
+    return TopicCounts({name: (pair[0], pair[1]) for name, pair in counts.items()}, leading, frozenset(pending))
+
+
+def _ranked(context: ReportContext) -> TopicCounts:
+    """Window functions where arrays are missing (SQLite, small workspaces): each (period, topic)'s rows ranked by
+    clearness and by recency, with the group's size alongside; only the first two of each ranking come back."""
+    expanded, topic = _topic_rows(context)
+    period = context.period()
+    group = (period, topic)
+    created, ident = col(Mention.created_at), col(Mention.id)
+    ranked = (sa.select(period.label("period"), topic.label("topic"), ident.label("id"),
+                        sa.func.count().over(partition_by=group).label("complaints"),
+                        sa.func.row_number().over(partition_by=group, order_by=(
+                            col(Mention.complaint).desc(), created.desc(), ident.desc())).label("clear_rank"),
+                        sa.func.row_number().over(partition_by=group, order_by=(
+                            created.desc(), ident.desc())).label("recent_rank"))
+              .select_from(Mention).join(expanded, sa.true())
+              .where(*context.both_periods(), is_complaint()).subquery("ranked_topics"))
+    statement = sa.select(ranked).where(sa.or_(ranked.c.clear_rank == 1, ranked.c.recent_rank <= 2))
+    counts: dict[str, list[int]] = {}
+    clearest: dict[str, int] = {}
+    recent: dict[str, dict[int, int]] = {}
+    for row in context.session.execute(statement):
+        name = str(row.topic)
+        counts.setdefault(name, [0, 0])[0 if row.period == CURRENT else 1] = int(row.complaints)
+        if row.period != CURRENT:
+            continue
+        if row.clear_rank == 1:
+            clearest[name] = int(row.id)
+        if row.recent_rank <= 2:
+            recent.setdefault(name, {})[int(row.recent_rank)] = int(row.id)
+    leading = {name: (first, *[mention_id for _rank, mention_id in sorted(recent.get(name, {}).items())
+                               if mention_id != first][:1])
+               for name, first in clearest.items()}
+    return TopicCounts({name: (pair[0], pair[1]) for name, pair in counts.items()}, leading)
+
+
+def _latest_other(context: ReportContext, name: str, clearest: int) -> int | None:
+    """The latest complaint now about `name` other than `clearest`: newest first through the complaints' index,
+    stopping at the first match."""
+    expanded, topic = _topic_rows(context)
+    statement = (sa.select(col(Mention.id)).select_from(Mention).join(expanded, sa.true())
+                 .where(*context.current_only(), is_complaint(), topic == name, col(Mention.id) != clearest)
+                 .order_by(col(Mention.created_at).desc(), col(Mention.id).desc()).limit(1))
+    found = context.session.execute(statement).scalar()
+    return None if found is None else int(found)
 
 
 def top_topics(context: ReportContext, found: TopicCounts) -> tuple[TopicComplaints, ...]:
     counts = found.counts
     chosen = sorted((name for name, (now, _before) in counts.items() if now), key=lambda name: (-counts[name][0], name))
     chosen = chosen[:TOP_TOPICS]
-    examples = _examples(context, {name: found.leading.get(name, ()) for name in chosen})
+    leading = {name: found.leading.get(name, ()) for name in chosen}
+    for name in found.second_pending.intersection(chosen):
+        second = _latest_other(context, name, leading[name][0])
+        leading[name] += () if second is None else (second,)
+    examples = _examples(context, leading)
     return tuple(TopicComplaints(name, Comparison(counts[name][0], counts[name][1]), examples.get(name, ()))
                  for name in chosen)
 

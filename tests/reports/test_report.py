@@ -133,8 +133,10 @@ def _check(report: Report, world: World, request: ReportRequest, settings: Calen
     for topic in report.complaints.top_topics:
         assert topic.complaints.current == topics_now[topic.topic]
         assert topic.complaints.previous == topics_before.get(topic.topic, 0)
-        expected = sorted((m for m in current_complaints if topic.topic in (m.topics or [])),
-                          key=lambda m: (-(m.complaint or 0), -m.created_at.timestamp(), -(m.id or 0)))[:2]
+        about = [m for m in current_complaints if topic.topic in (m.topics or [])]
+        clearest = max(about, key=lambda m: (m.complaint or 0, m.created_at, m.id or 0))
+        others = [m for m in about if m is not clearest]
+        expected = [clearest, *([max(others, key=lambda m: (m.created_at, m.id or 0))] if others else [])]
         assert [example.id for example in topic.examples] == [m.id for m in expected]
     assert {t.topic for t in report.complaints.top_topics} == set(topics_now)
 
