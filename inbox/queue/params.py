@@ -70,6 +70,16 @@ def parse_cursor(raw: str | None, sort: QueueSort = QueueSort.newest) -> Cursor 
     return cursor
 
 
+def parse_open(raw: str | None) -> int | None:
+    """The mention the list shows opened beside it (``open=N``), or None; anything but a row id is refused."""
+    if not raw:
+        return None
+    value = parse_row_id(raw) if raw == raw.strip() else None  # an id in a URL is written as is
+    if value is None:
+        raise InvalidQuery("open must be the id of a mention, such as open=42")
+    return value
+
+
 def _enum(kind: type[E], name: str, raw: str | None) -> E | None:
     if not raw:
         return None

@@ -1,7 +1,8 @@
 """The inbox in headless Chromium at 1366x768, 1920x1080 and a 768x1024 tablet: at least 8 cards above the fold,
-the list beside the open mention on wide screens (the URL follows, the back button returns), the editor and
-Approve within the first screen, keyboard approve + undo leaving a draft, saved views, the saved-reply filter.
-Screenshots go to var/screenshots/ (kept as artefacts); the 1366x768 ones also to docs/screenshots/ (README)."""
+the list beside the open mention on wide screens (the URL follows; a reload, back and forward show the same list
+and mention), the editor and Approve within the first screen, keyboard approve + undo leaving a draft, saved views,
+the saved-reply filter. Screenshots go to var/screenshots/ (kept as artefacts); the 1366x768 ones also to
+docs/screenshots/ (README)."""
 
 from __future__ import annotations
 
@@ -132,7 +133,8 @@ def test_the_queue_and_a_mention_at_three_sizes(server: LiveServer, open_page: O
 
     newest = ids[-1]
     page.click(f"#mention-{newest}-link")
-    page.wait_for_url(re.compile(rf"/mentions/{newest}$"))
+    # Beside the list the URL is the list's with the mention open; a narrow screen follows the link.
+    page.wait_for_url(re.compile(rf"/queue\?.*&open={newest}$" if wide else rf"/mentions/{newest}$"))
     if wide:  # opened beside the list; the list stays
         page.wait_for_selector("#detail-pane #reply-text")
         assert page.locator("[data-mention-card]").count() == len(MORNING)
@@ -150,6 +152,60 @@ def test_the_queue_and_a_mention_at_three_sizes(server: LiveServer, open_page: O
     _shot(page, f"mention-{size}", readme="mention.png" if size == "1366x768" else None)
     if size == "1366x768":
         assert _blocking(page) == []
+
+
+def test_a_reload_and_the_back_button_keep_the_mention_beside_the_list(server: LiveServer,
+                                                                         open_page: OpenPage) -> None:
+    email, user_id = _approver(server)
+    ids = _seed_morning(server, user_id)
+    first, second = ids[-1], ids[-2]
+    page = open_page(email, viewport={"width": 1366, "height": 768})
+    expect = _expect()
+    page.goto(f"{server.url}/queue?tab=awaiting&assignee={user_id}")
+
+    def open_beside_the_list(mention_id: int) -> None:
+        page.wait_for_url(re.compile(rf"/queue\?tab=awaiting&assignee={user_id}&open={mention_id}$"))
+        expect(page.locator(f"#detail-pane [data-open-mention='{mention_id}']")).to_have_count(1)
+        expect(page.locator("#detail-pane #reply-text")).to_be_visible()
+        expect(page.locator("[data-mention-card]")).to_have_count(len(MORNING))
+        expect(page.locator("[data-mention-card].is-open")).to_have_attribute("id", f"mention-{mention_id}")
+        expect(page).to_have_title(f"Mention {mention_id} · Earful")
+
+    page.click(f"#mention-{first}-link")
+    open_beside_the_list(first)
+    page.reload()
+    open_beside_the_list(first)
+    assert page.locator(f"#mention-{first}-link").get_attribute("aria-current") == "true"
+    assert _blocking(page) == []
+
+    page.click(f"#mention-{second}-link")
+    open_beside_the_list(second)
+    page.go_back()  # htmx keeps no snapshots (historyCacheSize 0): the server renders the previous selection
+    open_beside_the_list(first)
+    page.go_forward()
+    open_beside_the_list(second)
+
+    # A tab change keeps the open mention in the URL it pushes, so a reload still shows both.
+    page.click("#queue-tabs a:has-text('Needs reply')")
+    page.wait_for_url(re.compile(rf"/queue\?tab=needs_reply&assignee={user_id}&open={second}$"))
+    page.reload()
+    expect(page.locator(f"#detail-pane [data-open-mention='{second}']")).to_have_count(1)
+    expect(page.locator("[data-mention-card]")).to_have_count(0)  # the morning's mentions all have drafts
+
+    page.goto(f"{server.url}/queue?tab=awaiting&assignee={user_id}&open=999999999")
+    expect(page.locator("#detail-pane .flash-error")).to_contain_text("There is no mention 999999999")
+    expect(page.locator("[data-mention-card]")).to_have_count(len(MORNING))
+
+    # The same link on a tablet (no pane beside the list there): the mention first, the list after it.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(f"{server.url}/queue?tab=awaiting&assignee={user_id}&open={first}")
+    expect(page.locator("#detail-pane #reply-text")).to_be_visible()
+    assert page.evaluate("window.scrollY") == 0 and _within_first_screen(page, "#detail-pane #mention-title")
+    assert page.locator("#detail-pane").bounding_box()["y"] < page.locator(f"#mention-{first}").bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    _shot(page, "queue-open-link-768x1024")
+    page.goto(f"{server.url}/queue?tab=awaiting&assignee={user_id}&open=999999999")
+    expect(page.locator("#detail-pane .flash-error")).to_be_visible()
 
 
 def test_keyboard_approve_then_undo_leaves_a_draft(server: LiveServer, open_page: OpenPage) -> None:

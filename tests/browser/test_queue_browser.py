@@ -61,7 +61,7 @@ def test_filter_edit_approve_paste_and_confirm(server: LiveServer, open_page: Op
     screenshot(agent, "01-queue-filtered")
 
     agent.click(f"#mention-{mention_id}-link")
-    agent.wait_for_url(re.compile(rf"/mentions/{mention_id}$"))
+    agent.wait_for_url(re.compile(rf"/queue\?.*&open={mention_id}$"))  # beside the list (a wide screen)
     assert "unfilled variables: {author}" in agent.inner_text("#reply-lint").lower()
     count = agent.locator("#reply-count [data-count]")
     editor = agent.locator("#reply-text")
@@ -154,7 +154,7 @@ def test_keyboard_flow(server: LiveServer, open_page: OpenPage) -> None:
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("k")
     page.keyboard.press("o")
-    page.wait_for_url(re.compile(rf"/mentions/{newest_first[0]}$"))
+    page.wait_for_url(re.compile(rf"/queue\?.*&open={newest_first[0]}$"))
     page.keyboard.press("e")
     assert page.evaluate("document.activeElement.id") == "reply-text"
     page.keyboard.press("Escape")
@@ -179,7 +179,7 @@ def test_hostile_text_renders_inert(server: LiveServer, open_page: OpenPage) -> 
     expect_cards(page, 1)
     assert HOSTILE in page.inner_text(f"#mention-{mention_id}")
     page.click(f"#mention-{mention_id}-link")
-    page.wait_for_url(re.compile(rf"/mentions/{mention_id}$"))
+    page.wait_for_url(re.compile(rf"/queue\?.*&open={mention_id}$"))
     assert HOSTILE in page.inner_text(".mention-text")
     assert page.locator("script:not([src])").count() == 0
     assert page.locator("main img, main svg:not(.icon), iframe").count() == 0  # only the app's own network icons

@@ -23,7 +23,8 @@ def test_each_card_is_a_link_that_opens_beside_the_list(client: FlaskClient, log
                        confidence=0.9, complaint=0.8)
     html = client.get("/queue").get_data(as_text=True)
     href = f"/mentions/{reply.mention_id}"
-    assert f'href="{href}" hx-get="{href}"' in html and 'hx-target="#detail-pane" hx-push-url="true"' in html
+    assert f'href="{href}" hx-get="{href}"' in html
+    assert f'hx-target="#detail-pane" hx-push-url="/queue?tab=awaiting&amp;open={reply.mention_id}"' in html
     assert 'id="detail-pane"' in html
     assert "Complaint</span>" in html and '<span class="chip">delivery</span>' in html
     assert '<span class="label">Draft:</span> <bdi>We are on it. Second line.</bdi>' in html

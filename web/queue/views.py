@@ -13,7 +13,7 @@ from sqlmodel import Session
 from inbox.queue.cursor import SORT_LABELS, Cursor
 from inbox.queue.detail import Conflict, MentionDetail, mention_detail
 from inbox.queue.filters import QueueFilters
-from inbox.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters
+from inbox.queue.params import InvalidQuery, QueueChoices, parse_cursor, parse_filters, parse_open
 from inbox.queue.presence import other_viewers, record_leave, record_view
 from inbox.queue.queries import (
     APPROVER_ROLES,
@@ -53,24 +53,27 @@ def index() -> ResponseReturnValue:
     session = db_session()
     (networks, sources), people = known_sources(session), staff(session)
     filters, after = _queue_query(sources, people, networks)
+    open_id, partial = _open_id(), wants_partial(QUEUE_BODY)
+    # Before the list: its query leaves out columns a card does not show, and the pane needs the whole mention.
+    opened, status = _opened_beside_list(session, open_id) if open_id and not partial else ({}, 200)
     counts = remembered_tab_counts(filters)
     if not request.args.get("tab"):
         filters = replace(filters, tab=opening_tab(session, filters, counts))
     page = queue_page(session, filters, after=after, for_cards=True)
     context: dict[str, Any] = {
-        "page": page, "counts": counts,
+        **opened, "page": page, "counts": counts,
         "repeat_authors": repeat_complainers(session, [(row.mention.network, row.mention.author_id)
                                                        for row in page.rows]),
         "filters": filters, "filter_args": filters.url_args(), "first_page": after is None,
         "networks": networks, "sources": sources, "people": people, "sentiments": SENTIMENTS,
         "tabs": TAB_LABELS, "sorts": SORT_LABELS, "me": acting_user().id, "bulk_actions": BULK_ACTIONS[filters.tab],
         "assignee_emails": {person.id: person.email for person in people}, "mention_href": _mention_href(),
+        "open_href": _open_href(filters, after), "open_id": open_id,
     }
-    partial = wants_partial(QUEUE_BODY)
     if not partial:  # the views sit outside the list's body: a filter or tab change does not read them again
         context["views"], context["current_view"] = saved_views(session, acting_user().id or 0), view_query(filters)
     template = "queue/_body.html" if partial else "queue/index.html"
-    return vary_on_htmx(make_response(render_template(template, partial=partial, **context)))
+    return vary_on_htmx(make_response(render_template(template, partial=partial, **context), status))
 
 
 @bp.get("/queue/counts")
@@ -97,6 +100,34 @@ def _mention_href() -> Callable[[int], str]:
     """The mention page's URL for an id, built once per page instead of url_for once per card."""
     prefix = url_for("queue.mention", mention_id=0).removesuffix("0")
     return lambda mention_id: f"{prefix}{mention_id}"
+
+
+def _open_id() -> int | None:
+    """The mention the list shows opened beside it; checked on htmx requests too, which carry it for the URL."""
+    try:
+        return parse_open(request.args.get("open"))
+    except InvalidQuery as error:
+        abort(400, str(error))
+
+
+def _open_href(filters: QueueFilters, after: Cursor | None) -> Callable[[int], str]:
+    """The URL a card pushes as it opens beside the list: this list (tab, filters, page) with open=<id>, which
+    shows the same list and mention again on a reload, in a new tab and on back/forward."""
+    args: dict[str, Any] = {"tab": filters.tab.value, **filters.url_args(),
+                            **({"after": after.encode()} if after else {})}
+    prefix = f"{url_for('queue.index', **args)}&open="
+    return lambda mention_id: f"{prefix}{mention_id}"
+
+
+def _opened_beside_list(session: Session, mention_id: int) -> tuple[dict[str, Any], int]:
+    """The pane's context for a mention opened from the URL (what the pane's own request would show), or a notice
+    with a 404 when there is no such mention; the list shows either way."""
+    mention = session.get(Mention, mention_id)
+    if mention is None:
+        return {"open_missing": mention_id}, 404
+    record_view(session, mention_id, acting_user())
+    session.commit()
+    return _mention_view_context(session, mention, None), 200
 
 
 @bp.get("/mentions/<int:mention_id>")
@@ -131,10 +162,7 @@ def presence_left(mention_id: int) -> ResponseReturnValue:
 
 def render_mention(session: Session, mention: Mention, *, conflict: Conflict | None = None,
                    status: int = 200) -> ResponseReturnValue:
-    user = acting_user()
-    assert mention.id is not None
-    context = _mention_context(session, mention, conflict)
-    context["viewers"] = other_viewers(session, mention.id, user)
+    context = _mention_view_context(session, mention, conflict)
     if wants_partial(DETAIL_PANE):
         return vary_on_htmx(make_response(render_template("queue/_mention_pane.html", **context), status))
     return vary_on_htmx(make_response(render_template("queue/mention.html", **context), status))
@@ -145,6 +173,13 @@ def render_reply_section(session: Session, mention: Mention, *, conflict: Confli
     """The reply section alone (and the history, out of band) for an htmx save, approve or undo."""
     context = _mention_context(session, mention, conflict)
     return render_template("queue/_reply_partial.html", notice=notice, error=error, **context), status
+
+
+def _mention_view_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:
+    """The mention page's (and the pane's) context: the mention's own, and who else is viewing it."""
+    assert mention.id is not None
+    return {**_mention_context(session, mention, conflict),
+            "viewers": other_viewers(session, mention.id, acting_user())}
 
 
 def _mention_context(session: Session, mention: Mention, conflict: Conflict | None) -> dict[str, Any]:

@@ -72,9 +72,14 @@ function reportPresence() {
     return;
   }
   window.addEventListener("pagehide", () => {
+    // The inbox's pane may have opened another mention since the page loaded: say goodbye to the one open now.
+    const current = document.getElementById("presence");
+    if (!current || !current.dataset.leaveUrl) {
+      return;
+    }
     const form = new FormData();
     form.append("csrf_token", token.value);
-    navigator.sendBeacon(presence.dataset.leaveUrl, form);
+    navigator.sendBeacon(current.dataset.leaveUrl, form);
   });
   window.addEventListener("pageshow", (event) => {
     const current = document.getElementById("presence");
@@ -92,9 +97,14 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // The inbox (queue page). A card is a link to its mention page; on a wide screen htmx opens it in the detail pane
-// instead (the URL follows, the back button reloads the list). Narrow screens, and pages without the pane, follow
-// the link.
+// instead and pushes the list's URL with open=<id> (the server shows the same list and mention on a reload, and
+// the back button reloads the previous one). Narrow screens, and pages without the pane, follow the link.
 const WIDE_INBOX = "(min-width: 1100px)";
+
+function openMention() {
+  const marker = document.querySelector("#detail-pane [data-open-mention]");
+  return marker ? marker.dataset.openMention : null;
+}
 
 function openMentionsInPane() {
   document.body.addEventListener("htmx:confirm", (event) => {
@@ -114,12 +124,30 @@ function openMentionsInPane() {
     const open = event.detail.requestConfig && event.detail.requestConfig.elt;
     for (const card of document.querySelectorAll("[data-mention-card].is-open")) {
       card.classList.remove("is-open");
+      card.querySelector("[data-mention-link]").removeAttribute("aria-current");
     }
     const card = open && open.closest && open.closest("[data-mention-card]");
     if (card) {
       card.classList.add("is-open");
+      card.querySelector("[data-mention-link]").setAttribute("aria-current", "true");
+    }
+    const inbox = document.querySelector("[data-inbox]");
+    if (inbox) {
+      inbox.classList.toggle("has-open", Boolean(openMention()));
     }
   });
+  // A tab, filter or page change keeps the open mention in the URL it pushes, so a reload still shows both.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const open = openMention();
+    if (open && event.detail.target && event.detail.target.id === "queue-body") {
+      event.detail.parameters.open = open;
+    }
+  });
+  // Opened from the URL: its card in sight beside it (a narrow screen shows the mention first, the list after).
+  const opened = document.querySelector("[data-mention-card].is-open");
+  if (opened && window.matchMedia(WIDE_INBOX).matches) {
+    opened.scrollIntoView({block: "nearest"});
+  }
 }
 
 // The bulk bar shows while something is selected; without this file it is always there.

@@ -14,7 +14,8 @@
 
   function currentIndex(list) {
     const marked = list.findIndex((card) => card.classList.contains("is-current"));
-    return marked >= 0 ? marked : list.findIndex((card) => card.contains(document.activeElement));
+    const focused = marked >= 0 ? marked : list.findIndex((card) => card.contains(document.activeElement));
+    return focused >= 0 ? focused : list.findIndex((card) => card.classList.contains("is-open"));
   }
 
   function move(step) {
