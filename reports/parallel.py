@@ -2,9 +2,9 @@
 all of them reading the one snapshot the caller's transaction exports (pg_export_snapshot): the figures are those
 a single transaction would give, in about the time of the slowest lane instead of the sum of the sections.
 
-Only when it cannot change the answer: on PostgreSQL, from a bound engine, and when the caller's transaction has
-written nothing yet (an importer does not see the exporter's own uncommitted rows) and is not inside a savepoint. Otherwise the sections run one
-after another in the caller's session, as before."""
+Only when it cannot change the answer: on PostgreSQL, from a bound engine, when the caller's transaction has
+written nothing yet (an importer does not see the exporter's own uncommitted rows) and is not inside a savepoint.
+Otherwise the sections run one after another in the caller's session, as before."""
 
 from __future__ import annotations
 

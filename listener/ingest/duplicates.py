@@ -112,16 +112,30 @@ def _window_candidates(session: Session, new: Sequence[Candidate]) -> list[Candi
     end = max(c.created_at for c in new)
     fingerprints, new_ids = {c.fingerprint for c in new if c.fingerprint}, {c.id for c in new}
     if session.get_bind().dialect.name == "postgresql":
-        # An IN list of a thousand values is rendered, parsed and planned every page, and the driver's array
-        # adaptation costs more than the query: one array literal each instead (hex digests and ids need no
-        # quoting). NOT IN of a subquery is a hashed lookup, cheaper than sending the new rows back.
-        matching = [col(Mention.fingerprint) == sa.any_(_pg_array(fingerprints, sa.Text())),
-                    col(Mention.id).not_in(sa.select(sa.func.unnest(_pg_array(new_ids, sa.Integer()))))]
+        statement = _pg_window_candidates(fingerprints, new_ids, start, end)
     else:
-        matching = [col(Mention.fingerprint).in_(fingerprints)]
-    statement = (_columns().where(*matching, col(Mention.created_at) >= start, col(Mention.created_at) <= end)
-                 .order_by(col(Mention.created_at)).limit(MAX_CANDIDATES))
+        statement = (_columns().where(col(Mention.fingerprint).in_(fingerprints), col(Mention.created_at) >= start,
+                                      col(Mention.created_at) <= end)
+                     .order_by(col(Mention.created_at)).limit(MAX_CANDIDATES))
     return [candidate for candidate in map(_candidate, session.exec(statement)) if candidate.id not in new_ids]
+
+
+def _pg_window_candidates(fingerprints: set[str], new_ids: set[int], start: datetime,
+                          end: datetime) -> Select[int | None, datetime, str | None, int | None]:
+    """One index probe on (fingerprint, created_at) per fingerprint, whatever the planner believes: a fingerprint
+    list ANDed with the created-at range lets it walk a created-at index and test every row of the range against
+    the whole list, which on a table not yet analysed (a first big import) makes each page slower than the last.
+    The OFFSET 0 keeps the lateral subquery from being flattened into that plan. The arrays are one literal each:
+    an IN list of a thousand values is rendered, parsed and planned every page (hex digests and ids need no
+    quoting); NOT IN of a subquery is a hashed lookup, cheaper than sending the new rows back."""
+    wanted = sa.func.unnest(_pg_array(fingerprints, sa.Text())).table_valued("fingerprint").render_derived(
+        name="wanted")
+    stored = (_columns().where(col(Mention.fingerprint) == wanted.c.fingerprint, col(Mention.created_at) >= start,
+                               col(Mention.created_at) <= end).offset(0).lateral("stored"))
+    return (select(stored.c.id, stored.c.created_at, stored.c.fingerprint, stored.c.duplicate_of_id)
+            .select_from(wanted).join(stored, sa.true())
+            .where(stored.c.id.not_in(sa.select(sa.func.unnest(_pg_array(new_ids, sa.Integer())))))
+            .order_by(stored.c.created_at).limit(MAX_CANDIDATES))
 
 
 def _pg_array(values: Iterable[str | int], item: sa.types.TypeEngine[Any]) -> sa.ColumnElement[Any]:
