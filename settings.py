@@ -131,9 +131,9 @@ class Settings(BaseSettings):
     business_hours: str = "09:00-17:00"
     holidays: str = ""
     sla_business_hours: float = Field(default=4.0, gt=0, le=24 * 30)
-    # Public holidays of this country (ISO code for the `holidays` package: JP, KR, US...) are closed days for
-    # {next_business_day} and {reply_window} in saved replies; empty for none. With JP, 年末年始 (29 Dec-3 Jan)
-    # is closed too unless YEAR_END_CLOSURE is false.
+    # Public holidays of this country (ISO code for the `holidays` package: JP, KR, US...) are closed days of the
+    # business calendar (reports' SLA, the SLA alert rule, {next_business_day} and {reply_window}); empty for none.
+    # With JP, 年末年始 (29 Dec-3 Jan) is closed too unless YEAR_END_CLOSURE is false.
     holiday_country: str = ""
     year_end_closure: bool = True
 
@@ -153,21 +153,14 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _business_calendar_is_valid(self) -> Settings:
         from models.business_hours import BusinessCalendar  # models imports settings' neighbours, not settings
+        from models.public_holidays import UnknownHolidayCountry
 
         try:
             BusinessCalendar.from_settings(self)
+        except UnknownHolidayCountry as error:
+            raise ValueError(f"HOLIDAY_COUNTRY: {error}, or leave it empty") from None
         except ValueError as error:
             raise ValueError(f"WORKSPACE_TIMEZONE, BUSINESS_DAYS, BUSINESS_HOURS or HOLIDAYS: {error}") from None
-        return self
-
-    @model_validator(mode="after")
-    def _holiday_country_is_known(self) -> Settings:
-        if self.holiday_country.strip():
-            import holidays  # only when set: the package is read by saved replies' {next_business_day}
-
-            if self.holiday_country.strip().upper() not in holidays.list_supported_countries():
-                raise ValueError(f"HOLIDAY_COUNTRY {self.holiday_country!r} is not a country the holidays package "
-                                 "knows; use an ISO code such as JP, KR or US, or leave it empty")
         return self
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -44,3 +45,19 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def apply_audited_changes(session: Session, row: SQLModel, values: Mapping[str, Any], action: str, *,
+                          actor: User | None, touch: str | None = None, **ids: Any) -> dict[str, Any]:
+    """Set the fields of `values` that differ from `row`'s (and the timestamp field `touch`, if any, to now), flush,
+    and record one `action` event of `ids` and the changed fields. Returns those; {} with no event when none did."""
+    changed = {key: value for key, value in values.items() if getattr(row, key) != value}
+    if not changed:
+        return changed
+    for key, value in changed.items():
+        setattr(row, key, value)
+    if touch is not None:
+        setattr(row, touch, utcnow())
+    session.flush()
+    record_event(session, action, actor=actor, **ids, **changed)
+    return changed

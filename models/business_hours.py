@@ -1,8 +1,10 @@
 """The workspace's business calendar: which hours count when a response time or an SLA is measured.
 
 Business time is the time inside the opening hours of business days (in the workspace's time zone), holidays
-excluded. A mention at 23:50 on a Friday answered at 09:10 on Monday took 10 business minutes (Mon-Fri 09:00-17:00).
-Imported by reports (SQL durations) and alerts (a complaint unanswered past N business hours); no Flask here."""
+(HOLIDAYS, and HOLIDAY_COUNTRY's public holidays: models.public_holidays) excluded. A mention at 23:50 on a
+Friday answered at 09:10 on Monday took 10 business minutes (Mon-Fri 09:00-17:00).
+Imported by reports (SQL durations), alerts (a complaint unanswered past N business hours) and saved replies'
+{next_business_day}; no Flask here."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from models.public_holidays import is_public_closure, parse_country
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # The longest a search for a deadline walks forward: a calendar with no business day in it never reaches one.
@@ -34,6 +38,12 @@ class CalendarSettings(Protocol):
 
     @property
     def sla_business_hours(self) -> float: ...
+
+    @property
+    def holiday_country(self) -> str: ...
+
+    @property
+    def year_end_closure(self) -> bool: ...
 
 
 def parse_timezone(text: str) -> ZoneInfo:
@@ -91,20 +101,25 @@ class BusinessCalendar:
     opens: time
     closes: time | None  # None: midnight at the end of the day
     holidays: frozenset[date] = frozenset()
+    country: str = ""  # upper-case ISO code whose public holidays are closed (models.public_holidays); "" for none
+    year_end_closure: bool = True  # with country JP: 29 Dec - 3 Jan is closed too
 
     @classmethod
     def from_text(cls, *, timezone_name: str = "UTC", days: str = "mon-fri", hours: str = "09:00-17:00",
-                  holidays: str = "") -> BusinessCalendar:
+                  holidays: str = "", country: str = "", year_end_closure: bool = True) -> BusinessCalendar:
         opens, closes = parse_hours(hours)
-        return cls(parse_timezone(timezone_name), parse_days(days), opens, closes, parse_holidays(holidays))
+        return cls(parse_timezone(timezone_name), parse_days(days), opens, closes, parse_holidays(holidays),
+                   parse_country(country), year_end_closure)
 
     @classmethod
     def from_settings(cls, settings: CalendarSettings) -> BusinessCalendar:
         return cls.from_text(timezone_name=settings.workspace_timezone, days=settings.business_days,
-                             hours=settings.business_hours, holidays=settings.holidays)
+                             hours=settings.business_hours, holidays=settings.holidays,
+                             country=settings.holiday_country, year_end_closure=settings.year_end_closure)
 
     def is_business_day(self, day: date) -> bool:
-        return day.weekday() in self.days and day not in self.holidays
+        return (day.weekday() in self.days and day not in self.holidays
+                and not is_public_closure(day, self.country, year_end_closure=self.year_end_closure))
 
     def opening(self, day: date) -> tuple[datetime, datetime] | None:
         """The business interval of a local day as UTC times, or None when it is not a business day. Opening and

@@ -6,23 +6,19 @@ not a complaint unless it reports something wrong: the intents decide that), and
 
 from __future__ import annotations
 
-import json
-import re
 from functools import lru_cache
 from pathlib import Path
+
+from models.cues import CuesByLanguage, compile_by_language, cues_for, read_cue_file
 
 CUES_FILE = Path(__file__).resolve().parent / "question_cues.json"
 
 
 @lru_cache(maxsize=1)
-def question_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = json.loads(CUES_FILE.read_text(encoding="utf-8"))
-    return {language: tuple(re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in patterns)
-            for language, patterns in data.items() if not language.startswith("_")}
+def question_patterns() -> CuesByLanguage:
+    return compile_by_language(read_cue_file(CUES_FILE))
 
 
 def is_question(text: str, language: str | None = None) -> bool:
     """True when `text` asks something, by the cues of `language` (or of every language when it has none)."""
-    by_language = question_patterns()
-    patterns = by_language.get(language or "") or tuple(p for group in by_language.values() for p in group)
-    return any(pattern.search(text) for pattern in patterns)
+    return any(pattern.search(text) for pattern in cues_for(question_patterns(), language))

@@ -1,9 +1,8 @@
 """`{next_business_day}` and `{reply_window}`: promises a reply makes about time, from the workspace's calendar.
 
-The calendar is models.business_hours.BusinessCalendar (BUSINESS_DAYS, BUSINESS_HOURS, HOLIDAYS, WORKSPACE_TIMEZONE)
-plus, with HOLIDAY_COUNTRY set, that country's public holidays from the `holidays` package (Japan's national
-holidays and 振替休日; Korea's 설날 and 추석 three-day spans and 대체 휴일), and for Japan the year-end closure
-年末年始 (29 December to 3 January) unless YEAR_END_CLOSURE is false.
+The calendar is models.business_hours.BusinessCalendar (BUSINESS_DAYS, BUSINESS_HOURS, HOLIDAYS, WORKSPACE_TIMEZONE,
+and HOLIDAY_COUNTRY's public holidays with Japan's 年末年始 closure: models.public_holidays), the same calendar
+reports and the SLA alert rule measure with.
 
 {reply_window} says when the customer hears back: "today" while today is a business day with at least an hour
 of opening left, otherwise "by the next business day", so a reply drafted on Friday evening or during 설 never
@@ -14,11 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 from models.business_hours import MAX_SEARCH_DAYS, BusinessCalendar
 
-YEAR_END = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))  # 年末年始 in Japanese companies
 TODAY_MARGIN = timedelta(hours=1)  # "today" only with at least this much of the day's opening hours left
 JA_WEEKDAYS = "月火水木金土日"
 KO_WEEKDAYS = "월화수목금토일"
@@ -29,31 +26,14 @@ REPLY_WINDOW = {"ja": ("本日中に", "翌営業日までに"), "ko": ("오늘 
                 "en": ("today", "by the next business day")}
 
 
-@lru_cache(maxsize=32)
-def country_holidays(country: str, year: int) -> frozenset[date]:
-    """The public holidays of one country in one year (the package computes lunar ones such as 설 and 추석)."""
-    import holidays
-
-    return frozenset(holidays.country_holidays(country, years=year))
-
-
 @dataclass(frozen=True)
 class BusinessDays:
-    """The workspace calendar with its country's holidays and closures."""
+    """The workspace calendar, its country's holidays and closures included, as promises in a reply."""
 
     calendar: BusinessCalendar
-    country: str = ""  # ISO 3166 code for the `holidays` package; "" for none
-    year_end_closure: bool = True  # JP only: 29 Dec - 3 Jan is closed
 
     def is_open(self, day: date) -> bool:
-        if not self.calendar.is_business_day(day):
-            return False
-        country = self.country.strip().upper()
-        if not country:
-            return True
-        if country == "JP" and self.year_end_closure and (day.month, day.day) in YEAR_END:
-            return False
-        return day not in country_holidays(country, day.year)
+        return self.calendar.is_business_day(day)
 
     def next_business_day(self, now: datetime) -> date | None:
         """The first business day after today (in the workspace's zone), None when none comes within three years."""

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import Mention, User, record_event
+from models.audit import apply_audited_changes
 from models.base import utcnow
 from models.drafting_aids import FaqEntry
 from models.errors import Invalid
@@ -93,16 +94,9 @@ def create_entry(session: Session, spec: FaqSpec, *, actor: User) -> FaqEntry:
 
 def update_entry(session: Session, entry: FaqEntry, spec: FaqSpec, *, actor: User) -> bool:
     values: dict[str, Any] = {"language": spec.language, "question": spec.question, "keywords": spec.keywords,
-                                 "answer": spec.answer}
-    changed = {key: value for key, value in values.items() if getattr(entry, key) != value}
-    if not changed:
-        return False
-    for key, value in changed.items():
-        setattr(entry, key, value)
-    entry.updated_at = utcnow()
-    session.flush()
-    record_event(session, "faq.updated", actor=actor, faq_entry_id=entry.id, **changed)
-    return True
+                              "answer": spec.answer}
+    return bool(apply_audited_changes(session, entry, values, "faq.updated", actor=actor, touch="updated_at",
+                                      faq_entry_id=entry.id))
 
 
 def set_active(session: Session, entry: FaqEntry, active: bool, *, actor: User) -> bool:

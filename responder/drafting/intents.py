@@ -15,7 +15,6 @@ The text cues are data (intent_cues.json, regular expressions by language), so t
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from listener.platforms import STORE_NETWORKS
 from models import Mention
 from models.complaint import is_complaint
+from models.cues import CuesByLanguage, compile_by_language, cues_for, read_cue_file
 from models.questions import is_question
 
 CUES_FILE = Path(__file__).resolve().parent / "intent_cues.json"
@@ -38,18 +38,12 @@ BRAND_ADDRESS_SUFFIXES = ("さん", "様", "さま", "公式", "님", "측", "�
 
 
 @lru_cache(maxsize=1)
-def cue_patterns() -> dict[str, dict[str, tuple[re.Pattern[str], ...]]]:
-    data = json.loads(CUES_FILE.read_text(encoding="utf-8"))
-    return {kind: {language: tuple(re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in patterns)
-                   for language, patterns in by_language.items()}
-            for kind, by_language in data.items() if not kind.startswith("_")}
+def cue_patterns() -> dict[str, CuesByLanguage]:
+    return {kind: compile_by_language(by_language) for kind, by_language in read_cue_file(CUES_FILE).items()}
 
 
 def _patterns(kind: str, language: str | None) -> tuple[re.Pattern[str], ...]:
-    by_language = cue_patterns()[kind]
-    if language in by_language:
-        return by_language[language]
-    return tuple(pattern for patterns in by_language.values() for pattern in patterns)
+    return cues_for(cue_patterns()[kind], language)
 
 
 def find_cues(kind: str, text: str, language: str | None = None) -> list[str]:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from listener.platforms import NETWORK_NAMES
 from models import Reply, SavedReply, User, record_event
+from models.audit import apply_audited_changes
 from models.errors import Invalid
 from models.mention import SENTIMENT_LABELS
 from models.topic_store import active_topic_names
@@ -186,15 +187,8 @@ def create_saved_reply(session: Session, spec: SavedReplySpec, *, actor: User) -
 
 def update_saved_reply(session: Session, saved: SavedReply, spec: SavedReplySpec, *, actor: User) -> bool:
     """Apply the form; False when nothing changed. Drafts already made keep their text."""
-    values = _values(spec)
-    changed = {key: value for key, value in values.items() if getattr(saved, key) != value}
-    if not changed:
-        return False
-    for key, value in changed.items():
-        setattr(saved, key, value)
-    session.flush()
-    record_event(session, "saved_reply.updated", actor=actor, saved_reply_id=saved.id, **changed)
-    return True
+    return bool(apply_audited_changes(session, saved, _values(spec), "saved_reply.updated", actor=actor,
+                                      saved_reply_id=saved.id))
 
 
 def set_active(session: Session, saved: SavedReply, active: bool, *, actor: User) -> bool:

@@ -61,8 +61,7 @@ class Workspace:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Workspace:
-        days = BusinessDays(BusinessCalendar.from_settings(settings), settings.holiday_country,
-                            settings.year_end_closure)
+        days = BusinessDays(BusinessCalendar.from_settings(settings))
         return cls(brand=settings.brand_name, product=settings.product_name, support_url=settings.support_url,
                    order_link=settings.order_link, business_days=days,
                    contact_channels={"en": settings.contact_channel_en, "ja": settings.contact_channel_ja,

@@ -84,3 +84,15 @@ def test_one_alert_while_complaints_are_overdue_closed_once_they_are_answered(
     assert db_session.exec(select(Alert).where(col(Alert.rule_id) == sla_rule.id)).all() == [alert]
     # No channel is configured: the alert lives in the app only, and the outbox holds nothing.
     assert db_session.exec(select(AlertDelivery)).all() == []
+
+
+def test_the_countrys_public_holidays_do_not_count(db_session: Session, settings: Settings,
+                                                   make_mention: Callable[..., Mention]) -> None:
+    rule = create_rule(db_session, {"metric": "sla", "sla_hours": "2", "language": "ja"})
+    late_wednesday = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)  # 2026-11-26 is Thanksgiving in the US
+    japanese = complaint(make_mention, late_wednesday, language="ja")
+    friday_morning = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+    assert overdue_ids(db_session, rule, settings, friday_morning) == [japanese.id]
+    american = settings.model_copy(update={"holiday_country": "US"})
+    assert overdue_ids(db_session, rule, american, friday_morning) == []
+    assert overdue_ids(db_session, rule, american, friday_morning.replace(hour=10, minute=1)) == [japanese.id]

@@ -101,6 +101,8 @@ class Calendar:
     business_hours: str
     holidays: str
     sla_business_hours: float = 4.0
+    holiday_country: str = ""
+    year_end_closure: bool = True
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

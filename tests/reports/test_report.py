@@ -30,6 +30,8 @@ class Calendar:
     business_hours: str = "09:00-17:00"
     holidays: str = ""
     sla_business_hours: float = 4.0
+    holiday_country: str = ""
+    year_end_closure: bool = True
 
 
 @dataclass

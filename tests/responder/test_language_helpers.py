@@ -39,7 +39,8 @@ def mention(author: str, network: str = "x", language: str | None = "ja") -> Men
 
 
 def days(zone: str = TOKYO, country: str = "", *, year_end: bool = True, hours: str = "09:00-18:00") -> BusinessDays:
-    return BusinessDays(BusinessCalendar.from_text(timezone_name=zone, hours=hours), country, year_end)
+    return BusinessDays(BusinessCalendar.from_text(timezone_name=zone, hours=hours, country=country,
+                                                   year_end_closure=year_end))
 
 
 def at(zone: str, *args: int) -> datetime:
