@@ -33,10 +33,11 @@ Why this method (and not a fixed 3-sigma, a Poisson test or a plain CUSUM):
 - **One alert per incident**: an alert opens an incident; it stays open while a window of at most an hour is
   still significant at a loose level (CLOSE_P), closes after it has been normal for `close_after` buckets, and
   no new incident opens within the cooldown (12 hours) after the previous one closed unless it is an
-  escalation, more extreme than anything in the previous incident (so a false alarm cannot hide a real
-  incident for 12 hours). Real incidents come in waves: on NAB's labelled Twitter events a second surge
-  follows the first within hours (AMZN 5 March, GOOG 13-14 March, UPS 24-25 March), and a page for each wave is
-  the alert fatigue this feature exists to avoid; the open incident is where the team already looks. Measured
+  escalation, more extreme than anything in the previous incident and sustained (so a false alarm cannot hide a
+  real incident for 12 hours, and a one-bucket blip does not page twice: see "Blips" below). Real incidents come
+  in waves: on NAB's labelled Twitter events a second surge follows the first within hours (AMZN 5 March, GOOG
+  13-14 March, UPS 24-25 March), and a page for each wave is the alert fatigue this feature exists to avoid; the
+  open incident is where the team already looks. Measured
   with the default sensitivity before the changes below (`earful alerts eval`, bench/alerts_stream.py): a
   60-minute cooldown opened 14.1 incidents per series-month outside NAB's labelled windows (NAB score 38.7, 13
   of 17 windows), 6 hours 8.0 (47.7), 12 hours 4.4 (57.1, but a false alarm then hid a tripled rate for 12
@@ -55,13 +56,44 @@ Why this method (and not a fixed 3-sigma, a Poisson test or a plain CUSUM):
   Capping incident hours at the bar, or taking the 3rd or 6th largest hour instead of a fit, kept that
   blindness (NAB 45-53, bench 3x bursts 1-4 of 11). Heavy-tailed series are therefore alerted more often
   than the budget says (10.0 per series-month on NAB's Twitter series), Poisson-like ones at it.
-- **Measured now** (default setting, one for all series): NAB 61.3 on realTweets (15 of 17 windows, 10.0
-  detections per series-month outside the windows; 55.0 before the winsorised level, the calm-bucket alpha and
-  the closing rule above); on the stream bench, a 3x burst at 17 negative mentions an hour is alerted in 25
-  minutes (median, 9 of 11; was 35) with 0.5 false alarms a month (was 1.6). Below the issue's NAB target of 75:
-  what separates the labelled Twitter events from the unlabelled spikes is their size relative to the series'
-  own past spikes (ARTime, 82.3, learns those), and a guard that remembers past incidents blinds the detector to
-  the next burst on the product bench (above). At 17 an hour even the optimal CUSUM for a tripled rate needs
+- **Blips** (measured on NAB and the stream bench; bench figures unchanged on seeds 1-3): Twitter volume spikes
+  for one 5-minute bucket (a retweet storm, a bot posting daily at 08:00 on UPS) far more often than any count
+  model says, and almost every alert on NAB's series opened on one bucket. A window of three buckets or more
+  whose largest bucket is counted as its second largest, still unusual at the level that keeps an incident open
+  (CLOSE_P; `_sustained`), tells a rate that stays up from such a blip without a new constant. Two uses: (1) an
+  escalation in the cooldown must be sustained, and (2) an incident that never was sustained enters the tail
+  guard's history with its peak when it closes: it is the series' own heavy tail, not an incident the guard must stay
+  blind to. The injected bursts (30-120 minutes) are sustained, so the guard still never learns from them.
+  Together: NAB 61.3 -> 62.5 and 10.0 -> 4.4 detections per series-month outside the windows (AMZN 12.3 -> 4.5,
+  FB 6.5 -> 4.5, GOOG 9.0 -> 5.8, KO 16.8 -> 2.6, UPS 5.2 -> 4.5), but 13 of 17 windows instead of 15 (AMZN's
+  1 April and KO's 20 March were caught by scores barely above the guard). (1) alone (at the alert threshold):
+  NAB 61.0, 5.2 per series-month. A blip followed 2-10 hours later by a tripled rate for an hour (18 cases per
+  rate): the burst is still alerted as before (18 of 18 at 86 an hour, 9 of 18 at 17), 5 minutes later in 3. Not robust
+  per series: a leave-one-series-out choice between this and the previous rule picks the previous one when GOOG
+  or KO is held out (scoring 59.2 over the five held-out series), so the NAB gain is within the noise of these
+  17 windows; the halved false-alarm rate is the finding, and the score no longer hangs on the cooldown (10 to 14
+  hours give 62.2-62.5; 59.0-62.2 before). Dropped: no escalation at all (NAB 64.0, 4.1 per
+  series-month, but a false alarm then hid every tripled rate that followed within 12 hours), an escalation
+  needing twice the peak's score (62.4, 7.2), any multi-bucket window for escalations (56.9), cooldowns of 3, 6,
+  10, 11, 13, 14 and 24 hours with the previous rule (38-62: 3 points an hour of cooldown, so none was chosen),
+  counting blips by the share of the incident's excess in one bucket (59.1; the bench's 3x bursts at 17 and 86
+  an hour were then missed or alerted 10-40 minutes later), blips judged at the alert threshold rather than
+  CLOSE_P (62.8, same bench regression at 17 an hour), a separate one-bucket guard fitted on every hour beside
+  a blip-proof multi-bucket test (53.6; the bench's 3x at 86 an hour took 25 minutes), and keeping spikes that
+  the cooldown silenced out of the guard's history (25 per series-month). The sensitivity setting barely moves
+  the rate on these series (0.5 to 3 a month gave 8.5 to 12.7 per series-month before; 0.5 to 2 give 3.6 to 5.2
+  now): the tail guard, not the budget, sets it on heavy-tailed series.
+- **Measured now** (default setting, one for all series): NAB 62.5 on realTweets (13 of 17 windows, 4.4
+  detections per series-month outside the windows; 61.3 and 10.0 before the blip rules above, 55.0 before the
+  winsorised level, the calm-bucket alpha and the closing rule above); on the stream bench, a 3x burst at 17
+  negative mentions an hour is alerted in 25 minutes (median, 9 of 11; was 35) with 0.5 false alarms a month
+  (was 1.6). Below the issue's NAB target of 75: what separates the labelled Twitter events from the unlabelled
+  spikes is their size relative to the series' own past spikes (ARTime, 82.3, fires on the largest spike at each
+  window's centre with 35 detections outside the windows in all, against our 34), and a guard that remembers
+  past incidents blinds the detector to the next burst on the product bench (above). The two windows every
+  variant missed are not there to see: GOOG's 22 March holds nothing above an ordinary evening, and UPS's
+  24 March (1,017 in an hour against 30) is smaller, for its hour, than the daily one-bucket bot spikes of
+  6-16 March that NAB left unlabelled. At 17 an hour even the optimal CUSUM for a tripled rate needs
   about 25 minutes at one false alarm a month (log of the run length, 9.1, over the 1.8 nats a bucket gives),
   so 15 minutes there is out of reach for any detector at this budget.
 - **Variants measured and dropped** (about 25 runs in all, none chosen on NAB alone): leaving out buckets with a
@@ -162,6 +194,7 @@ class DetectorState:
     alpha_age: int = 0  # buckets since alpha was estimated (it moves slowly: once an hour is enough)
     incident_peak: float = 0.0  # the highest score of the last incident: only more than that opens in cooldown
     echo: int = 0  # buckets after an incident closed whose longest windows still hold some of it
+    incident_sustained: bool = False  # the open incident was more than one bucket's blip (see _sustained)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -309,16 +342,22 @@ class SpikeDetector:
         beyond_history = st.score_limit is None or score > st.score_limit
         unusual = p_value < cfg.p_threshold and beyond_history and total_observed >= cfg.min_count
         warmed = len(st.recent) >= cfg.buckets_per_hour * LEVEL_HOURS // 2
-        quiet = (st.quiet_until is not None and bucket_start < datetime.fromisoformat(st.quiet_until)
-                 and score <= st.incident_peak)
+        in_cooldown = st.quiet_until is not None and bucket_start < datetime.fromisoformat(st.quiet_until)
+        # In the cooldown only an escalation opens: beyond the last incident's peak, and a rate that stays up
+        # rather than one bucket's blip (see the module notes).
+        quiet = in_cooldown and (score <= st.incident_peak or not self._sustained(count, expected, alpha))
         alert = unusual and warmed and not st.incident and not quiet
         if alert:
             st.incident, st.normal_run, st.incident_peak = True, 0, score
+            st.incident_sustained = self._sustained(count, expected, alpha)
         elif st.incident:
             st.incident_peak = max(st.incident_peak, score)
+            st.incident_sustained = st.incident_sustained or self._sustained(count, expected, alpha)
             st.normal_run = 0 if p_close < CLOSE_P else st.normal_run + 1
             if st.normal_run >= cfg.close_after:
                 st.incident, st.echo = False, max(SCALES)
+                if not st.incident_sustained:  # a blip is the series' own heavy tail: the guard learns it
+                    st.hour_max = max(st.hour_max, st.incident_peak)
                 st.quiet_until = (bucket_start + timedelta(minutes=cfg.cooldown_minutes)).isoformat()
         # The seasonal history keeps each bucket winsorised at three standard deviations above what was
         # expected: a spike cannot lift its own baseline, and ordinary buckets are kept as they are.
@@ -332,6 +371,21 @@ class SpikeDetector:
         self._remember(bucket_start, count, remembered, seasonal, expected, p_value < UNUSUAL_P)
         return Decision(bucket_start=bucket_start, observed=count, expected=round(expected, 3),
                         p_value=p_value, scale=scale, alert=alert, in_incident=st.incident)
+
+    def _sustained(self, count: int, expected: float, alpha: float) -> bool:
+        """Whether a window of three buckets or more is still unusual at the level that keeps an incident open
+        (CLOSE_P) with its largest bucket counted as its second largest: a rate that stays up, which one bucket's
+        blip (a retweet storm, a bot) is not."""
+        recent = self.state.recent
+        for width in SCALES[1:]:
+            if len(recent) < width - 1:
+                return False
+            window = recent[-(width - 1):]
+            ordered = sorted([float(count), *(row[0] for row in window)])
+            observed = sum(ordered) - ordered[-1] + ordered[-2]
+            if nb_upper_tail(observed, expected + sum(row[2] for row in window), alpha) < CLOSE_P:
+                return True
+        return False
 
     def _seasonal(self, at: datetime) -> float:
         """The usual count for this hour: the same hour of the week (and its two neighbours) over past weeks,

@@ -129,6 +129,43 @@ def test_in_the_cooldown_a_second_wave_is_quiet_but_an_escalation_alerts() -> No
     assert any(d.alert for d in bigger)
 
 
+def test_in_the_cooldown_a_one_bucket_blip_is_quiet_even_beyond_the_peak_but_a_sustained_rise_alerts() -> None:
+    rng = random.Random(6)
+    detector = SpikeDetector(FIVE_MINUTES)
+    run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
+    step, at = timedelta(minutes=5), MONDAY + timedelta(days=7)
+
+    def feed(counts: list[int]) -> list[Decision]:
+        nonlocal at
+        decisions = []
+        for count in counts:
+            decisions.append(detector.observe(at, count))
+            at += step
+        return decisions
+
+    first = feed([25, 25] + [_poisson(rng, 5.0) for _ in range(40)])
+    peak = detector.state.incident_peak
+    blip = feed([60] + [_poisson(rng, 5.0) for _ in range(35)])  # a retweet storm: one bucket, beyond the peak
+    sustained = feed([40] * 6)  # a rate that stays up, still within the cooldown
+    assert sum(d.alert for d in first) == 1 and not first[-1].in_incident
+    assert -math.log10(blip[0].p_value) > peak and not any(d.alert for d in blip)
+    assert any(d.alert for d in sustained)
+
+
+def test_a_one_bucket_blip_raises_the_tail_guard_but_a_sustained_incident_does_not() -> None:
+    maxima = []
+    for pattern in ([60], [25] * 6):
+        rng = random.Random(6)
+        detector = SpikeDetector(FIVE_MINUTES)
+        run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
+        counts = pattern + [_poisson(rng, 5.0) for _ in range(36)]
+        start = MONDAY + timedelta(days=7)
+        decisions = [detector.observe(start + i * timedelta(minutes=5), count) for i, count in enumerate(counts)]
+        assert sum(d.alert for d in decisions) == 1 and not decisions[-1].in_incident
+        maxima.append(max(detector.state.scores))
+    assert maxima[0] > 20 > 5 > maxima[1]  # the blip's peak is in the guard's history; the burst's is not
+
+
 def test_a_past_spike_does_not_raise_next_week_s_baseline() -> None:
     rng = random.Random(4)
     detector = SpikeDetector(HOURLY)

@@ -175,11 +175,12 @@ def test_a_mute_also_silences_the_next_alert_of_the_same_series(
     mute(db_session, first.id or 0, minutes=24 * 60, actor=make_user(), now=START + STEP)
     db_session.commit()
     run(session_factory, settings, START + 30 * STEP)  # closed, muted: no message
-    later = START + 50 * STEP  # after the cooldown, a second spike
-    burst(make_mention, later, 40)
+    later = START + 50 * STEP  # within the cooldown, a second spike that stays up: an escalation
+    for bucket in range(3):  # (a one-bucket blip in the cooldown would not open one)
+        burst(make_mention, later + bucket * STEP, 40)
     db_session.commit()
     run(session_factory, settings, later - STEP)
-    run(session_factory, settings, later)
+    run(session_factory, settings, later + 2 * STEP)
     alerts = db_session.exec(select(Alert).where(col(Alert.rule_id) == rule.id).order_by(col(Alert.id))
                              .execution_options(populate_existing=True)).all()
     assert [alert.status for alert in alerts] == [AlertStatus.closed.value, AlertStatus.open.value]
