@@ -24,6 +24,9 @@ from reports.context import ReportContext
 Section = Callable[[ReportContext], Any]
 # Lanes beyond the cores only queue behind each other (and behind PostgreSQL's own parallel workers).
 LANES = max(1, min(3, os.cpu_count() or 1))
+# One report at a time per process gets lanes: when several are built at once (or the queue is busy beside them)
+# the cores are taken already, and extra lanes would only slow everyone else's requests.
+_LANES_FREE = threading.BoundedSemaphore(1)
 
 
 def run_sections(context: ReportContext, sections: dict[str, Section],
@@ -31,8 +34,16 @@ def run_sections(context: ReportContext, sections: dict[str, Section],
     """{name: section(context)}, the sections taken in the order given (slowest first keeps the lanes even).
     `tune` sets the transaction-local planner settings on each lane's session."""
     engine = _shareable_engine(context.session)
-    if engine is None or LANES < 2 or len(sections) < 2:
+    if engine is None or LANES < 2 or len(sections) < 2 or not _LANES_FREE.acquire(blocking=False):
         return {name: section(context) for name, section in sections.items()}
+    try:
+        return _side_by_side(engine, context, sections, tune)
+    finally:
+        _LANES_FREE.release()
+
+
+def _side_by_side(engine: sa.Engine, context: ReportContext, sections: dict[str, Section],
+                  tune: Callable[[Session], None]) -> dict[str, Any]:
     snapshot = str(context.session.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one())
     pending: queue.SimpleQueue[tuple[str, Section]] = queue.SimpleQueue()
     for item in sections.items():

@@ -87,3 +87,13 @@ def test_a_failing_section_fails_the_report(committed_engine: Any, monkeypatch: 
     monkeypatch.setattr("reports.build.repeat_complainers", broken)
     with Session(committed_engine) as session, pytest.raises(RuntimeError, match="section failed"):
         build_report(session, REQUEST, SETTINGS, now=NOW)
+
+
+def test_a_second_report_at_the_same_time_runs_without_lanes(committed_engine: Any, lanes_opened: list[str]) -> None:
+    assert parallel._LANES_FREE.acquire(blocking=False)  # another report of this process holds the lanes
+    try:
+        with Session(committed_engine) as session:
+            report = build_report(session, REQUEST, SETTINGS, now=NOW)
+    finally:
+        parallel._LANES_FREE.release()
+    assert lanes_opened == [] and report.volume.total.current > 0
