@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from models import Mention
+from models.base import UTCDateTime
 
 DUPLICATE_WINDOW = timedelta(days=7)
 # Counted in display units (a CJK or Hangul character is two): short generic posts such as "thanks!",
@@ -130,8 +131,13 @@ def _pg_window_candidates(fingerprints: set[str], new_ids: set[int], start: date
     quoting); NOT IN of a subquery is a hashed lookup, cheaper than sending the new rows back."""
     wanted = sa.func.unnest(_pg_array(fingerprints, sa.Text())).table_valued("fingerprint").render_derived(
         name="wanted")
-    stored = (_columns().where(col(Mention.fingerprint) == wanted.c.fingerprint, col(Mention.created_at) >= start,
-                               col(Mention.created_at) <= end).offset(0).lateral("stored"))
+    # The range as row comparisons that start with the fingerprint: only that index can use them, so the planner
+    # cannot take the created-at index and filter on the fingerprint, as it does while it believes the table tiny.
+    key = sa.tuple_(col(Mention.fingerprint), col(Mention.created_at))
+    stored = (_columns().where(col(Mention.fingerprint) == wanted.c.fingerprint,
+                               key >= sa.tuple_(wanted.c.fingerprint, sa.literal(start, UTCDateTime())),
+                               key <= sa.tuple_(wanted.c.fingerprint, sa.literal(end, UTCDateTime())))
+              .offset(0).lateral("stored"))
     return (select(stored.c.id, stored.c.created_at, stored.c.fingerprint, stored.c.duplicate_of_id)
             .select_from(wanted).join(stored, sa.true())
             .where(stored.c.id.not_in(sa.select(sa.func.unnest(_pg_array(new_ids, sa.Integer())))))
