@@ -58,6 +58,8 @@ class Mention(SQLModel, table=True):
     sentiment: str | None = Field(default=None, max_length=16, index=True)
     confidence: float | None = Field(default=None)
     complaint: float | None = Field(default=None)
+    # The text asks something (models.questions); None when not scored, or scored before migration 0023.
+    question: bool | None = Field(default=None)
     topics: list[str] | None = Field(default=None, sa_column=json_column())
     reason: str | None = Field(default=None, max_length=500)
     model_name: str | None = Field(default=None, max_length=200)

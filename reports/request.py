@@ -20,7 +20,7 @@ TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 NETWORK_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
 # A custom range longer than this is refused: the buckets and the business calendar are built in Python per day.
 MAX_RANGE = timedelta(days=3 * 366)
-FILTER_ARGS = ("network", "source", "language", "sentiment", "topic", "complaint", "rating", "q")
+FILTER_ARGS = ("network", "source", "language", "sentiment", "topic", "complaint", "question", "rating", "q")
 
 
 class InvalidReportQuery(ValueError):
@@ -53,13 +53,14 @@ class ReportFilters:
     sentiment: str | None = None
     topic: str | None = None
     complaint: bool | None = None
+    question: bool | None = None
     rating: int | None = None
     q: str | None = None
 
     def url_args(self) -> dict[str, str]:
         values = {"network": self.network, "source": _text(self.source_id), "language": self.language,
                   "sentiment": self.sentiment, "topic": self.topic,
-                  "complaint": None if self.complaint is None else ("yes" if self.complaint else "no"),
+                  "complaint": _yes_no_text(self.complaint), "question": _yes_no_text(self.question),
                   "rating": _text(self.rating), "q": self.q}
         return {name: value for name, value in values.items() if value}
 
@@ -69,7 +70,8 @@ class ReportFilters:
     def describe(self) -> list[tuple[str, str]]:
         """(label, value) pairs for a page or PDF header: "Network: reddit", ...; empty when unfiltered."""
         labels = {"network": "Network", "source": "Source", "language": "Language", "sentiment": "Sentiment",
-                  "topic": "Topic", "complaint": "Complaint", "rating": "Rating", "q": "Search"}
+                  "topic": "Topic", "complaint": "Complaint", "question": "Question", "rating": "Rating",
+                  "q": "Search"}
         return [(labels[name], value) for name, value in self.url_args().items()]
 
 
@@ -205,7 +207,8 @@ def parse_filters(args: Mapping[str, str], choices: ReportChoices) -> ReportFilt
         language=_pattern("language", args.get("language"), LANGUAGE_PATTERN, "a code such as en, ko or pt-br"),
         sentiment=_sentiment(args.get("sentiment")),
         topic=_pattern("topic", args.get("topic"), TOPIC_PATTERN, "a topic name such as delivery"),
-        complaint=_yes_no(args.get("complaint")),
+        complaint=_yes_no("complaint", args.get("complaint")),
+        question=_yes_no("question", args.get("question")),
         rating=_rating(args.get("rating")),
         q=_search(args.get("q")),
     )
@@ -277,11 +280,11 @@ def _sentiment(raw: str | None) -> str | None:
     return raw
 
 
-def _yes_no(raw: str | None) -> bool | None:
+def _yes_no(name: str, raw: str | None) -> bool | None:
     if not raw:
         return None
     if raw not in ("yes", "no"):
-        raise InvalidReportQuery("complaint must be yes or no")
+        raise InvalidReportQuery(f"{name} must be yes or no")
     return raw == "yes"
 
 
@@ -302,3 +305,7 @@ def _search(raw: str | None) -> str | None:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _yes_no_text(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")

@@ -44,7 +44,7 @@ def usable_for(request: ReportRequest, zone_name: str) -> bool:
 
 def _usable(request: ReportRequest, previous: ReportRequest, clock: LocalClock) -> bool:
     filters = request.filters
-    others = (filters.source_id, filters.sentiment, filters.complaint, filters.rating)
+    others = (filters.source_id, filters.sentiment, filters.complaint, filters.question, filters.rating)
     if any(value is not None for value in others) or filters.topic or filters.q:
         return False
     bounds = (request.since, request.until, previous.since, previous.until)

@@ -19,11 +19,12 @@ def in_range(since: datetime, until: datetime) -> list[sa.ColumnElement[bool]]:
 
 
 def filter_conditions(filters: ReportFilters) -> list[sa.ColumnElement[bool]]:
-    """The queue's own filter conditions (network, source, language, sentiment, topic, complaint, rating, search),
-    so that a report and the queue under the same filters count the same mentions."""
+    """The queue's own filter conditions (network, source, language, sentiment, topic, complaint, question, rating,
+    search), so that a report and the queue under the same filters count the same mentions."""
     return queue_conditions(QueueFilters(network=filters.network, source_id=filters.source_id,
                                          language=filters.language, sentiment=filters.sentiment, topic=filters.topic,
-                                         complaint=filters.complaint, rating=filters.rating, q=filters.q))
+                                         complaint=filters.complaint, question=filters.question, rating=filters.rating,
+                                         q=filters.q))
 
 
 def scope(since: datetime, until: datetime, filters: ReportFilters) -> list[sa.ColumnElement[bool]]:

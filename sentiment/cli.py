@@ -31,7 +31,7 @@ def require_data(data_dir: Path) -> Path:
 @click.command("score")
 @click.argument("texts", nargs=-1, required=True)
 def score(texts: tuple[str, ...]) -> None:
-    """Score each TEXT: sentiment, confidence, language, complaint, topics and reason."""
+    """Score each TEXT: sentiment, confidence, language, complaint, question, topics and reason."""
     from sentiment import score_texts
     from sentiment.config import ModelConfig
     from settings import get_settings
@@ -40,7 +40,8 @@ def score(texts: tuple[str, ...]) -> None:
     for text, s in zip(texts, results, strict=True):
         click.echo(text if len(text) <= 80 else text[:77] + "...")
         click.echo(f"  label={s.label} confidence={s.confidence:.3f} language={s.language} "
-                   f"complaint={s.complaint:.3f} topics={','.join(s.topics) or '-'}")
+                   f"complaint={s.complaint:.3f} question={'yes' if s.question else 'no'} "
+                   f"topics={','.join(s.topics) or '-'}")
         click.echo(f"  reason: {s.reason}")
         click.echo(f"  model: {s.model_name} {s.model_version}")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from models.complaint import COMPLAINT_THRESHOLD
 from models.mention_text import SENTENCE_END
+from models.questions import is_question
 from sentiment.cues import cue_phrases, function_words
 
 LABELS = ("negative", "neutral", "positive")
@@ -24,6 +25,7 @@ class Score:
     reason: str
     model_name: str
     model_version: str
+    question: bool = False  # the text asks something (models.questions: the rule drafting's intents use)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def make_score(text: str, language: str, prediction: Prediction, topics: list[st
     label = LABELS[index]
     reason = explain(text, language, index, prediction, topics)
     return Score(label, round(float(prediction.probs[index]), 4), language, round(float(prediction.complaint), 4),
-                 topics, reason, model_name, model_version)
+                 topics, reason, model_name, model_version, question=is_question(text, language))
 
 
 def explain(text: str, language: str, index: int, prediction: Prediction, topics: list[str]) -> str:

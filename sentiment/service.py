@@ -53,6 +53,7 @@ def apply_score(mention: Mention, score: Score) -> None:
     mention.sentiment = score.label
     mention.confidence = round(score.confidence, 4)
     mention.complaint = round(score.complaint, 4)
+    mention.question = score.question
     mention.topics = list(score.topics)
     mention.reason = score.reason[:500]
     mention.model_name = score.model_name

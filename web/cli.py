@@ -145,7 +145,7 @@ def collect(source_id: int) -> None:
 @click.option("--since", default=None, help="first day, YYYY-MM-DD, in the workspace's time zone")
 @click.option("--until", default=None, help="last day, included, YYYY-MM-DD")
 @click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
-              help="network, source, language, sentiment, topic, complaint, rating or q; repeatable")
+              help="network, source, language, sentiment, topic, complaint, question, rating or q; repeatable")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "csv", "json"]), required=True,
               help="csv is a zip of every table, or one table's CSV with --table")
 @click.option("--table", default=None, help="with --format csv: one table's key, e.g. volume_by_network")

@@ -22,6 +22,8 @@ LABELS: dict[str, str] = {
     "viewer": "Viewer", "agent": "Agent", "approver": "Approver", "admin": "Admin",
     # sentiment
     "negative": "Negative", "neutral": "Neutral", "positive": "Positive",
+    # the queue's and reports' yes/no filters on the model's judgement
+    "complaint": "Complaint", "question": "Question",
     # alerts, deliveries and digests
     "open": "Open", "closed": "Closed", "resolved": "Resolved", "pending": "Pending", "sending": "Sending",
     "sent": "Sent", "weekly": "Weekly", "monthly": "Monthly",

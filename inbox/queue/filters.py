@@ -27,6 +27,7 @@ class QueueFilters:
     source_id: int | None = None
     sentiment: str | None = None
     complaint: bool | None = None
+    question: bool | None = None  # Mention.question: the text asks something
     topic: str | None = None
     language: str | None = None
     rating: int | None = None
@@ -39,7 +40,7 @@ class QueueFilters:
         """Everything but the tab as query-string values, so tab, sort and page links keep the filters."""
         values = {
             "network": self.network, "source": _text(self.source_id), "sentiment": self.sentiment,
-            "complaint": None if self.complaint is None else ("yes" if self.complaint else "no"),
+            "complaint": _yes_no(self.complaint), "question": _yes_no(self.question),
             "topic": self.topic, "language": self.language, "rating": _text(self.rating),
             "assignee": self.assignee, "since": _text(self.since), "until": _text(self.until), "q": self.q,
             "sort": None if self.sort is QueueSort.newest else self.sort.value,
@@ -61,6 +62,10 @@ def filter_conditions(filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
         score = col(Mention.complaint)
         conditions.append(score >= COMPLAINT_THRESHOLD if filters.complaint
                           else sa.or_(score < COMPLAINT_THRESHOLD, score.is_(None)))
+    if filters.question is not None:
+        # "no" takes the unscored and those scored before the column existed too, as the complaint filter does.
+        asks = col(Mention.question)
+        conditions.append(asks.is_(True) if filters.question else asks.is_not(True))
     if filters.topic:
         # Portable across SQLite and PostgreSQL json: the stored list's text contains the quoted name.
         # The topic is validated to [a-z0-9_-], so it needs no LIKE escaping.
@@ -103,6 +108,10 @@ def _search(q: str) -> sa.ColumnElement[bool]:
     if not pairs:
         return contains
     return sa.and_(contains_cjk_bigrams(Grouping(search_document()), *(sa.literal(pair) for pair in pairs)), contains)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
 
 
 def _text(value: object) -> str | None:

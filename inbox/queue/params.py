@@ -46,6 +46,7 @@ def parse_filters(args: Mapping[str, str], choices: QueueChoices) -> QueueFilter
         source_id=_id_choice("source", args.get("source"), choices.source_ids),
         sentiment=_choice("sentiment", args.get("sentiment"), SENTIMENTS),
         complaint=_yes_no("complaint", args.get("complaint")),
+        question=_yes_no("question", args.get("question")),
         topic=_pattern("topic", args.get("topic"), TOPIC_PATTERN, "a topic name such as delivery"),
         language=_pattern("language", args.get("language"), LANGUAGE_PATTERN, "a code such as en, ko or pt-br"),
         rating=_rating(args.get("rating")),

@@ -25,8 +25,8 @@ from listener.platforms import REVISABLE_NETWORKS
 from models import Mention, MentionStatus, Reply, ReplyStatus, record_event
 from models.mention import MentionVersion
 
-SCORE_FIELDS = ("language", "sentiment", "confidence", "complaint", "topics", "reason", "model_name", "model_version",
-                "scored_at")
+SCORE_FIELDS = ("language", "sentiment", "confidence", "complaint", "question", "topics", "reason", "model_name",
+                "model_version", "scored_at")
 
 
 def revise_stored(session: Session, mentions: Sequence[RawMention], *, inserted: Collection[Key],

@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 from models import AuditEvent, Mention, SavedReply, User
 from models.db import make_engine
 from models.mention_text import scored_text
+from models.questions import is_question
 from responder.drafting.intents import detect_intent
 from responder.drafting.library import load_starter_saved_replies
 from responder.drafting.variables import Workspace, fill_agent
@@ -137,6 +138,7 @@ def _labelled(value: dict[str, Any] | None) -> Labelled | None:
 def labelled_scorer(cases: Sequence[Case]) -> list[Score]:
     """The labelled scores as the model would give them: measures drafting without the model's errors."""
     from sentiment.scoring import Score
+    from sentiment.text import clean_text
 
     scores = []
     for case in cases:
@@ -145,7 +147,8 @@ def labelled_scorer(cases: Sequence[Case]) -> list[Score]:
         labelled = case.labelled
         scores.append(Score(label=labelled.sentiment, confidence=0.9, language=case.language,
                             complaint=labelled.complaint, topics=list(labelled.topics), reason="labelled",
-                            model_name="labels", model_version=QUALITY_FILE.name))
+                            model_name="labels", model_version=QUALITY_FILE.name,
+                            question=is_question(clean_text(scored_text(case)), case.language)))
     return scores
 
 

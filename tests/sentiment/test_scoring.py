@@ -47,3 +47,14 @@ def test_korean_intensifiers_are_not_reasons() -> None:
     words = WordWeights(("정말", "재밌게", "봤어요", "최고의", "영화"),
                         ((0, 0, 0.9), (0, 0, 0.5), (0, 0, 0.1), (0, 0, 0.7), (0, 0, 0.05)))
     assert driving_phrases(words, 2) == ["재밌게 봤어요 최고의"]
+
+
+def test_a_score_says_whether_the_text_asks_something() -> None:
+    asks = [("Can I change the delivery address?", "en"), ("配送先を変更できますか？", "ja"),
+            ("배송지를 변경할 수 있나요?", "ko"), ("返品の方法を教えてください", "ja"),
+            ("환불 가능한지 궁금합니다", "ko")]
+    tells = [("The parcel never arrived", "en"), ("配送が遅れています。", "ja"), ("배송이 너무 늦어요", "ko")]
+    neutral = Prediction((0.1, 0.8, 0.1), 0.2)
+    assert all(make_score(text, language, neutral, [], "m", "v").question for text, language in asks)
+    assert not any(make_score(text, language, neutral, [], "m", "v").question for text, language in tells)
+    assert empty_score("und", "m", "v").question is False

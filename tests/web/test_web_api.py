@@ -96,8 +96,20 @@ def test_mentions_filters(client: FlaskClient, api_headers: Callable[[str], Head
     assert body["items"][0]["reply_status"] is None
 
 
+def test_mentions_filter_and_show_questions(client: FlaskClient, api_headers: Callable[[str], Headers],
+                                            make_mention: Callable[..., Mention]) -> None:
+    asks = make_mention(status="needs_reply", question=True)
+    tells = make_mention(status="needs_reply", question=False)
+    headers = api_headers("viewer")
+    body = client.get("/api/v1/mentions", query_string={"question": "yes"}, headers=headers).get_json()
+    assert [(item["id"], item["question"]) for item in body["items"]] == [(asks.id, True)]
+    body = client.get("/api/v1/mentions", query_string={"question": "no"}, headers=headers).get_json()
+    assert [item["id"] for item in body["items"]] == [tells.id]
+
+
 @pytest.mark.parametrize("query", [{"limit": "0"}, {"limit": "101"}, {"limit": "x"}, {"status": "nope"},
-                                   {"sentiment": "angry"}, {"language": "English"}, {"cursor": "garbage!"},
+                                   {"sentiment": "angry"}, {"language": "English"}, {"question": "maybe"},
+                                   {"cursor": "garbage!"},
                                    {"cursor": "bmV3ZXN0fDAwMDEtMDEtMDFUMDA6MDA6MDArMDE6MDB8MQ"}])
 def test_mentions_reject_bad_queries(client: FlaskClient, api_headers: Callable[[str], Headers],
                                      query: dict[str, str]) -> None:

@@ -44,10 +44,24 @@ def test_queue_filters_over_http(client: FlaskClient, logged_in: Callable[[str],
     assert MENTION_LINK.findall(html) == [str(wanted.id)]
 
 
+def test_queue_filters_questions_with_a_chip(client: FlaskClient, logged_in: Callable[[str], User],
+                                            make_mention: Callable[..., Mention]) -> None:
+    logged_in("agent")
+    asks = make_mention(status="needs_reply", question=True, text="Do you ship to Korea?")
+    make_mention(status="needs_reply", question=False, text="Arrived broken")
+    html = client.get("/queue?question=yes").get_data(as_text=True)
+    assert MENTION_LINK.findall(html) == [str(asks.id)]
+    assert '<option value="yes" selected>Yes</option>' in html.replace("  ", " ")
+    assert "Question: yes" in html  # the chip that drops it
+    response = client.get("/queue?question=maybe")
+    assert response.status_code == 400 and "question must be yes or no" in response.get_data(as_text=True)
+
+
 def test_queue_rejects_unknown_filter_values(client: FlaskClient, logged_in: Callable[[str], User]) -> None:
     logged_in("agent")
     for query in ("tab=all", "network=<script>", "sentiment=furious", "language=english!", "after=garbage",
-                  "since=2026-02-01&until=2026-01-01", "rating=0", "assignee=999999", "q=" + "x" * 201):
+                  "since=2026-02-01&until=2026-01-01", "rating=0", "question=maybe",
+                  "assignee=999999", "q=" + "x" * 201):
         response = client.get(f"/queue?{query}")
         assert response.status_code == 400, query
         assert "<script>" not in response.get_data(as_text=True)

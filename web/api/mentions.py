@@ -26,8 +26,9 @@ from web.db import db_session
 @operation("GET", "/mentions", summary="List mentions in one queue tab, newest first", tag="mentions",
            response=MentionPage, query=MentionQuery)
 def list_mentions(*, query: MentionQuery) -> MentionPage:
+    asks = None if query.question is None else query.question == "yes"
     filters = QueueFilters(tab=query.status, sort=query.sort, network=query.network, sentiment=query.sentiment,
-                           language=query.language)
+                           language=query.language, question=asks)
     page = queue_page(db_session(), filters, after=decode_cursor(query.cursor, query.sort), limit=query.limit)
     items = [MentionListItem.model_validate({**MentionOut.model_validate(row.mention).model_dump(),
                                              "reply_status": row.reply_status}) for row in page.rows]

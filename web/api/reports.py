@@ -31,6 +31,8 @@ class ReportQuery(Query):
     sentiment: Literal["positive", "neutral", "negative"] | None = None
     topic: str | None = Field(default=None, max_length=32)
     complaint: Literal["yes", "no"] | None = None
+    question: Literal["yes", "no"] | None = Field(default=None, description="Only mentions that ask something (yes), "
+                                                  "or only those that do not (no).")
     rating: Literal["1", "2", "3", "4", "5"] | None = None
     q: str | None = Field(default=None, max_length=200, description="The listening query / search text.")
     tables: str | None = Field(default=None, max_length=1000,

@@ -61,6 +61,8 @@ class MentionQuery(Query):
     network: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,32}$")
     sentiment: Literal["positive", "neutral", "negative"] | None = None
     language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN.pattern)
+    question: Literal["yes", "no"] | None = Field(default=None, description="Only mentions that ask something (yes), "
+                                                  "or only those that do not (no).")
     cursor: str | None = Field(default=None, max_length=MAX_CURSOR_LENGTH,
                                description="The next_cursor of the previous page.")
     limit: int = Field(default=PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
@@ -114,6 +116,7 @@ class MentionOut(Out):
     sentiment: str | None
     confidence: float | None
     complaint: float | None
+    question: bool | None = Field(default=None, description="The text asks something; null when not known.")
     topics: list[str] | None
     status: str
     created_at: datetime
