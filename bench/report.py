@@ -99,7 +99,9 @@ def main() -> None:
 
 def _run(args: argparse.Namespace, url: str) -> None:
     now = datetime.now(timezone.utc)
-    if not args.reuse:
+    if args.reuse:
+        upgrade(url)  # a database kept by an earlier run meets today's models (new nullable columns)
+    else:
         _load(url, args.mentions, now)
     settings = Settings(database_url=url, secret_key=secrets.token_hex(16), broker_url="memory://")  # type: ignore[arg-type]
     today = now.date()
