@@ -4,7 +4,8 @@ The reply goes to the instance the mention was heard on (Mention.extra["instance
 mentions stored before the scheme was kept), where its local status id is valid; the brand's token must belong to
 that instance. What is sent is responder.posters.mastodon_status's: the reply led by the author's @mention, under
 the original's content warning, never more visible than the original. Mastodon keeps the Idempotency-Key for an
-hour, but a create is still never re-sent blind: an unknown outcome is settled by reading the account's statuses.
+hour, but a create is still never re-sent blind: an unknown outcome is settled by reading the replies under the
+status (its context), then the account's newest statuses.
 """
 
 from __future__ import annotations
@@ -60,10 +61,24 @@ class MastodonPoster:
         target = target_of(mention)
         client = self._client(target.base_url)
         in_reply_to = target.status_id or self._resolve(client, target.base_url, mention)
-        me = read(client, target.base_url, client.account_verify_credentials)
-        statuses = read(client, target.base_url,
-                        lambda: client.account_statuses(me["id"], limit=RECENT, exclude_reblogs=True))
-        return next((str(s["id"]) for s in statuses if str(s.get("in_reply_to_id")) == str(in_reply_to)), None)
+        me = str(read(client, target.base_url, client.account_verify_credentials)["id"])
+        # The replies under the status, however much the account has posted since; then its newest statuses, for
+        # a reply the thread does not show (an original since deleted or hidden from the brand).
+        found = _reply_by(me, in_reply_to, self._descendants(client, target.base_url, in_reply_to))
+        if found is None:
+            statuses = read(client, target.base_url,
+                            lambda: client.account_statuses(me, limit=RECENT, exclude_reblogs=True))
+            found = _reply_by(me, in_reply_to, statuses)
+        return found
+
+    def _descendants(self, client: Mastodon, base_url: str, status_id: str) -> list[Any]:
+        try:
+            context = client.status_context(status_id)
+        except MastodonError as error:
+            if _status_code(error) == 404:
+                return []
+            raise post_error(error, client, base_url, create=False) from error
+        return list(context.get("descendants") or [])
 
     def _client(self, base_url: str) -> Mastodon:
         return mastodon_client(base_url, requests.Session(), access_token=self._token, timeout=TIMEOUT)
@@ -85,6 +100,16 @@ class MastodonPoster:
         default = default_visibility(read(client, base_url, client.account_verify_credentials)) \
             if original not in (None, "direct") else None
         return outgoing_status(reply.text, mention.author, mention.title, original, default)
+
+
+def _reply_by(account_id: str, in_reply_to: str, statuses: list[Any]) -> str | None:
+    return next((str(status["id"]) for status in statuses
+                 if str(status.get("in_reply_to_id")) == str(in_reply_to)
+                 and str((status.get("account") or {}).get("id", account_id)) == account_id), None)
+
+
+def _status_code(error: MastodonError) -> int | None:
+    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
 
 
 def read(client: Mastodon, base_url: str, call: Callable[[], T]) -> T:
@@ -130,5 +155,4 @@ def post_error(error: MastodonError, client: Mastodon, base_url: str, *, create:
         cause = error.__context__ or error
         failure = from_requests_error(cause, f"Mastodon {urlsplit(base_url).netloc}")
         return failure if create or isinstance(failure, NotSent) else NotSent(str(failure))
-    status = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
-    return from_status(status, str(described), retry_after=described.retry_after, create=create)
+    return from_status(_status_code(error), str(described), retry_after=described.retry_after, create=create)

@@ -141,7 +141,8 @@ def test_a_mention_without_its_instance_is_refused_before_sending(poster: Mastod
     assert isinstance(error, Rejected) and "instance" in str(error)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("find_found", "113456790000000001"), ("find_missing", None)])
+@pytest.mark.parametrize(("name", "expected"), [("find_found", "113456790000000001"), ("find_missing", None),
+                                               ("find_context_gone", "113456790000000001")])
 def test_find_existing_reads_the_accounts_replies_to_the_status(
     poster: MastodonPoster, posting_cassette: Cassette, name: str, expected: str | None
 ) -> None:
