@@ -42,3 +42,10 @@ class Incident(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow, sa_column=utc_column(nullable=False))
     ended_by_id: int | None = Field(default=None, foreign_key="user.id")
     ended_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# At most one active incident (migration 0024): every row not yet ended has the same key. Autogenerate skips
+# expression indexes, so the migration is what builds it; this keeps create_all() in step.
+_one_active = sa.Index("uq_incident_one_active", sa.text("(ended_at IS NULL)"), unique=True,
+                       postgresql_where=sa.text("ended_at IS NULL"), sqlite_where=sa.text("ended_at IS NULL"))
+Incident.__table__.append_constraint(_one_active)  # type: ignore[attr-defined]  # no column to find it by

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models import User, record_event
@@ -94,8 +95,12 @@ def declare(session: Session, spec: IncidentSpec, *, actor: User) -> Incident:
         raise Invalid({"alert_id": f"There is no alert {spec.alert_id}."})
     incident = Incident(topic=spec.topic, notice_url=spec.notice_url, replies=spec.replies, alert_id=spec.alert_id,
                         started_by_id=actor.id)
-    session.add(incident)
-    session.flush()
+    try:
+        with session.begin_nested():  # another admin may have declared one since the check above
+            session.add(incident)
+            session.flush()
+    except IntegrityError:
+        raise Invalid({"incident": "Another incident was declared a moment ago; end it first."}) from None
     record_event(session, "incident.declared", actor=actor, incident_id=incident.id, topic=spec.topic,
                  notice_url=spec.notice_url, replies=spec.replies, alert_id=spec.alert_id)
     return incident

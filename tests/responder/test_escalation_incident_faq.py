@@ -193,3 +193,16 @@ def test_escalation_lead_email_takes_every_escalation_when_it_names_an_active_ap
     assert escalate("gone@lumo.example") == free.id  # inactive: the usual rule
     assert escalate("") == free.id
     assert _events(db_session, "mention.escalated")[0].details["assignee"] == "boss@lumo.example"
+
+
+def test_two_admins_declaring_at_once_leave_one_active_incident(
+        db_session: Session, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = incident.validate(topic="", notice_url="https://lumo.example/n", replies={"en": "We know. {notice_url}"})
+    first = incident.declare(db_session, spec, actor=make_user(role="admin"))
+    # The second admin checked before the first one's row existed: only the database can refuse now.
+    monkeypatch.setattr(incident, "active_incident", lambda _session: None)
+    with pytest.raises(Invalid, match="declared a moment ago"):
+        incident.declare(db_session, spec, actor=make_user(role="admin"))
+    monkeypatch.undo()
+    assert incident.active_incident(db_session) == first  # the session is still usable, the first one stands
+    assert [event.details["incident_id"] for event in _events(db_session, "incident.declared")] == [first.id]
