@@ -15,7 +15,6 @@ from reports.context import CURRENT, ReportContext, is_complaint
 from reports.report import Comparison, ExampleMention, TopicComplaints
 
 TOP_TOPICS = 10
-EXAMPLES_PER_TOPIC = 2
 EXAMPLE_TEXT_LENGTH = 280
 
 

@@ -63,11 +63,16 @@ def map_error(error: MastodonError, client: Mastodon, host: str, body: bytes = b
     if isinstance(error, (MastodonNetworkError, MastodonServerError)):
         return CollectorError(f"Mastodon {host}: {describe(error, body)}")
     if isinstance(error, MastodonAPIError):
-        status = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
+        status = status_code(error)
         if status is None or status not in PERMANENT_STATUSES:
             return CollectorError(f"Mastodon {host}: {describe(error, body)}")  # e.g. an unparseable proxy page
         return PermanentCollectorError(f"Mastodon {host}: {describe(error, body)}")
     return PermanentCollectorError(f"Mastodon {host}: {describe(error, body)}")
+
+
+def status_code(error: MastodonError) -> int | None:
+    """The HTTP status Mastodon.py put in an API error's arguments, if any."""
+    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
 
 
 def describe(error: MastodonError, body: bytes) -> str:

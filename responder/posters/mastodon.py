@@ -20,7 +20,7 @@ from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRate
 
 from listener.base import CollectorError
 from listener.platforms.mastodon import client as mastodon_client
-from listener.platforms.mastodon import instance_url, map_error
+from listener.platforms.mastodon import instance_url, map_error, status_code
 from models import Mention, Reply
 from responder.posters import PostOutcome
 from responder.posters.errors import NotSent, PostError, Rejected, from_requests_error, from_status
@@ -75,7 +75,7 @@ class MastodonPoster:
         try:
             context = client.status_context(status_id)
         except MastodonError as error:
-            if _status_code(error) == 404:
+            if status_code(error) == 404:
                 return []
             raise post_error(error, client, base_url, create=False) from error
         return list(context.get("descendants") or [])
@@ -106,10 +106,6 @@ def _reply_by(account_id: str, in_reply_to: str, statuses: list[Any]) -> str | N
     return next((str(status["id"]) for status in statuses
                  if str(status.get("in_reply_to_id")) == str(in_reply_to)
                  and str((status.get("account") or {}).get("id", account_id)) == account_id), None)
-
-
-def _status_code(error: MastodonError) -> int | None:
-    return error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else None
 
 
 def read(client: Mastodon, base_url: str, call: Callable[[], T]) -> T:
@@ -155,4 +151,4 @@ def post_error(error: MastodonError, client: Mastodon, base_url: str, *, create:
         cause = error.__context__ or error
         failure = from_requests_error(cause, f"Mastodon {urlsplit(base_url).netloc}")
         return failure if create or isinstance(failure, NotSent) else NotSent(str(failure))
-    return from_status(_status_code(error), str(described), retry_after=described.retry_after, create=create)
+    return from_status(status_code(error), str(described), retry_after=described.retry_after, create=create)

@@ -36,6 +36,21 @@ def rhythm(at: datetime) -> float:
     return daily * (0.6 if at.weekday() >= 5 else 1.0)
 
 
+def feeder(detector: SpikeDetector, start: datetime) -> Callable[[list[int]], list[Decision]]:
+    """Feeds given counts to the detector bucket after bucket from `start`, carrying on where the last call ended."""
+    at = start
+
+    def feed(counts: list[int]) -> list[Decision]:
+        nonlocal at
+        decisions = []
+        for count in counts:
+            decisions.append(detector.observe(at, count))
+            at += timedelta(seconds=detector.config.bucket_seconds)
+        return decisions
+
+    return feed
+
+
 def run(detector: SpikeDetector, start: datetime, buckets: int, rate: Callable[[datetime], float],
         rng: random.Random) -> list[Decision]:
     step = timedelta(seconds=detector.config.bucket_seconds)
@@ -109,15 +124,7 @@ def test_in_the_cooldown_a_second_wave_is_quiet_but_an_escalation_alerts() -> No
     rng = random.Random(6)
     detector = SpikeDetector(FIVE_MINUTES)
     run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
-    step, at = timedelta(minutes=5), MONDAY + timedelta(days=7)
-
-    def feed(counts: list[int]) -> list[Decision]:
-        nonlocal at
-        decisions = []
-        for count in counts:
-            decisions.append(detector.observe(at, count))
-            at += step
-        return decisions
+    feed = feeder(detector, MONDAY + timedelta(days=7))
 
     first = feed([25] * 6)
     calm = feed([_poisson(rng, 5.0) for _ in range(36)])
@@ -133,15 +140,7 @@ def test_in_the_cooldown_a_one_bucket_blip_is_quiet_even_beyond_the_peak_but_a_s
     rng = random.Random(6)
     detector = SpikeDetector(FIVE_MINUTES)
     run(detector, MONDAY, 288 * 7, lambda _: 5.0, rng)
-    step, at = timedelta(minutes=5), MONDAY + timedelta(days=7)
-
-    def feed(counts: list[int]) -> list[Decision]:
-        nonlocal at
-        decisions = []
-        for count in counts:
-            decisions.append(detector.observe(at, count))
-            at += step
-        return decisions
+    feed = feeder(detector, MONDAY + timedelta(days=7))
 
     first = feed([25, 25] + [_poisson(rng, 5.0) for _ in range(40)])
     peak = detector.state.incident_peak

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from models import Mention, Reply
 from models.business_hours import BusinessCalendar, parse_days, parse_holidays, parse_hours
 from reports.report import build_report
 from reports.request import ReportRequest
+from tests.reports.test_report import Calendar
 
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham"]
 FRIDAY_NIGHT = datetime(2026, 11, 27, 23, 50, tzinfo=timezone.utc)
@@ -92,17 +92,6 @@ def test_deadlines_and_cutoffs_invert_business_minutes(calendar: BusinessCalenda
     cutoff = calendar.overdue_before(deadline, timedelta(minutes=minutes))
     assert calendar.business_minutes(cutoff, deadline) == pytest.approx(minutes)
     assert cutoff >= start
-
-
-@dataclass(frozen=True)
-class Calendar:
-    workspace_timezone: str
-    business_days: str
-    business_hours: str
-    holidays: str
-    sla_business_hours: float = 4.0
-    holiday_country: str = ""
-    year_end_closure: bool = True
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,7 +4,6 @@ the SLA cutoff and the reports' first-response time, alongside HOLIDAYS; an unkn
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,22 +19,12 @@ from reports.clock import Dialect, LocalClock
 from reports.report import build_report
 from reports.request import ReportRequest
 from settings import Settings
+from tests.reports.test_report import Calendar
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # 2026-11-03 (Tuesday) is 文化の日, a Japanese national holiday.
 MONDAY_LATE = datetime(2026, 11, 2, 16, 50, tzinfo=TOKYO)
 WEDNESDAY_EARLY = datetime(2026, 11, 4, 9, 10, tzinfo=TOKYO)
-
-
-@dataclass(frozen=True)
-class Calendar:
-    workspace_timezone: str = "Asia/Tokyo"
-    business_days: str = "mon-fri"
-    business_hours: str = "09:00-17:00"
-    holidays: str = ""
-    sla_business_hours: float = 4.0
-    holiday_country: str = "JP"
-    year_end_closure: bool = True
 
 
 def tokyo(**fields: object) -> BusinessCalendar:
@@ -98,6 +87,6 @@ def test_the_reports_first_response_time_skips_the_public_holiday(db_session: Se
     db_session.flush()
     request = ReportRequest(datetime(2026, 11, 1, tzinfo=TOKYO), datetime(2026, 11, 8, tzinfo=TOKYO),
                             timezone="Asia/Tokyo")
-    for calendar, minutes in ((Calendar(), 20), (Calendar(holiday_country=""), 500)):
+    for calendar, minutes in ((Calendar("Asia/Tokyo", holiday_country="JP"), 20), (Calendar("Asia/Tokyo"), 500)):
         report = build_report(db_session, request, calendar, now=datetime(2026, 11, 20, tzinfo=timezone.utc))
         assert report.responsiveness.current.median_minutes == pytest.approx(minutes, abs=1e-3)
