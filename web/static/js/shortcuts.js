@@ -55,6 +55,11 @@
     if (!element || element.disabled) {
       return false;
     }
+    // htmx wires up what it swaps in when the swap settles, a few milliseconds later; a key pressed before that
+    // would submit the plain form instead (for Approve: posted at once, no undo window). Processing twice is a no-op.
+    if (window.htmx) {
+      window.htmx.process(element);
+    }
     element.click();
     return true;
   }
