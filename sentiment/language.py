@@ -1,5 +1,8 @@
 """Offline language detection: script fast path for CJK, lingua for the rest, "und" when there is too little text.
 
+A short Latin-script text gives lingua too few character n-grams ("bad" reads as Portuguese), so there lingua's
+confidence values are combined with word frequencies (sentiment.word_language).
+
 Han-only text is ambiguous between Chinese and Japanese ("配送遅延" has no kana). Japanese uses simplified
 character forms (shinjitai) and characters of its own (kokuji) that neither simplified nor traditional Chinese
 writes, so a text that would be called Chinese but contains one of them, or the iteration mark 々, is Japanese.
@@ -12,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+
+from sentiment import word_language
 
 UNDETERMINED = "und"
 MIN_LETTERS = 3
@@ -79,18 +84,41 @@ def _code(found: Any, text: str) -> str:
     return japanese_or_chinese(text) if code == "zh" else code
 
 
+def _short_latin_words(text: str) -> list[str] | None:
+    """The words of a text that word evidence should decide, or None when lingua alone should."""
+    words = word_language.words_of(text)
+    return words if word_language.is_latin(letters(text)) and word_language.applies(words) else None
+
+
+def _by_words(words: list[str], confidences: Sequence[Any]) -> str:
+    by_code = {str(c.language.iso_code_639_1.name.lower()): float(c.value) for c in confidences}
+    return word_language.most_likely(words, by_code)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code, or "und" for empty, very short, emoji-only or URL-only text."""
     stripped, decided = _prepare(text)
-    return decided if decided is not None else _code(_detector().detect_language_of(stripped), stripped)
+    if decided is not None:
+        return decided
+    words = _short_latin_words(stripped)
+    if words is not None:
+        return _by_words(words, _detector().compute_language_confidence_values(stripped))
+    return _code(_detector().detect_language_of(stripped), stripped)
 
 
 def detect_languages(texts: Sequence[str]) -> list[str]:
     """detect_language for many texts: the script fast path first, lingua once (in parallel) for the rest."""
     prepared = [_prepare(t) for t in texts]
-    pending = [i for i, (_, decided) in enumerate(prepared) if decided is None]
-    found = _detector().detect_languages_in_parallel_of([prepared[i][0] for i in pending]) if pending else []
     out = [decided or UNDETERMINED for _, decided in prepared]
-    for i, language in zip(pending, found, strict=True):
-        out[i] = _code(language, prepared[i][0])
+    pending = [i for i, (_, decided) in enumerate(prepared) if decided is None]
+    short = {i: words for i in pending if (words := _short_latin_words(prepared[i][0])) is not None}
+    longer = [i for i in pending if i not in short]
+    if short:
+        confidences = _detector().compute_language_confidence_values_in_parallel([prepared[i][0] for i in short])
+        for (i, words), values in zip(short.items(), confidences, strict=True):
+            out[i] = _by_words(words, values)
+    if longer:
+        found = _detector().detect_languages_in_parallel_of([prepared[i][0] for i in longer])
+        for i, language in zip(longer, found, strict=True):
+            out[i] = _code(language, prepared[i][0])
     return out

@@ -20,6 +20,8 @@ from sentiment.scoring import LABELS
 DATA = Path(__file__).parent / "data"
 TOPIC_FILES = {"train": DATA / "topics_train.tsv", "test": DATA / "topics_test.tsv"}
 MESSAGE_FILES = {"train": DATA / "customer_messages_train.tsv", "test": DATA / "customer_messages_test.tsv"}
+# short Latin-script texts for language detection; a separate dev file for tuning, the test file only measures
+SHORT_TEXT_FILES = {"dev": DATA / "short_texts_language_dev.tsv", "test": DATA / "short_texts_language.tsv"}
 TOPIC_LANGUAGES = ("en", "ja", "ko", "zh")
 MESSAGE_LANGUAGES = ("en", "ja", "ko")
 TEST_SHARE = 0.4  # large enough for per-topic figures on the test-only share
@@ -75,6 +77,11 @@ def topic_set(share: str) -> list[TopicRow]:
 
 def customer_messages(share: str) -> list[MessageRow]:
     return read_message_rows(MESSAGE_FILES[share])
+
+
+def short_texts(share: str) -> list[tuple[str, str]]:
+    """(text, ISO 639-1 language) rows of the short-text language set, "dev" or "test"."""
+    return [(r["text"], r["language"]) for r in _read(SHORT_TEXT_FILES[share])]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
