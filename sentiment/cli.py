@@ -61,8 +61,9 @@ def score(texts: tuple[str, ...]) -> None:
                    "messages); needs no shared data")
 def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
+    from sentiment.complaint_cv import FOLDS
     from sentiment.config import ModelConfig
-    from sentiment.evaluation import evaluate_model, format_table, held_out
+    from sentiment.evaluation import evaluate_on_validation, format_table
     from sentiment.model import get_model
     from settings import get_settings
 
@@ -85,11 +86,12 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
     if written:
         eval_written(get_model(config), config.batch_size, limit)
         return
-    rows = held_out(require_data(data_dir), limit)
+    folder = require_data(data_dir)
     model = get_model(config)
-    metrics = evaluate_model(model, rows, config.batch_size)
-    click.echo(f"model: {model.name} {model.version}; held-out rows: {len(rows)}"
-               + (f" (at most {limit} per dataset)" if limit else ""))
+    metrics = evaluate_on_validation(model, folder, config.batch_size, limit)
+    click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
+               f"Japanese test-only set; complaints by {FOLDS}-fold cross-validation"
+               + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
     eval_written(model, config.batch_size, limit)
 
@@ -118,12 +120,15 @@ def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> N
 @click.option("--epochs", type=click.IntRange(min=0), default=None, help="fine-tuning epochs (0: heads only)")
 @click.option("--corrections", is_flag=True,
               help="also train on this workspace's staff-corrected mentions (DATABASE_URL); a share is held out")
-def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool) -> None:
+@click.option("--resume", is_flag=True,
+              help="continue the interrupted run from its last checkpoint (in MODEL_CACHE_DIR/train-run) instead of "
+                   "starting over; refused when the settings or data differ")
+def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool, resume: bool) -> None:
     """Train the default model's heads (and its LoRA adapter) from the data; prints the held-out metrics."""
     from dataclasses import replace
 
     from sentiment.evaluation import format_table
-    from sentiment.finetune import FineTuneConfig
+    from sentiment.finetune import CheckpointMismatch, FineTuneConfig
     from sentiment.train import ARTEFACTS, MissingTrainingData
     from sentiment.train import train as run_training
     from settings import get_settings
@@ -133,8 +138,8 @@ def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: 
     extra = corrected_training_rows(settings) if corrections else None
     try:
         metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
-                               log=click.echo, extra=extra)
-    except MissingTrainingData as error:
+                               log=click.echo, extra=extra, resume=resume)
+    except (MissingTrainingData, CheckpointMismatch) as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_table(metrics))
 

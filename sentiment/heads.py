@@ -95,11 +95,12 @@ def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
 
 
 def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any],
-               adapter: dict[str, torch.Tensor] | None = None) -> None:
-    """Heads, metadata and (when the encoder was fine-tuned) the LoRA adapter, in one small file."""
+               adapter: dict[str, torch.Tensor] | None = None, topics: dict[str, Any] | None = None) -> None:
+    """Heads, metadata, the topic head's state (topic_head.TopicHead.state) and (when the encoder was fine-tuned)
+    the LoRA adapter, in one small file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"sentiment": _detached(sentiment.state_dict()), "complaint": _detached(complaint.state_dict()),
-               "meta": meta, "adapter": _detached(adapter or {})}
+               "meta": meta, "adapter": _detached(adapter or {}), "topics": topics or {}}
     torch.save(payload, path)
 
 

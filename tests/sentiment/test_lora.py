@@ -1,4 +1,4 @@
-"""LoRA: the training-time wrapper and the load-time merge compute the same function."""
+"""LoRA: peft's training-time layers and the load-time merge compute the same function."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import torch
 
 from sentiment.finetune import TopModel, embed_rows, top_adapter
 from sentiment.heads import LinearHead
-from sentiment.lora import LoRALinear, adapter_state, add_lora, merge_adapter
+from sentiment.lora import adapter_state, add_lora, merge_adapter
 
 
 def randomise(model: torch.nn.Module) -> None:
-    for module in model.modules():
-        if isinstance(module, LoRALinear):
-            torch.nn.init.normal_(module.lora_b, std=0.2)
+    for name, p in model.named_parameters():
+        if "lora_B" in name:
+            torch.nn.init.normal_(p, std=0.2)
 
 
 def test_only_the_targets_are_wrapped_and_trainable(tiny_bert: Callable[[], Any]) -> None:
