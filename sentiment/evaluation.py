@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 HEADLINE = {
     "tweeteval_macro_recall": ("sentiment", "tweeteval", "macro_recall"),
     "nsmc_accuracy": ("sentiment", "nsmc", "accuracy"),
-    "ja_accuracy": ("sentiment", "ja", "accuracy"),
     "ja_holdout_accuracy": ("sentiment", "ja_holdout", "accuracy"),
-    "rotten_tomatoes_accuracy": ("sentiment", "rotten_tomatoes", "accuracy"),
     "complaint_macro_f1": ("complaint", "complaints", "macro_f1"),
 }
 # Published figures for orientation (shared/data/README.md); they are on other splits, so not like for like.

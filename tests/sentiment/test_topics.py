@@ -125,7 +125,21 @@ def test_score_texts_files_a_keywordless_complaint_under_its_topic(model_cache_d
     from sentiment import score_texts
     from sentiment.config import DEFAULT_MODEL, ModelConfig
 
-    texts = ["My order is two weeks late, this is ridiculous", "注文から二週間、まだ来ない",
-             "I sent it back a month ago and still haven't got my money back"]
+    texts = ["The handle snapped off after two days", "注文から二週間、まだ来ない", "快递太慢了，等了一个星期还没到"]
     scores = score_texts(texts, ModelConfig(DEFAULT_MODEL, model_cache_dir))
-    assert [s.topics for s in scores] == [["delivery"], ["delivery"], ["refund"]]
+    assert [s.topics for s in scores] == [["quality"], ["delivery"], ["delivery"]]
+
+
+ZH_PROBES = [("delivery", "快递太慢了，等了一个星期还没到"), ("support", "客服态度很差，打了三次电话都没人接")]
+
+
+def test_the_topic_head_finds_the_topics_a_text_names_in_every_language(model_cache_dir: Path) -> None:
+    from sentiment.config import DEFAULT_MODEL, ModelConfig
+    from sentiment.model import get_model
+
+    model = get_model(ModelConfig(DEFAULT_MODEL, model_cache_dir))
+    assert model.topic_head is not None
+    probes = TOPIC_PROBES + ZH_PROBES
+    found = model.topic_head.topics(model.embedder.embed([t for _, t in probes]).vectors)
+    assert sum(want in topics for (want, _), topics in zip(probes, found, strict=True)) >= len(probes) - 2
+    assert model.topic_head.topics(model.embedder.embed(NO_TOPIC_PROBES).vectors) == [()] * len(NO_TOPIC_PROBES)
