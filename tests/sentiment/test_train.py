@@ -1,0 +1,77 @@
+"""train() end to end on a small data folder of the shared layout: the real encoder, a few hundred rows, one short
+epoch. It writes a model that loads and scores, with the validation figures and a topic head; --resume after the
+run finished retrains nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sentiment import corpora
+from sentiment.corpora import Recipe
+from sentiment.finetune import FineTuneConfig
+from sentiment.train import train
+from tests.sentiment.test_corpora import FILES
+
+POSITIVE = ["Loved it", "Great service, thanks!", "Best app ever", "So happy with my order", "Works perfectly"]
+NEGATIVE = ["Terrible service", "My order never arrived", "Worst app ever", "I want my money back", "It broke"]
+NEUTRAL = ["On my way to work", "The store opens at nine", "New update today", "Reading the news", "It is Monday"]
+
+
+def write_data(root: Path) -> Path:
+    for name, lines in FILES.items():
+        folder, filename = corpora._FILES[name]
+        (root / "training" / folder).mkdir(parents=True)
+        (root / "training" / folder / filename).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tweets = [(t, 2) for t in POSITIVE] + [(t, 0) for t in NEGATIVE] + [(t, 1) for t in NEUTRAL]
+    (root / "tweeteval_sentiment").mkdir()
+    (root / "tweeteval_sentiment" / "val_text.txt").write_text("\n".join(t for t, _ in tweets) + "\n")
+    (root / "tweeteval_sentiment" / "val_labels.txt").write_text("\n".join(str(y) for _, y in tweets) + "\n")
+    (root / "nsmc").mkdir()
+    reviews = ["1\t정말 재밌어요\t1", "2\t최악이다\t0", "3\t감동적인 영화\t1", "4\t돈 아깝다\t0"]
+    lines = ["id\tdocument\tlabel", *reviews]
+    (root / "nsmc" / "nsmc_binary.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "complaints").mkdir()
+    with open(root / "complaints" / "complaints.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["tweet_id", "text", "label", "domain"])
+        for i, text in enumerate(NEGATIVE + POSITIVE + NEUTRAL):
+            writer.writerow([i, f"@brand {text}", int(text in NEGATIVE), "retail"])
+    return root
+
+
+def private_cache(tmp_path: Path, encoder_dir: Path) -> Path:
+    """A cache folder of the test's own (the run writes its checkpoint and token states there) sharing the built
+    encoder."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / encoder_dir.name).symlink_to(encoder_dir, target_is_directory=True)
+    return cache
+
+
+@pytest.mark.timeout(900)
+def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir: Path) -> None:
+    from sentiment.model import E5HeadsModel
+
+    data, out, cache = write_data(tmp_path / "data"), tmp_path / "out", private_cache(tmp_path, encoder_dir)
+    recipe = Recipe(semeval=2, goemotions=1, nsmc_raw=1, kote=1, chabsa=1, calib_per_set=1)
+    config = replace(FineTuneConfig(), batch_size=64, evaluations_per_epoch=1)
+    lines: list[str] = []
+    metrics = train(out, data, cache, config, rt_limit=20, log=lines.append, recipe=recipe)
+    assert metrics["headline"]["tweeteval_macro_recall"] is not None and metrics["sentiment"]["tweeteval"]["n"] == 15
+    assert metrics["complaint"]["complaints"]["n"] == 15 and metrics["sentiment"]["nsmc"]["n"] == 4
+    assert json.loads((out / "metrics.json").read_text())["meta"]["recipe"] == recipe.as_dict()
+    assert any(line.startswith("fine-tuning on ") for line in lines)
+    model = E5HeadsModel(cache, out / "heads.pt")
+    assert model.topic_head is not None and len(model.topic_head.names) == 8
+    [prediction] = model.predict(["My parcel never arrived"])
+    assert abs(sum(prediction.probs) - 1.0) < 1e-5 and 0.0 <= prediction.complaint <= 1.0
+
+    resumed: list[str] = []
+    train(tmp_path / "again", data, cache, config, rt_limit=20, log=resumed.append, recipe=recipe,
+          resume=True)
+    assert any(line.startswith("resuming at epoch 2, batch 0") for line in resumed)  # the finished run's checkpoint
