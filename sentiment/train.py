@@ -37,6 +37,7 @@ from sentiment.evaluation import Calibrated, evaluate_rows, validation_rows
 from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states, top_adapter
 from sentiment.heads import LinearHead, fit_head, fit_temperature, logits_of, save_heads
 from sentiment.scoring import LABELS
+from sentiment.written_sets import written_examples
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -106,17 +107,6 @@ def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_
     return {t: known[t] for t in set(texts)}
 
 
-def written_training_rows() -> list[Example]:
-    """The project's own training shares: ja_polarity, the customer messages and the topic set (complaint flag)."""
-    from sentiment.written_sets import customer_messages, topic_set
-
-    rows = datasets.ja_polarity()
-    rows += [Example(r.text, f"messages_{r.language}", LABELS.index(r.sentiment), False, r.complaint)
-             for r in customer_messages("train")]
-    rows += [Example(r.text, f"topics_{r.language}", None, False, r.complaint) for r in topic_set("train")]
-    return rows
-
-
 def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir: Path | None = None,
           config: FineTuneConfig | None = None, rt_limit: int = RT_LIMIT, log: Log = print,
           extra: list[Example] | None = None, recipe: Recipe | None = None, resume: bool = False) -> dict[str, Any]:
@@ -138,7 +128,7 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
         raise MissingTrainingData(str(error)) from None
     # Extra rows (staff corrections) are split like a data set: a fifth is measured with the validation sets.
     extra_parts = datasets.split([r for r in extra or [] if r.text], config.seed, calib=0.0, test=0.2)
-    train_rows = pool["train"] + written_training_rows() + datasets.rotten_tomatoes(rt_limit, config.seed)
+    train_rows = pool["train"] + written_examples() + datasets.rotten_tomatoes(rt_limit, config.seed)
     train_rows = [r for r in train_rows if r.text] + extra_parts["train"]
     calib, validation = pool["calib"], validation_rows(Path(data_dir)) + extra_parts["test"]
     complaint_set = datasets.complaints(Path(data_dir))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import topic_store
+from sentiment import datasets
+from sentiment.datasets import Example
 from sentiment.scoring import LABELS
 
 DATA = Path(__file__).parent / "data"
@@ -113,3 +115,12 @@ def _topics(value: str) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"unknown topics {sorted(unknown)}")
     return names
+
+
+def written_examples() -> list[Example]:
+    """The project's own training rows: ja_polarity, the customer messages and the topic set (complaint flag)."""
+    rows = datasets.ja_polarity()
+    rows += [Example(r.text, f"messages_{r.language}", LABELS.index(r.sentiment), False, r.complaint)
+             for r in customer_messages("train")]
+    rows += [Example(r.text, f"topics_{r.language}", None, False, r.complaint) for r in topic_set("train")]
+    return rows

@@ -31,11 +31,11 @@ def test_limited_keeps_the_first_rows_of_each_dataset() -> None:
 @pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared training data is not present")
 def test_training_material_leaves_every_validation_set_out() -> None:
     from sentiment import corpora
-    from sentiment.train import written_training_rows
+    from sentiment.written_sets import written_examples
 
     validation = validation_rows(DEFAULT_DATA_DIR)
     assert {r.dataset for r in validation} == {"tweeteval", "nsmc", "ja_holdout"}
     assert len(validation) == 2000 + 2500 + 120
     drawn = corpora.sample(DEFAULT_DATA_DIR, corpora.Recipe())
-    trained = {r.text for r in drawn["train"] + drawn["calib"] + written_training_rows()}
+    trained = {r.text for r in drawn["train"] + drawn["calib"] + written_examples()}
     assert not trained & {r.text for r in validation + datasets.complaints(DEFAULT_DATA_DIR)}
