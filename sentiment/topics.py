@@ -24,15 +24,16 @@ from models import topic_store
 
 TAXONOMY_PATH = topic_store.SHIPPED_PATH  # the shipped taxonomy; the workspace's copy is the Topic table
 FALLBACK = topic_store.FALLBACK
-# e5 cosines sit in a narrow band (0.89-0.98 with the committed adapter), so both limits matter. Chosen for the
-# committed encoder and adapter (re-check them when either changes) as the pair that finds the most topics on the
-# written topic set's training share at a precision of at least 0.9 (sentiment.topic_head.training_rows; 142 of
-# 1,222 rows, precision 0.95); the hand-written probes in tests/sentiment/test_topics.py check paraphrased
-# complaints without keywords come in and "worst company ever", film reviews, praise and small talk stay out, in
-# en/ja/ko. A wrong topic picks the wrong saved reply; a missing one only leaves "other". The topic head finds
-# most shipped topics; the prototypes add a few and cover the topics a workspace adds.
+# e5 cosines sit in a narrow band (0.89-0.98), so both limits matter and they move with the encoder: training
+# chooses them for the adapter it trains (choose_similarity, stored in the model's meta) as the pair that finds the
+# most topics on the written topic set's training share at a precision of at least PROTOTYPE_PRECISION. These are
+# the fallback for a model saved without them. A wrong topic picks the wrong saved reply; a missing one only leaves
+# "other". The topic head finds most shipped topics; the prototypes add a few and cover the topics a workspace adds.
 SIMILARITY_MIN = 0.95  # cosine to the closest topic prototype
 SIMILARITY_MARGIN = 0.016  # ... minus the mean cosine to the other prototypes
+PROTOTYPE_PRECISION = 0.9
+_MINIMUM_GRID = np.round(np.arange(0.85, 0.99, 0.0025), 4)
+_MARGIN_GRID = np.round(np.arange(0.0, 0.05, 0.001), 3)
 _SUFFIXES = "(?:s|es|ed|d|ing|er|ers)?"
 Taxonomy = dict[str, list[re.Pattern[str]]]
 Spec = topic_store.Spec
@@ -102,6 +103,40 @@ def similar_topics(vectors: np.ndarray, prototypes: Prototypes, minimum: float =
     rest = (sims.sum(axis=1) - top) / (sims.shape[1] - 1)
     return [(prototypes.names[b],) if t >= minimum and t - r >= margin else ()
             for b, t, r in zip(best, top, rest, strict=True)]
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """The limits similar_topics applies, and what they found on the set they were chosen on."""
+
+    minimum: float = SIMILARITY_MIN
+    margin: float = SIMILARITY_MARGIN
+    found: int = 0
+    precision: float = 0.0
+
+
+def choose_similarity(vectors: np.ndarray, y: np.ndarray, names: Sequence[str], prototypes: Prototypes,
+                      precision: float = PROTOTYPE_PRECISION) -> Similarity | None:
+    """The (minimum, margin) pair that finds the most right topics at ``precision`` or better on labelled rows
+    (``y``: 0/1 per row and topic in ``names``); None when no pair reaches it, so the prototypes stay silent."""
+    if len(prototypes.names) < 2 or not len(vectors):
+        return None
+    sims = vectors @ prototypes.vectors.T
+    best = sims.argmax(axis=1)
+    top = sims[np.arange(len(sims)), best]
+    rest = (sims.sum(axis=1) - top) / (sims.shape[1] - 1)
+    column = {name: j for j, name in enumerate(names)}
+    right = np.array([column.get(prototypes.names[b]) is not None and y[i, column[prototypes.names[b]]] > 0
+                      for i, b in enumerate(best)])
+    chosen: Similarity | None = None
+    for minimum in _MINIMUM_GRID:
+        for margin in _MARGIN_GRID:
+            hit = (top >= minimum) & (top - rest >= margin)
+            found = int((hit & right).sum())
+            share = found / max(1, int(hit.sum()))
+            if found and share >= precision and (chosen is None or (found, share) > (chosen.found, chosen.precision)):
+                chosen = Similarity(float(minimum), float(margin), found, round(share, 4))
+    return chosen
 
 
 def detect_topics(text: str, taxonomy: Taxonomy | None = None, similar: Sequence[str] = ()) -> list[str]:

