@@ -61,9 +61,8 @@ def score(texts: tuple[str, ...]) -> None:
                    "messages); needs no shared data")
 def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
-    from sentiment.complaint_cv import FOLDS
     from sentiment.config import ModelConfig
-    from sentiment.evaluation import evaluate_on_validation, format_table
+    from sentiment.evaluation import complaint_figure_source, evaluate_on_validation, format_table
     from sentiment.model import get_model
     from settings import get_settings
 
@@ -90,7 +89,7 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
     model = get_model(config)
     metrics = evaluate_on_validation(model, folder, config.batch_size, limit)
     click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
-               f"Japanese test-only set; complaints by {FOLDS}-fold cross-validation"
+               f"Japanese test-only set; {complaint_figure_source(model)}"
                + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
     eval_written(model, config.batch_size, limit)
@@ -123,7 +122,11 @@ def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> N
 @click.option("--resume", is_flag=True,
               help="continue the interrupted run from its last checkpoint (in MODEL_CACHE_DIR/train-run) instead of "
                    "starting over; refused when the settings or data differ")
-def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool, resume: bool) -> None:
+@click.option("--from-model", "start_from", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="skip the first stage: start the complaint stage (and what follows) from this saved "
+                                 "heads.pt, with its settings and recipe")
+def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool, resume: bool,
+          start_from: Path | None) -> None:
     """Train the default model's heads (and its LoRA adapter) from the data; prints the held-out metrics."""
     from dataclasses import replace
 
@@ -138,7 +141,7 @@ def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: 
     extra = corrected_training_rows(settings) if corrections else None
     try:
         metrics = run_training(output or ARTEFACTS, require_data(data_dir), settings.model_cache_dir, config,
-                               log=click.echo, extra=extra, resume=resume)
+                               log=click.echo, extra=extra, resume=resume, start_from=start_from)
     except (MissingTrainingData, CheckpointMismatch) as error:
         raise click.ClickException(str(error)) from None
     click.echo(format_table(metrics))

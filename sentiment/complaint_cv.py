@@ -49,6 +49,11 @@ def measured_rows(data_dir: Path, recipe: corpora.Recipe) -> tuple[list[Example]
     return measured + other_complaint_rows(data_dir, recipe), len(measured)
 
 
+def fold_of(n_measured: int, seed: int) -> np.ndarray:
+    """Each measured row's fold (0 .. FOLDS-1), the same for a seed wherever the set is cross-validated."""
+    return np.random.default_rng(seed).permutation(n_measured) % FOLDS
+
+
 def cross_validate(x: np.ndarray, rows: list[Example], n_measured: int, seed: int) -> tuple[LinearHead, np.ndarray]:
     """(the head fitted on every row, the out-of-fold logits of the first ``n_measured`` rows)."""
     from sentiment.heads import fit_head, logits_of
@@ -56,7 +61,7 @@ def cross_validate(x: np.ndarray, rows: list[Example], n_measured: int, seed: in
     y = np.array([r.complaint for r in rows], dtype=np.int64)
     w = balanced_weights(rows, y)
     fold = np.full(len(rows), -1)
-    fold[:n_measured] = np.random.default_rng(seed).permutation(n_measured) % FOLDS
+    fold[:n_measured] = fold_of(n_measured, seed)
     out_of_fold = np.zeros(n_measured, dtype=np.float32)
     for k in range(FOLDS):
         keep, scored = fold != k, fold[:n_measured] == k

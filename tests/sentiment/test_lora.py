@@ -11,7 +11,7 @@ import torch
 
 from sentiment.finetune import TopModel, embed_rows, top_adapter
 from sentiment.heads import LinearHead
-from sentiment.lora import adapter_state, add_lora, merge_adapter
+from sentiment.lora import adapter_state, add_lora, load_lora, merge_adapter
 
 
 def randomise(model: torch.nn.Module) -> None:
@@ -60,3 +60,16 @@ def test_top_layer_training_path_matches_the_merged_encoder(tiny_bert: Callable[
     weights = enc["attention_mask"].unsqueeze(-1).float()
     direct = torch.nn.functional.normalize((hidden * weights).sum(1) / weights.sum(1), dim=-1).numpy()
     assert (via_top * direct).sum(axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-3)
+
+
+def test_a_saved_adapter_loads_back_into_fresh_lora_layers_to_train_further(tiny_bert: Callable[[], Any]) -> None:
+    trained, fresh = tiny_bert(), tiny_bert()
+    add_lora(trained, rank=4, alpha=8)
+    add_lora(fresh, rank=4, alpha=8)
+    randomise(trained)
+    saved = adapter_state(trained)
+    assert load_lora(fresh, saved) == 15
+    assert all(torch.equal(saved[k], v) for k, v in adapter_state(fresh).items())
+    assert all(p.requires_grad for n, p in fresh.named_parameters() if "lora_" in n)
+    with pytest.raises(ValueError, match="no LoRA layer"):
+        load_lora(fresh, {"encoder.layer.9.output.dense.lora_a": torch.zeros(4, 16)})

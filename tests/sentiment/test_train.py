@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sentiment import corpora
+from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
 from sentiment.finetune import FineTuneConfig
 from sentiment.train import train
@@ -20,6 +21,9 @@ from tests.sentiment.test_corpora import FILES
 POSITIVE = ["Loved it", "Great service, thanks!", "Best app ever", "So happy with my order", "Works perfectly"]
 NEGATIVE = ["Terrible service", "My order never arrived", "Worst app ever", "I want my money back", "It broke"]
 NEUTRAL = ["On my way to work", "The store opens at nine", "New update today", "Reading the news", "It is Monday"]
+
+
+TUNING = TuningConfig(epochs=1, replay=20, other_complaints=20, batch_size=64)
 
 
 def write_data(root: Path) -> Path:
@@ -61,11 +65,14 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     recipe = Recipe(semeval=2, goemotions=1, nsmc_raw=1, kote=1, chabsa=1, calib_per_set=1)
     config = replace(FineTuneConfig(), batch_size=64, evaluations_per_epoch=1)
     lines: list[str] = []
-    metrics = train(out, data, cache, config, rt_limit=20, log=lines.append, recipe=recipe)
+    metrics = train(out, data, cache, config, rt_limit=20, log=lines.append, recipe=recipe, tuning=TUNING)
     assert metrics["headline"]["tweeteval_macro_recall"] is not None and metrics["sentiment"]["tweeteval"]["n"] == 15
     assert metrics["complaint"]["complaints"]["n"] == 15 and metrics["sentiment"]["nsmc"]["n"] == 4
     assert json.loads((out / "metrics.json").read_text())["meta"]["recipe"] == recipe.as_dict()
     assert any(line.startswith("fine-tuning on ") for line in lines)
+    assert sum(line.startswith("complaint tuning: fold ") and "macro F1" in line for line in lines) == 5
+    stored = json.loads((out / "metrics.json").read_text())["meta"]["complaint_tuning"]
+    assert len(stored["out_of_fold"]) == 15 and len(stored["fold_macro_f1"]) == 5
     model = E5HeadsModel(cache, out / "heads.pt")
     assert model.topic_head is not None and len(model.topic_head.names) == 8
     [prediction] = model.predict(["My parcel never arrived"])
@@ -73,5 +80,13 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
 
     resumed: list[str] = []
     train(tmp_path / "again", data, cache, config, rt_limit=20, log=resumed.append, recipe=recipe,
-          resume=True)
+          resume=True, tuning=TUNING)
     assert any(line.startswith("resuming at epoch 2, batch 0") for line in resumed)  # the finished run's checkpoint
+    assert sum(line.endswith("from its checkpoint") for line in resumed) == 5
+    assert not any(line.startswith("complaint tuning: every fold") for line in resumed)
+
+    started: list[str] = []
+    train(tmp_path / "from", data, cache, log=started.append, rt_limit=20, tuning=TUNING, start_from=out / "heads.pt")
+    assert any(line.startswith("starting from the saved model") for line in started)
+    assert not any(line.startswith("fine-tuning on ") for line in started)
+    assert E5HeadsModel(cache, tmp_path / "from" / "heads.pt").meta["recipe"] == recipe.as_dict()
