@@ -97,7 +97,7 @@ test: lint typecheck pytest
 bench: install
 	$(PY) bench/ingest.py
 
-# Reproduce sentiment/artefacts (heads, adapter, topic head, metrics) from ../shared/data: about an hour on 2 cores.
+# Reproduce sentiment/artefacts (heads, adapter, topic head, metrics) from ../shared/data: about 75 minutes on 2 cores.
 # Interrupted? `make train TRAIN_ARGS=--resume` continues from the last checkpoint (MODEL_CACHE_DIR/train-run).
 TRAIN_ARGS ?=
 train: install

@@ -62,7 +62,7 @@ def score(texts: tuple[str, ...]) -> None:
 def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.config import ModelConfig
-    from sentiment.evaluation import complaint_figure_source, evaluate_on_validation, format_table
+    from sentiment.evaluation import evaluate_on_validation, format_table
     from sentiment.model import get_model
     from settings import get_settings
 
@@ -89,7 +89,7 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
     model = get_model(config)
     metrics = evaluate_on_validation(model, folder, config.batch_size, limit)
     click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
-               f"Japanese test-only set; {complaint_figure_source(model)}"
+               f"Japanese test-only set; {metrics['complaint_source']}"
                + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
     eval_written(model, config.batch_size, limit)

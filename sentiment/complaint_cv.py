@@ -1,9 +1,10 @@
-"""The complaint head on a tuned encoder, and its figure on the English complaint set by cross-validation.
+"""The complaint head on an encoder that never saw the English complaint set, and its figure by cross-validation.
 
-The encoder's training never sees the complaint set (Preotiuc-Pietro et al., 2019), so it can be measured by
+Where the encoder's training never saw the complaint set (Preotiuc-Pietro et al., 2019), it can be measured by
 cross-validation at the cost of refitting a linear head: each of ``FOLDS`` folds is scored by a head fitted on the
-other folds plus every other complaint-labelled row (KOTE's sample, the project's own sets). The committed head is
-then fitted on all of them. ``earful train`` and ``earful eval`` share this, so their figures agree.
+other folds plus every other complaint-labelled row (KOTE's sample, the project's own sets). ``earful eval`` does
+this for such a model (a hub model, or one saved before the complaint stage); the default model's encoder was tuned
+on the set, so its figure comes from complaint_tuning, which uses the same folds (``fold_of``).
 """
 
 from __future__ import annotations

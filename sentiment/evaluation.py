@@ -52,7 +52,7 @@ class Calibrated:
 
 def validation_rows(data_dir: Path) -> list[Example]:
     """What the figures are measured on and nothing is trained or chosen on: all of TweetEval validation and of the
-    NSMC share, and the Japanese test-only set. The complaint set is measured by cross-validation (complaint_cv)."""
+    NSMC share, and the Japanese test-only set. The complaint set is measured out of fold (evaluate_on_validation)."""
     return datasets.tweeteval(data_dir) + datasets.nsmc(data_dir) + datasets.ja_holdout()
 
 
@@ -91,8 +91,9 @@ def evaluate_model(model: SentimentModel, rows: list[Example], batch_size: int =
 
 def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: int = 32,
                            limit: int | None = None) -> dict[str, Any]:
-    """The validation figures: sentiment as the model scores in production; complaints by cross-validation of the
-    model's complaint head on its own embedding (complaint_cv), or as scored for a model without one (hub models)."""
+    """The validation figures: sentiment as the model scores in production; complaints out of fold (as training
+    measured them for a model tuned on the set, else by cross-validating a head on the model's embedding), or as
+    scored for a model without a head (hub models). ``complaint_source`` says which."""
     rows = limited(validation_rows(data_dir), limit)
     probs, complaint = _scored(model, rows, batch_size)
     meta = getattr(model, "meta", None)
@@ -100,15 +101,19 @@ def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: in
     if meta is None or embedder is None:
         measured = limited(datasets.complaints(data_dir), limit)
         c_probs, c_complaint = _scored(model, measured, batch_size)
+        source = "complaints as the model scores them"
     else:
-        measured, out_of_fold = _complaint_out_of_fold(meta, embedder, data_dir, batch_size, limit)
+        measured, out_of_fold, source = _complaint_out_of_fold(meta, embedder, data_dir, batch_size, limit)
         c_probs = np.zeros((len(measured), 3))
         c_complaint = 1.0 / (1.0 + np.exp(-out_of_fold / float(meta["complaint_temperature"])))
-    return evaluate_rows(rows + measured, np.concatenate([probs, c_probs]), np.concatenate([complaint, c_complaint]))
+    metrics = evaluate_rows(rows + measured, np.concatenate([probs, c_probs]),
+                            np.concatenate([complaint, c_complaint]))
+    metrics["complaint_source"] = source
+    return metrics
 
 
 def _complaint_out_of_fold(meta: dict[str, Any], embedder: Any, data_dir: Path, batch_size: int,
-                           limit: int | None) -> tuple[list[Example], np.ndarray]:
+                           limit: int | None) -> tuple[list[Example], np.ndarray, str]:
     """The complaint set's out-of-fold logits: those training stored when it tuned the encoder on the set (a head
     cross-validated on that encoder would score rows it was tuned on), else a head cross-validated on the model's
     embedding (complaint_cv)."""
@@ -119,24 +124,16 @@ def _complaint_out_of_fold(meta: dict[str, Any], embedder: Any, data_dir: Path, 
     stored = stored_out_of_fold(meta, datasets.complaints(data_dir))
     if stored is not None:
         measured = limited(datasets.complaints(data_dir), limit)
-        return measured, stored[: len(measured)]  # limited keeps the first rows of the one data set
+        return measured, stored[: len(measured)], (  # limited keeps the first rows of the one data set
+            "complaints out of fold as training measured them (each fold scored by an encoder tuned without it; "
+            "the shipped one was tuned on the whole set)")
     recipe = Recipe(**meta["recipe"]) if "recipe" in meta else Recipe()
     c_rows, n_measured = complaint_cv.measured_rows(data_dir, recipe)
     measured, others = limited(c_rows[:n_measured], limit), limited(c_rows[n_measured:], limit)
     x = embedder.embed([r.text for r in measured + others], batch_size=batch_size).vectors
     _, out_of_fold = complaint_cv.cross_validate(x, measured + others, len(measured), int(meta.get("seed", SEED)))
-    return measured, out_of_fold
-
-
-def complaint_figure_source(model: SentimentModel) -> str:
-    """How ``earful eval`` measures the complaint set for this model, in words."""
-    meta = getattr(model, "meta", None) or {}
-    if meta.get("complaint_tuning"):
-        return ("complaints out-of-fold as training measured them (each fold scored by an encoder tuned without it; "
-                "the shipped one was tuned on the whole set)")
-    if getattr(model, "embedder", None) is None:
-        return "complaints as the model scores them"
-    return "complaints by 5-fold cross-validation of a head on the model's embedding"
+    return measured, out_of_fold, (f"complaints by {complaint_cv.FOLDS}-fold cross-validation of a head on the "
+                                   "model's embedding")
 
 
 def _scored(model: SentimentModel, rows: list[Example], batch_size: int) -> tuple[np.ndarray, np.ndarray]:

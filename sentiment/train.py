@@ -319,7 +319,11 @@ def _run_info(parts: dict[str, list[Example]], meta: dict[str, Any], seconds: di
         for r in rows:
             sizes.setdefault(r.dataset, {}).setdefault(split_name, 0)
             sizes[r.dataset][split_name] += 1
-    return {"split_sizes": sizes, "meta": meta, "seconds": {k: round(v, 1) for k, v in seconds.items()}}
+    tuning = dict(meta.get("complaint_tuning") or {})
+    if "out_of_fold" in tuning:  # thousands of numbers: heads.pt keeps them for earful eval
+        tuning["out_of_fold"] = f"{len(tuning['out_of_fold'])} logits, stored in heads.pt"
+    return {"split_sizes": sizes, "meta": {**meta, "complaint_tuning": tuning},
+            "seconds": {k: round(v, 1) for k, v in seconds.items()}}
 
 
 def main() -> None:

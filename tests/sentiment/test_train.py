@@ -71,10 +71,11 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     assert json.loads((out / "metrics.json").read_text())["meta"]["recipe"] == recipe.as_dict()
     assert any(line.startswith("fine-tuning on ") for line in lines)
     assert sum(line.startswith("complaint tuning: fold ") and "macro F1" in line for line in lines) == 5
-    stored = json.loads((out / "metrics.json").read_text())["meta"]["complaint_tuning"]
-    assert len(stored["out_of_fold"]) == 15 and len(stored["fold_macro_f1"]) == 5
+    written = json.loads((out / "metrics.json").read_text())["meta"]["complaint_tuning"]
+    assert written["out_of_fold"] == "15 logits, stored in heads.pt" and len(written["fold_macro_f1"]) == 5
     model = E5HeadsModel(cache, out / "heads.pt")
     assert model.topic_head is not None and len(model.topic_head.names) == 8
+    assert len(model.meta["complaint_tuning"]["out_of_fold"]) == 15  # what earful eval reports for the set
     [prediction] = model.predict(["My parcel never arrived"])
     assert abs(sum(prediction.probs) - 1.0) < 1e-5 and 0.0 <= prediction.complaint <= 1.0
 
