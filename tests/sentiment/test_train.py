@@ -1,6 +1,7 @@
 """train() end to end on a small data folder of the shared layout: the real encoder, a few hundred rows, one short
-epoch. It writes a model that loads and scores, with the validation figures and a topic head; --resume after the
-run finished retrains nothing."""
+epoch and the complaint stage. It writes a model that loads and scores, with the validation figures, the complaint
+stage's out-of-fold figures and a topic head; --resume after the run finished retrains nothing; a saved model is
+where --from-model starts."""
 
 from __future__ import annotations
 
@@ -86,8 +87,29 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     assert sum(line.endswith("from its checkpoint") for line in resumed) == 5
     assert not any(line.startswith("complaint tuning: every fold") for line in resumed)
 
-    started: list[str] = []
-    train(tmp_path / "from", data, cache, log=started.append, rt_limit=20, tuning=TUNING, start_from=out / "heads.pt")
-    assert any(line.startswith("starting from the saved model") for line in started)
-    assert not any(line.startswith("fine-tuning on ") for line in started)
-    assert E5HeadsModel(cache, tmp_path / "from" / "heads.pt").meta["recipe"] == recipe.as_dict()
+
+
+def test_a_saved_model_is_where_the_complaint_stage_starts(encoder_dir: Path) -> None:
+    """train(start_from=...) trains further from a saved heads.pt: its adapter on fresh LoRA layers embeds as the
+    merged model does, with its heads, settings and recipe (the committed model is the example)."""
+    import numpy as np
+    from transformers import AutoTokenizer, BertModel
+
+    from sentiment.encoder import QUERY_PREFIX
+    from sentiment.finetune import embed_rows, lower_states
+    from sentiment.heads import read_heads_file
+    from sentiment.model import HEADS_PATH, E5HeadsModel
+    from sentiment.train import _saved_settings, saved_top
+
+    saved = read_heads_file(HEADS_PATH)
+    config, recipe = _saved_settings(saved["meta"])
+    assert config.as_dict() == saved["meta"]["fine_tune"]["config"] and recipe.as_dict() == saved["meta"]["recipe"]
+    encoder = BertModel.from_pretrained(encoder_dir, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+    top, info, _ = saved_top(encoder, 0, saved, config)
+    assert info == saved["meta"]["fine_tune"]
+    texts = ["My parcel never arrived", "配達が遅い", "정말 좋아요"]
+    states = lower_states(encoder, AutoTokenizer.from_pretrained(encoder_dir), texts, 0, QUERY_PREFIX, 128)
+    trained = embed_rows(top, states)
+    merged = E5HeadsModel(encoder_dir.parent, HEADS_PATH, precision="fp32").embedder.embed(texts).vectors
+    assert np.all(np.sum(trained * merged, axis=1) > 0.999)
+    assert any(p.requires_grad for name, p in top.named_parameters() if "lora_" in name)  # ready to train further
