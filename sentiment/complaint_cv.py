@@ -68,4 +68,12 @@ def cross_validate(x: np.ndarray, rows: list[Example], n_measured: int, seed: in
         keep, scored = fold != k, fold[:n_measured] == k
         head = fit_head(x[keep], y[keep], w[keep], None, 1, L2, steps=STEPS, seed=seed)
         out_of_fold[scored] = logits_of(head, x[:n_measured][scored])[:, 0]
-    return fit_head(x, y, w, None, 1, L2, steps=STEPS, seed=seed), out_of_fold
+    return fit_complaint_head(x, rows, seed), out_of_fold
+
+
+def fit_complaint_head(x: np.ndarray, rows: list[Example], seed: int) -> LinearHead:
+    """The complaint head on embeddings ``x`` of ``rows``: classes balanced per data set, this module's L2 and steps."""
+    from sentiment.heads import fit_head
+
+    y = np.array([r.complaint for r in rows], dtype=np.int64)
+    return fit_head(x, y, balanced_weights(rows, y), None, 1, L2, steps=STEPS, seed=seed)

@@ -31,10 +31,18 @@ import torch
 
 from sentiment import complaint_cv
 from sentiment.datasets import Example
-from sentiment.finetune import TopModel, _batch_loss, batches, embed_rows, trained_state, training_rows
-from sentiment.heads import LinearHead, logits_of
+from sentiment.finetune import (
+    TopModel,
+    batches,
+    embed_rows,
+    optimiser_and_schedule,
+    save_atomically,
+    train_step,
+    trained_state,
+    training_rows,
+)
+from sentiment.heads import LinearHead, head_from_state, logits_of
 from sentiment.metrics import macro_f1
-from sentiment.model import native_bf16
 
 Log = Callable[[str], None]
 
@@ -69,25 +77,15 @@ def tune(top: TopModel, rows: list[Example], states: dict[str, torch.Tensor], co
     """A copy of ``top`` whose adapter and heads were trained further on ``rows`` (``top`` is left as it was)."""
     tuned = copy.deepcopy(top)
     torch.manual_seed(config.seed)
-    optimiser = torch.optim.AdamW([
-        {"params": [p for p in tuned.layers.parameters() if p.requires_grad], "lr": config.lr},
-        {"params": list(tuned.sentiment.parameters()) + list(tuned.complaint.parameters()), "lr": config.head_lr},
-    ], weight_decay=config.weight_decay)
     data = training_rows(rows, states)
     steps = max(1, config.epochs * math.ceil(len(rows) / config.batch_size))
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.06 * steps))
-                                                 * max(0.0, (steps - s) / steps))
+    optimiser, schedule = optimiser_and_schedule(tuned, config.lr, config.head_lr, config.weight_decay, steps)
     lengths, rng = [s.shape[0] for s in data.states], random.Random(config.seed)
     started, done = time.perf_counter(), 0
     for _ in range(config.epochs):
         tuned.train()
         for idx in batches(lengths, config.batch_size, rng):
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16 and native_bf16()):
-                loss = _batch_loss(tuned, data, idx)
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-            schedule.step()
+            train_step(tuned, data, idx, optimiser, schedule, config.bf16)
             done += 1
             if done % 50 == 0:
                 eta = (steps - done) * (time.perf_counter() - started) / done
@@ -106,13 +104,8 @@ def tuning_rows(complaint_set: list[Example], first_stage: list[Example], config
 
 def refit_complaint_head(top: TopModel, rows: list[Example], states: dict[str, torch.Tensor],
                          seed: int) -> LinearHead:
-    """complaint_cv's head (balanced, its L2 and steps) on ``top``'s embedding of ``rows``."""
-    from sentiment.heads import fit_head
-
-    x = embed_rows(top, [states[r.text] for r in rows])
-    y = np.array([r.complaint for r in rows], dtype=np.int64)
-    w = complaint_cv.balanced_weights(rows, y)
-    return fit_head(x, y, w, None, 1, complaint_cv.L2, steps=complaint_cv.STEPS, seed=seed).eval()
+    """complaint_cv's head on ``top``'s embedding of ``rows``."""
+    return complaint_cv.fit_complaint_head(embed_rows(top, [states[r.text] for r in rows]), rows, seed).eval()
 
 
 HEADS = ("joint", "refit")
@@ -246,10 +239,7 @@ def _load_fold(checkpoints: Path | None, k: int, key: str) -> dict[str, np.ndarr
 def _save_fold(checkpoints: Path | None, k: int, key: str, logits: dict[str, np.ndarray]) -> None:
     if checkpoints is None:
         return
-    checkpoints.mkdir(parents=True, exist_ok=True)
-    scratch = _fold_file(checkpoints, k).with_suffix(".tmp")
-    torch.save({"key": key, "logits": logits}, scratch)
-    scratch.replace(_fold_file(checkpoints, k))
+    save_atomically({"key": key, "logits": logits}, _fold_file(checkpoints, k))
 
 
 def _load_final(checkpoints: Path | None, key: str, top: TopModel) -> tuple[TopModel, dict[str, LinearHead]] | None:
@@ -261,20 +251,12 @@ def _load_final(checkpoints: Path | None, key: str, top: TopModel) -> tuple[TopM
         return None
     final = copy.deepcopy(top)
     final.load_state_dict(state["state"], strict=False)
-    heads = {}
-    for name, head_state in state["heads"].items():
-        head = LinearHead(head_state["linear.weight"].shape[1], 1)
-        head.load_state_dict(head_state)
-        heads[name] = head.eval()
-    return final.eval(), heads
+    return final.eval(), {name: head_from_state(head_state) for name, head_state in state["heads"].items()}
 
 
 def _save_final(checkpoints: Path | None, key: str, final: TopModel, heads: dict[str, LinearHead]) -> None:
     if checkpoints is None:
         return
-    checkpoints.mkdir(parents=True, exist_ok=True)
-    scratch = checkpoints / "complaint-final.tmp"
-    torch.save({"key": key, "state": trained_state(final),
-                "heads": {name: {k: v.detach().clone() for k, v in head.state_dict().items()}
-                          for name, head in heads.items()}}, scratch)
-    scratch.replace(checkpoints / "complaint-final.pt")
+    save_atomically({"key": key, "state": trained_state(final),
+                     "heads": {name: {k: v.detach().clone() for k, v in head.state_dict().items()}
+                               for name, head in heads.items()}}, checkpoints / "complaint-final.pt")

@@ -121,9 +121,10 @@ def _complaint_out_of_fold(meta: dict[str, Any], embedder: Any, data_dir: Path, 
     from sentiment.complaint_tuning import stored_out_of_fold
     from sentiment.corpora import Recipe
 
-    stored = stored_out_of_fold(meta, datasets.complaints(data_dir))
+    complaint_set = datasets.complaints(data_dir)
+    stored = stored_out_of_fold(meta, complaint_set)
     if stored is not None:
-        measured = limited(datasets.complaints(data_dir), limit)
+        measured = limited(complaint_set, limit)
         return measured, stored[: len(measured)], (  # limited keeps the first rows of the one data set
             "complaints out of fold as training measured them (each fold scored by an encoder tuned without it; "
             "the shipped one was tuned on the whole set)")

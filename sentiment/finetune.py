@@ -201,14 +201,9 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     layers = copy.deepcopy(encoder.encoder.layer[split:])
     add_lora(layers, config.rank, config.alpha, config.dropout)
     top = TopModel(layers, sentiment, complaint)
-    optimiser = torch.optim.AdamW([
-        {"params": [p for p in layers.parameters() if p.requires_grad], "lr": config.lr},
-        {"params": list(sentiment.parameters()) + list(complaint.parameters()), "lr": config.head_lr},
-    ], weight_decay=config.weight_decay)
     per_epoch = math.ceil(len(train.states) / config.batch_size)
     steps = max(1, config.epochs * per_epoch)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.06 * steps))
-                                                 * max(0.0, (steps - s) / steps))
+    optimiser, schedule = optimiser_and_schedule(top, config.lr, config.head_lr, config.weight_decay, steps)
     key = run_key(config, train)
     progress = _resumed(checkpoint, key, top, optimiser, schedule, log) if resume and checkpoint else None
     if progress is None:
@@ -225,13 +220,7 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
         order = list(batches(lengths, config.batch_size, rng))
         top.train()
         for idx in order[progress.step:]:
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16 and native_bf16()):
-                loss = _batch_loss(top, train, idx)
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-            schedule.step()
-            progress.loss_sum += float(loss.detach()) * len(idx)
+            progress.loss_sum += train_step(top, train, idx, optimiser, schedule, config.bf16) * len(idx)
             progress.step += 1
             done = (progress.epoch - 1) * per_epoch + progress.step
             if progress.step % 50 == 0:
@@ -254,6 +243,39 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     return top, {"history": progress.history, "best_epoch": progress.best_epoch,
                  "best_validation": progress.best_score, "split_layer": split, "config": config.as_dict(),
                  "training_seconds": round(progress.seconds + time.perf_counter() - started, 1)}
+
+
+def optimiser_and_schedule(top: TopModel, lr: float, head_lr: float, weight_decay: float,
+                           steps: int) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW over the adapter (``lr``) and both heads (``head_lr``); linear warm-up over 6% of ``steps``, then
+    linear decay to zero."""
+    optimiser = torch.optim.AdamW([
+        {"params": [p for p in top.layers.parameters() if p.requires_grad], "lr": lr},
+        {"params": list(top.sentiment.parameters()) + list(top.complaint.parameters()), "lr": head_lr},
+    ], weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.06 * steps))
+                                                 * max(0.0, (steps - s) / steps))
+    return optimiser, schedule
+
+
+def train_step(top: TopModel, rows: Rows, idx: list[int], optimiser: torch.optim.Optimizer,
+               schedule: torch.optim.lr_scheduler.LambdaLR, bf16: bool) -> float:
+    """One batch forward (bfloat16 autocast where the CPU has it and ``bf16`` asks), backward and step; its loss."""
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16 and native_bf16()):
+        loss = _batch_loss(top, rows, idx)
+    optimiser.zero_grad()
+    loss.backward()  # type: ignore[no-untyped-call]
+    optimiser.step()
+    schedule.step()
+    return float(loss.detach())
+
+
+def save_atomically(state: Any, path: Path) -> None:
+    """torch.save through a scratch file, so a run killed while writing leaves the previous file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(".tmp")
+    torch.save(state, scratch)
+    scratch.replace(path)
 
 
 def _evaluate(top: TopModel, progress: Progress, validate: Callable[[TopModel], float], per_epoch: int,
@@ -280,10 +302,7 @@ def _save(path: Path, key: str, top: TopModel, optimiser: Any, schedule: Any, pr
     state = {"key": key, "top": trained_state(top), "optimiser": optimiser.state_dict(),
              "schedule": schedule.state_dict(), "torch_rng": torch.get_rng_state(),
              "progress": {**progress.__dict__, "seconds": progress.seconds + time.perf_counter() - started}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_suffix(".tmp")
-    torch.save(state, scratch)
-    scratch.replace(path)  # a run killed while writing leaves the previous checkpoint whole
+    save_atomically(state, path)
 
 
 def _resumed(path: Path, key: str, top: TopModel, optimiser: Any, schedule: Any,

