@@ -41,7 +41,7 @@ from sentiment.finetune import (
     trained_state,
     training_rows,
 )
-from sentiment.heads import LinearHead, head_from_state, logits_of
+from sentiment.heads import LinearHead, detached, head_from_state, logits_of
 from sentiment.metrics import macro_f1
 
 Log = Callable[[str], None]
@@ -257,6 +257,6 @@ def _load_final(checkpoints: Path | None, key: str, top: TopModel) -> tuple[TopM
 def _save_final(checkpoints: Path | None, key: str, final: TopModel, heads: dict[str, LinearHead]) -> None:
     if checkpoints is None:
         return
-    save_atomically({"key": key, "state": trained_state(final),
-                     "heads": {name: {k: v.detach().clone() for k, v in head.state_dict().items()}
-                               for name, head in heads.items()}}, checkpoints / "complaint-final.pt")
+    state = {"key": key, "state": trained_state(final),
+             "heads": {name: detached(head.state_dict()) for name, head in heads.items()}}
+    save_atomically(state, checkpoints / "complaint-final.pt")

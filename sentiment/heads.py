@@ -99,12 +99,13 @@ def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: d
     """Heads, metadata, the topic head's state (topic_head.TopicHead.state) and (when the encoder was fine-tuned)
     the LoRA adapter, in one small file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"sentiment": _detached(sentiment.state_dict()), "complaint": _detached(complaint.state_dict()),
-               "meta": meta, "adapter": _detached(adapter or {}), "topics": topics or {}}
+    payload = {"sentiment": detached(sentiment.state_dict()), "complaint": detached(complaint.state_dict()),
+               "meta": meta, "adapter": detached(adapter or {}), "topics": topics or {}}
     torch.save(payload, path)
 
 
-def _detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+def detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A copy of a state dict that shares no memory or autograd history with the live module."""
     return {k: v.detach().clone() for k, v in state.items()}
 
 

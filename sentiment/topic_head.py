@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from sentiment.heads import LinearHead
+from sentiment.heads import LinearHead, detached
 
 FOLDS = 5
 L2 = 1e-3
@@ -40,7 +40,7 @@ class TopicHead:
         return [tuple(n for n, hit in zip(self.names, row, strict=True) if hit) for row in hits]
 
     def state(self) -> dict[str, Any]:
-        return {"head": {k: v.detach().clone() for k, v in self.head.state_dict().items()},
+        return {"head": detached(self.head.state_dict()),
                 "names": list(self.names), "thresholds": [float(t) for t in self.thresholds]}
 
 
