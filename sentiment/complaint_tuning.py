@@ -36,13 +36,13 @@ from sentiment.finetune import (
     batches,
     embed_rows,
     optimiser_and_schedule,
-    save_atomically,
     train_step,
     trained_state,
     training_rows,
 )
 from sentiment.heads import LinearHead, detached, head_from_state, logits_of
 from sentiment.metrics import macro_f1
+from sentiment.storage import save_atomically
 
 Log = Callable[[str], None]
 

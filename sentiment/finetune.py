@@ -28,6 +28,7 @@ from sentiment.datasets import Example
 from sentiment.heads import LinearHead, row_losses
 from sentiment.lora import adapter_state, add_lora
 from sentiment.model import native_bf16
+from sentiment.storage import save_atomically
 
 
 @dataclass(frozen=True)
@@ -268,14 +269,6 @@ def train_step(top: TopModel, rows: Rows, idx: list[int], optimiser: torch.optim
     optimiser.step()
     schedule.step()
     return float(loss.detach())
-
-
-def save_atomically(state: Any, path: Path) -> None:
-    """torch.save through a scratch file, so a run killed while writing leaves the previous file whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_suffix(".tmp")
-    torch.save(state, scratch)
-    scratch.replace(path)
 
 
 def _evaluate(top: TopModel, progress: Progress, validate: Callable[[TopModel], float], per_epoch: int,

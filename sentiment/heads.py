@@ -9,6 +9,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from sentiment.storage import save_atomically
+
 
 class LinearHead(nn.Module):
     """Standardise the embedding, then one linear layer (logistic regression) so word shares stay exact."""
@@ -98,10 +100,9 @@ def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: d
                adapter: dict[str, torch.Tensor] | None = None, topics: dict[str, Any] | None = None) -> None:
     """Heads, metadata, the topic head's state (topic_head.TopicHead.state) and (when the encoder was fine-tuned)
     the LoRA adapter, in one small file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"sentiment": detached(sentiment.state_dict()), "complaint": detached(complaint.state_dict()),
                "meta": meta, "adapter": detached(adapter or {}), "topics": topics or {}}
-    torch.save(payload, path)
+    save_atomically(payload, path)
 
 
 def detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:

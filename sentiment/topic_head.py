@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from sentiment.heads import LinearHead, detached
+from sentiment.storage import save_atomically
 
 FOLDS = 5
 L2 = 1e-3
@@ -119,7 +120,7 @@ def add_to(heads_path: Path, seed: int = 13) -> TopicHead:
     fitted = fit(model.embedder.embed(texts).vectors, y, names, seed)
     payload = torch.load(heads_path, map_location="cpu", weights_only=True)
     payload["topics"] = fitted.state()
-    torch.save(payload, heads_path)
+    save_atomically(payload, heads_path)
     return fitted
 
 

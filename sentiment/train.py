@@ -42,7 +42,6 @@ from sentiment.finetune import (
     embed_rows,
     fine_tune,
     lower_states,
-    save_atomically,
     top_adapter,
     training_rows,
 )
@@ -58,6 +57,7 @@ from sentiment.heads import (
 )
 from sentiment.lora import add_lora, load_lora
 from sentiment.scoring import LABELS
+from sentiment.storage import save_atomically
 from sentiment.topics import Similarity, build_prototypes, choose_similarity
 from sentiment.written_sets import written_examples
 
