@@ -9,6 +9,17 @@ from sentiment.heads import LinearHead, read_heads_file, save_heads
 from sentiment.storage import save_atomically
 
 
+@pytest.fixture()
+def save_dies_midway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """torch.save writes part of its file, then the process is stopped (a full disk, a kill)."""
+
+    def dies_midway(state: object, path: Path) -> None:
+        Path(path).write_bytes(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", dies_midway)
+
+
 def test_save_atomically_replaces_the_file_and_leaves_no_scratch(tmp_path: Path) -> None:
     target = tmp_path / "run" / "checkpoint.pt"
     save_atomically({"step": 1}, target)
@@ -17,31 +28,19 @@ def test_save_atomically_replaces_the_file_and_leaves_no_scratch(tmp_path: Path)
     assert [p.name for p in target.parent.iterdir()] == ["checkpoint.pt"]
 
 
-def test_a_write_killed_midway_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_killed_midway_keeps_the_previous_file(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     target = tmp_path / "checkpoint.pt"
     save_atomically({"step": 1}, target)
-
-    def dies_midway(state: object, path: Path) -> None:
-        Path(path).write_bytes(b"PK\x03\x04 half a zip")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(torch, "save", dies_midway)
-    with pytest.raises(KeyboardInterrupt):
+    request.getfixturevalue("save_dies_midway")
+    with pytest.raises(OSError, match="disk full"):
         save_atomically({"step": 2}, target)
-    monkeypatch.undo()
     assert torch.load(target, weights_only=True) == {"step": 1}
 
 
-def test_heads_file_survives_a_killed_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_heads_file_survives_a_killed_rewrite(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     heads = tmp_path / "heads.pt"
     save_heads(heads, LinearHead(4, 3), LinearHead(4, 1), {"model_version": "first"})
-
-    def dies_midway(state: object, path: Path) -> None:
-        Path(path).write_bytes(b"truncated")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(torch, "save", dies_midway)
+    request.getfixturevalue("save_dies_midway")
     with pytest.raises(OSError, match="disk full"):
         save_heads(heads, LinearHead(4, 3), LinearHead(4, 1), {"model_version": "second"})
-    monkeypatch.undo()
     assert read_heads_file(heads)["meta"]["model_version"] == "first"
