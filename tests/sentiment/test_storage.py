@@ -1,6 +1,7 @@
 """Model files are written whole or not at all: a run killed while saving keeps the previous file."""
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import torch
@@ -13,8 +14,8 @@ from sentiment.storage import save_atomically
 def save_dies_midway(monkeypatch: pytest.MonkeyPatch) -> None:
     """torch.save writes part of its file, then the process is stopped (a full disk, a kill)."""
 
-    def dies_midway(state: object, path: Path) -> None:
-        Path(path).write_bytes(b"PK\x03\x04 half a zip")
+    def dies_midway(state: object, target: BinaryIO) -> None:
+        target.write(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
     monkeypatch.setattr(torch, "save", dies_midway)
@@ -35,6 +36,7 @@ def test_a_write_killed_midway_keeps_the_previous_file(tmp_path: Path, request: 
     with pytest.raises(OSError, match="disk full"):
         save_atomically({"step": 2}, target)
     assert torch.load(target, weights_only=True) == {"step": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.pt"]
 
 
 def test_heads_file_survives_a_killed_rewrite(tmp_path: Path, request: pytest.FixtureRequest) -> None:
