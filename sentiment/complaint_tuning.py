@@ -22,7 +22,7 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,10 @@ class TuningConfig:
     batch_size: int = 32
     seed: int = 13
     bf16: bool = True
+    # Learning without forgetting: every tuning row's sentiment is kept near the first stage's (finetune.Rows);
+    # 0 turns it off.
+    distill: float = 0.0
+    distill_temperature: float = 2.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,9 +79,13 @@ class Tuned:
 def tune(top: TopModel, rows: list[Example], states: dict[str, torch.Tensor], config: TuningConfig,
          log: Log = print) -> TopModel:
     """A copy of ``top`` whose adapter and heads were trained further on ``rows`` (``top`` is left as it was)."""
+    data = training_rows(rows, states)
+    if config.distill > 0:
+        teacher = logits_of(top.sentiment, embed_rows(top, data.states))
+        data = replace(data, teacher=teacher, distill_weight=config.distill,
+                       distill_temperature=config.distill_temperature)
     tuned = copy.deepcopy(top)
     torch.manual_seed(config.seed)
-    data = training_rows(rows, states)
     steps = max(1, config.epochs * math.ceil(len(rows) / config.batch_size))
     optimiser, schedule = optimiser_and_schedule(tuned, config.lr, config.head_lr, config.weight_decay, steps)
     lengths, rng = [s.shape[0] for s in data.states], random.Random(config.seed)

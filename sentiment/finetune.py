@@ -68,6 +68,11 @@ class Rows:
     complaint: np.ndarray  # int64, -1 where unlabelled
     w_sentiment: np.ndarray
     w_complaint: np.ndarray
+    # Learning without forgetting (Li and Hoiem, 2016): per row, the sentiment logits of the model being trained
+    # further, before it was; the loss then keeps every row's sentiment close to them (see distillation_loss).
+    teacher: np.ndarray | None = None
+    distill_weight: float = 0.0
+    distill_temperature: float = 2.0
 
 
 def training_rows(rows: list[Example], states: dict[str, torch.Tensor]) -> Rows:
@@ -331,7 +336,19 @@ def _batch_loss(top: TopModel, rows: Rows, idx: list[int]) -> torch.Tensor:
     if has_c.any():
         w = torch.from_numpy(rows.w_complaint[idx])[has_c]
         loss = loss + (row_losses(complaint_logit[has_c][:, None], y_c[has_c], None) * w).sum() / len(idx)
+    if rows.teacher is not None and rows.distill_weight > 0:
+        teacher = torch.from_numpy(rows.teacher[idx])
+        loss = loss + rows.distill_weight * distillation_loss(logits, teacher, rows.distill_temperature)
     return loss
+
+
+def distillation_loss(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """KL(teacher || student) of the softened distributions, times T^2 so its gradient's scale does not depend on
+    T (Hinton et al., 2015); the batch mean."""
+    target = torch.softmax(teacher.float() / temperature, dim=1)
+    log_student = torch.log_softmax(student.float() / temperature, dim=1)
+    kl = nn.functional.kl_div(log_student, target, reduction="batchmean")
+    return kl * temperature**2
 
 
 def top_adapter(top: TopModel, split: int) -> dict[str, torch.Tensor]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,8 @@ from sentiment import complaint_tuning
 from sentiment.complaint_cv import fold_of
 from sentiment.complaint_tuning import TuningConfig, choose_head, cross_validate, stored_out_of_fold
 from sentiment.datasets import Example
-from sentiment.finetune import TopModel, lower_states, trained_state
-from sentiment.heads import LinearHead
+from sentiment.finetune import TopModel, embed_rows, lower_states, trained_state
+from sentiment.heads import LinearHead, logits_of
 from sentiment.lora import add_lora
 
 COMPLAINTS = ["bad box", "late again", "broken", "awful stuff", "so bad", "hate it", "late box", "bad again",
@@ -108,3 +109,20 @@ def test_stored_figures_are_used_only_for_the_set_they_were_measured_on() -> Non
     assert stored_out_of_fold({"complaint_tuning": info}, measured[::-1]) is None  # another order: other rows
     assert stored_out_of_fold({"complaint_tuning": info}, measured[:10]) is None
     assert stored_out_of_fold({}, measured) is None  # a model not tuned on the complaint set
+
+
+def _sentiment_drift(start: TopModel, tuned: TopModel, texts: list[str], states: dict[str, torch.Tensor]) -> float:
+    """Mean KL divergence of the tuned model's sentiment from the starting model's, over ``texts``."""
+    x = [states[t] for t in texts]
+    before = torch.log_softmax(torch.from_numpy(logits_of(start.sentiment, embed_rows(start, x))), dim=1)
+    after = torch.log_softmax(torch.from_numpy(logits_of(tuned.sentiment, embed_rows(tuned, x))), dim=1)
+    return float(torch.nn.functional.kl_div(after, before, log_target=True, reduction="batchmean"))
+
+
+def test_distillation_keeps_the_first_stages_sentiment(setup: tuple[TopModel, dict[str, torch.Tensor]]) -> None:
+    top, states = setup
+    rows = complaint_set() + first_stage()
+    plain = complaint_tuning.tune(top, rows, states, CONFIG, log=lambda _: None)
+    kept = complaint_tuning.tune(top, rows, states, replace(CONFIG, distill=5.0), log=lambda _: None)
+    texts = [r.text for r in complaint_set()]  # no sentiment label: only distillation holds their sentiment
+    assert _sentiment_drift(top, kept, texts, states) < 0.5 * _sentiment_drift(top, plain, texts, states)

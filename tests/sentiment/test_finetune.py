@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from sentiment.finetune import FineTuneConfig, Rows, TopModel, embed_rows, fine_tune, lower_states
+from sentiment.finetune import FineTuneConfig, Rows, TopModel, distillation_loss, embed_rows, fine_tune, lower_states
 from sentiment.heads import LinearHead
 
 POSITIVE = ["good", "great fun", "nice one", "so good", "love it", "great", "nice", "good stuff"]
@@ -109,3 +109,14 @@ def test_a_checkpoint_of_other_settings_is_refused(tiny_bert: Callable[[], Any],
     with pytest.raises(CheckpointMismatch, match="another run"):
         fine_tune(tiny_bert(), *heads(), rows, replace(CONFIG, epochs=1, lr=1e-3), accuracy(rows),
                   log=lambda _: None, checkpoint=checkpoint, resume=True)
+
+
+def test_distillation_loss_is_zero_at_the_teacher_and_pulls_towards_it() -> None:
+    teacher = torch.tensor([[2.0, 0.0, -1.0], [-1.0, 0.5, 1.5]])
+    assert float(distillation_loss(teacher.clone(), teacher, 2.0)) == pytest.approx(0.0, abs=1e-6)
+    student = torch.zeros(2, 3, requires_grad=True)
+    loss = distillation_loss(student, teacher, 2.0)
+    loss.backward()  # type: ignore[no-untyped-call]
+    assert float(loss.detach()) > 0
+    step = student.detach() - student.grad  # type: ignore[operator]
+    assert float(distillation_loss(step, teacher, 2.0)) < float(loss.detach())
