@@ -3,6 +3,7 @@
 
 (() => {
   const TYPING = /^(INPUT|TEXTAREA|SELECT)$/;
+  const LEAVE_ON_ESCAPE = new Set(["reply-text", "q"]);
 
   function isTyping(element) {
     return Boolean(element) && (element.isContentEditable || TYPING.test(element.tagName));
@@ -92,8 +93,11 @@
       return;
     }
     if (isTyping(event.target)) {
-      if (event.key === "Escape" && event.target.id === "reply-text") {
-        event.target.blur();  // back to shortcuts without leaving the page
+      if (event.key === "Escape" && LEAVE_ON_ESCAPE.has(event.target.id)) {
+        // Back to shortcuts without leaving the page. In the search box Escape would also clear the query, and
+        // its input event would reload the list under the next key pressed: the query stays.
+        event.preventDefault();
+        event.target.blur();
       }
       return;
     }
