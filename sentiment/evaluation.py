@@ -14,7 +14,7 @@ import numpy as np
 
 from sentiment import datasets
 from sentiment.datasets import Example
-from sentiment.metrics import accuracy, expected_calibration_error, macro_f1, macro_recall
+from sentiment.metrics import Metric, accuracy, bootstrap_interval, expected_calibration_error, macro_f1, macro_recall
 
 if TYPE_CHECKING:
     from sentiment.heads import LinearHead
@@ -69,13 +69,15 @@ def limited(rows: list[Example], limit: int | None) -> list[Example]:
     return out
 
 
-def evaluate_rows(rows: list[Example], probs: np.ndarray, complaint: np.ndarray) -> dict[str, Any]:
-    """Metrics for rows given each row's 3-way probabilities and complaint probability."""
+def evaluate_rows(rows: list[Example], probs: np.ndarray, complaint: np.ndarray,
+                  intervals: bool = False) -> dict[str, Any]:
+    """Metrics for rows given each row's 3-way probabilities and complaint probability; with ``intervals`` each
+    data set's figure also gets its 95% bootstrap interval (``ci95``)."""
     s = np.array([r.sentiment is not None for r in rows], dtype=bool)
     c = np.array([r.complaint is not None for r in rows], dtype=bool)
     s_rows, c_rows = [r for r, k in zip(rows, s, strict=True) if k], [r for r, k in zip(rows, c, strict=True) if k]
-    out: dict[str, Any] = {"sentiment": sentiment_metrics(s_rows, probs[s]),
-                           "complaint": complaint_metrics(c_rows, complaint[c])}
+    out: dict[str, Any] = {"sentiment": sentiment_metrics(s_rows, probs[s], intervals),
+                           "complaint": complaint_metrics(c_rows, complaint[c], intervals)}
     out["headline"] = {name: _dig(out, path) for name, path in HEADLINE.items()}
     out["headline"]["ece_sentiment_3way"] = out["sentiment"].get("ece_3way")
     out["headline"]["ece_sentiment_binary"] = out["sentiment"].get("ece_binary")
@@ -107,7 +109,7 @@ def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: in
         c_probs = np.zeros((len(measured), 3))
         c_complaint = 1.0 / (1.0 + np.exp(-out_of_fold / float(meta["complaint_temperature"])))
     metrics = evaluate_rows(rows + measured, np.concatenate([probs, c_probs]),
-                            np.concatenate([complaint, c_complaint]))
+                            np.concatenate([complaint, c_complaint]), intervals=True)
     metrics["complaint_source"] = source
     return metrics
 
@@ -152,7 +154,7 @@ def _dig(tree: dict[str, Any], path: tuple[str, ...]) -> float | None:
     return float(node)
 
 
-def sentiment_metrics(rows: list[Example], probs: np.ndarray) -> dict[str, Any]:
+def sentiment_metrics(rows: list[Example], probs: np.ndarray, intervals: bool = False) -> dict[str, Any]:
     names = np.array([r.dataset for r in rows])
     y = np.array([r.sentiment for r in rows], dtype=np.int64)
     pair = np.array([r.binary for r in rows], dtype=bool)
@@ -162,10 +164,14 @@ def sentiment_metrics(rows: list[Example], probs: np.ndarray) -> dict[str, Any]:
         if pair[sel].all():
             pred = np.where(probs[sel, 2] >= probs[sel, 0], 2, 0)
             out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred), "task": "binary neg/pos"}
+            figure: Metric = accuracy
         else:
             pred = probs[sel].argmax(axis=1)
             out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred),
                               "macro_recall": macro_recall(y[sel], pred), "task": "3-way"}
+            figure = macro_recall
+        if intervals:
+            out[str(name)]["ci95"] = list(bootstrap_interval(figure, y[sel], pred))
     three = ~pair
     if three.any():
         p3 = probs[three]
@@ -176,7 +182,7 @@ def sentiment_metrics(rows: list[Example], probs: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def complaint_metrics(rows: list[Example], prob: np.ndarray) -> dict[str, Any]:
+def complaint_metrics(rows: list[Example], prob: np.ndarray, intervals: bool = False) -> dict[str, Any]:
     names = np.array([r.dataset for r in rows])
     y = np.array([r.complaint for r in rows], dtype=np.int64)
     pred = (prob >= 0.5).astype(np.int64)
@@ -185,14 +191,21 @@ def complaint_metrics(rows: list[Example], prob: np.ndarray) -> dict[str, Any]:
         sel = names == name
         out[str(name)] = {"n": int(sel.sum()), "macro_f1": macro_f1(y[sel], pred[sel]),
                           "accuracy": accuracy(y[sel], pred[sel])}
+        if intervals:
+            out[str(name)]["ci95"] = list(bootstrap_interval(macro_f1, y[sel], pred[sel]))
     if len(rows):
         out["ece"] = expected_calibration_error(np.maximum(prob, 1 - prob), pred == y)
     return out
 
 
+def _interval(bounds: list[float] | None) -> str:
+    return f"{100 * bounds[0]:.1f}-{100 * bounds[1]:.1f}" if bounds else ""
+
+
 def format_table(metrics: dict[str, Any]) -> str:
-    """A plain-text table: dataset, head, n, metric, value (accuracy too), and the published reference if any."""
-    lines = [f"{'dataset':<16} {'head':<10} {'n':>5}  {'metric':<13} {'value':>6} {'acc':>6}  reference"]
+    """A plain-text table: dataset, head, n, metric, value (accuracy too), its 95% bootstrap interval where measured,
+    and the published reference if any."""
+    lines = [f"{'dataset':<16} {'head':<10} {'n':>5}  {'metric':<13} {'value':>6} {'acc':>6} {'95% CI':>11}  reference"]
     for head in ("sentiment", "complaint"):
         for name, row in sorted(metrics[head].items()):
             if not isinstance(row, dict):
@@ -200,7 +213,7 @@ def format_table(metrics: dict[str, Any]) -> str:
             metric = "macro_recall" if "macro_recall" in row else "macro_f1" if "macro_f1" in row else "accuracy"
             ref = next((v for k, v in REFERENCES.items() if HEADLINE[k] == (head, name, metric)), "")
             lines.append(f"{name:<16} {head:<10} {row['n']:>5}  {metric:<13} {100 * row[metric]:>6.1f} "
-                         f"{100 * row['accuracy']:>6.1f}  {ref}")
+                         f"{100 * row['accuracy']:>6.1f} {_interval(row.get('ci95')):>11}  {ref}")
     for key in ("ece_sentiment_3way", "ece_sentiment_binary", "ece_complaint"):
         value = metrics["headline"].get(key)
         if value is not None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -34,3 +38,18 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
         if sel.any():
             total += sel.mean() * abs(correct[sel].mean() - confidence[sel].mean())
     return float(total)
+
+
+def bootstrap_interval(metric: Metric, y_true: np.ndarray, y_pred: np.ndarray, resamples: int = 1000,
+                       level: float = 0.95, seed: int = 13) -> tuple[float, float]:
+    """The percentile bootstrap interval of a figure over its rows: how far the figure moves between draws of as
+    many rows from the same texts, the model fixed. It says whether a set can tell two models a point apart; it
+    does not include how far a retrained model moves (training noise comes on top)."""
+    if not len(y_true):
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(y_true), size=(resamples, len(y_true)))
+    values = np.array([metric(y_true[rows], y_pred[rows]) for rows in draws])
+    tail = 50.0 * (1.0 - level)
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
