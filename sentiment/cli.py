@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from sentiment.config import ModelConfig
     from sentiment.datasets import Example
     from sentiment.model import SentimentModel
     from settings import Settings
@@ -59,7 +60,11 @@ def score(texts: tuple[str, ...]) -> None:
 @click.option("--written", is_flag=True,
               help="only the project's own test-only sets (sentiment/data: the topic set and the customer "
                    "messages); needs no shared data")
-def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool) -> None:
+@click.option("--against", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="also score this saved model (a heads.pt, e.g. from earful train --output) on the same rows and "
+                   "print how far each figure moves from the configured model's, with a paired 95% interval")
+def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, written: bool,
+          against: Path | None) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.config import ModelConfig
     from sentiment.evaluation import evaluate_on_validation, format_table
@@ -68,6 +73,8 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
 
     if rescore and not corrections:
         raise click.UsageError("--rescore goes with --corrections")
+    if against and (corrections or written):
+        raise click.UsageError("--against measures the validation sets: not with --corrections or --written")
     settings = get_settings()
     config = ModelConfig.from_settings(settings)
     if corrections:
@@ -86,13 +93,40 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
         eval_written(get_model(config), config.batch_size, limit)
         return
     folder = require_data(data_dir)
+    other = load_saved_model(against, config) if against else None
     model = get_model(config)
     metrics = evaluate_on_validation(model, folder, config.batch_size, limit)
     click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
                f"Japanese test-only set; {metrics['complaint_source']}"
                + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
+    if other is not None:
+        compare_with(model, other, f"{other.name} {other.version} ({against})", config.batch_size, folder, limit)
+        return
     eval_written(model, config.batch_size, limit)
+
+
+def load_saved_model(heads: Path, config: ModelConfig) -> SentimentModel:
+    """A model saved by earful train (its heads.pt) on the configured encoder arithmetic, or a clear error."""
+    import pickle
+
+    from sentiment.model import E5HeadsModel, encoder_precision
+
+    try:
+        return E5HeadsModel(config.cache_dir, heads_path=heads, precision=encoder_precision(config.precision))
+    except (OSError, EOFError, KeyError, RuntimeError, ValueError, pickle.UnpicklingError) as error:
+        raise click.ClickException(f"cannot load {heads} as a saved model ({type(error).__name__}: "
+                                   f"{str(error)[:200]})") from None
+
+
+def compare_with(model: SentimentModel, other: SentimentModel, label: str, batch_size: int, folder: Path,
+                 limit: int | None) -> None:
+    """The other model against the configured one, figure by figure, on the same rows."""
+    from sentiment.evaluation import compare_scores, format_comparison, validation_scores
+
+    base = validation_scores(model, folder, batch_size, limit)
+    click.echo(f"{label} minus the configured model {model.name} {model.version}, on the same rows:")
+    click.echo(format_comparison(compare_scores(base, validation_scores(other, folder, batch_size, limit))))
 
 
 def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> None:

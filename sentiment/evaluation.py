@@ -14,7 +14,15 @@ import numpy as np
 
 from sentiment import datasets
 from sentiment.datasets import Example
-from sentiment.metrics import Metric, accuracy, bootstrap_interval, expected_calibration_error, macro_f1, macro_recall
+from sentiment.metrics import (
+    Metric,
+    accuracy,
+    bootstrap_interval,
+    expected_calibration_error,
+    macro_f1,
+    macro_recall,
+    paired_bootstrap_difference,
+)
 
 if TYPE_CHECKING:
     from sentiment.heads import LinearHead
@@ -26,6 +34,7 @@ HEADLINE = {
     "ja_holdout_accuracy": ("sentiment", "ja_holdout", "accuracy"),
     "complaint_macro_f1": ("complaint", "complaints", "macro_f1"),
 }
+METRICS: dict[str, Metric] = {"accuracy": accuracy, "macro_recall": macro_recall, "macro_f1": macro_f1}
 # Published figures for orientation (shared/data/README.md); they are on other splits, so not like for like.
 REFERENCES = {
     "tweeteval_macro_recall": "TweetEval test: TimeLMs-2021 73.7, BERTweet 73.4, RoBERTa-base 71.3, FastText 62.9",
@@ -91,11 +100,27 @@ def evaluate_model(model: SentimentModel, rows: list[Example], batch_size: int =
     return evaluate_rows(rows, probs, complaint)
 
 
+@dataclass(frozen=True)
+class ValidationScores:
+    rows: list[Example]  # the validation rows, then the complaint set
+    probs: np.ndarray
+    complaint: np.ndarray
+    complaint_source: str
+
+
 def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: int = 32,
                            limit: int | None = None) -> dict[str, Any]:
     """The validation figures: sentiment as the model scores in production; complaints out of fold (as training
     measured them for a model tuned on the set, else by cross-validating a head on the model's embedding), or as
     scored for a model without a head (hub models). ``complaint_source`` says which."""
+    scores = validation_scores(model, data_dir, batch_size, limit)
+    metrics = evaluate_rows(scores.rows, scores.probs, scores.complaint, intervals=True)
+    metrics["complaint_source"] = scores.complaint_source
+    return metrics
+
+
+def validation_scores(model: SentimentModel, data_dir: Path, batch_size: int = 32,
+                      limit: int | None = None) -> ValidationScores:
     rows = limited(validation_rows(data_dir), limit)
     probs, complaint = _scored(model, rows, batch_size)
     meta = getattr(model, "meta", None)
@@ -108,10 +133,45 @@ def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: in
         measured, out_of_fold, source = _complaint_out_of_fold(meta, embedder, data_dir, batch_size, limit)
         c_probs = np.zeros((len(measured), 3))
         c_complaint = 1.0 / (1.0 + np.exp(-out_of_fold / float(meta["complaint_temperature"])))
-    metrics = evaluate_rows(rows + measured, np.concatenate([probs, c_probs]),
-                            np.concatenate([complaint, c_complaint]), intervals=True)
-    metrics["complaint_source"] = source
-    return metrics
+    return ValidationScores(rows + measured, np.concatenate([probs, c_probs]),
+                            np.concatenate([complaint, c_complaint]), source)
+
+
+def compare_scores(base: ValidationScores, other: ValidationScores) -> dict[str, tuple[float, float, float]]:
+    """Each headline figure of ``other`` minus ``base``'s, with the 95% interval of a paired bootstrap (the same
+    resampled rows for both): narrower than two separate intervals, so it tells whether a retrained model is
+    really better on these sets."""
+    if [r.text for r in base.rows] != [r.text for r in other.rows]:
+        raise ValueError("the two models were measured on different rows")
+    out = {}
+    for name, (head, dataset, metric) in HEADLINE.items():
+        selected = [i for i, r in enumerate(base.rows) if r.dataset == dataset and getattr(r, head) is not None]
+        if not selected:
+            continue
+        y, pred_base = _figure_inputs(base, selected, head)
+        _, pred_other = _figure_inputs(other, selected, head)
+        out[name] = paired_bootstrap_difference(METRICS[metric], y, pred_base, pred_other)
+    return out
+
+
+def _figure_inputs(scores: ValidationScores, selected: list[int], head: str) -> tuple[np.ndarray, np.ndarray]:
+    """Truth and predictions for one data set, decided as sentiment_metrics and complaint_metrics decide them."""
+    rows = [scores.rows[i] for i in selected]
+    if head == "complaint":
+        truth = np.array([r.complaint for r in rows], dtype=np.int64)
+        return truth, (scores.complaint[selected] >= 0.5).astype(np.int64)
+    y = np.array([r.sentiment for r in rows], dtype=np.int64)
+    probs = scores.probs[selected]
+    if all(r.binary for r in rows):
+        return y, np.where(probs[:, 2] >= probs[:, 0], 2, 0)
+    return y, probs.argmax(axis=1)
+
+
+def format_comparison(differences: dict[str, tuple[float, float, float]]) -> str:
+    lines = [f"{'figure':<24} {'change':>7}  95% interval (paired)"]
+    for name, (change, low, high) in differences.items():
+        lines.append(f"{name:<24} {100 * change:>+7.1f} {100 * low:>+7.1f} to {100 * high:>+4.1f}")
+    return "\n".join(lines)
 
 
 def _complaint_out_of_fold(meta: dict[str, Any], embedder: Any, data_dir: Path, batch_size: int,

@@ -75,3 +75,39 @@ def test_eval_prints_a_table_with_references(settings_env: None) -> None:
     assert "TimeLMs-2021 73.7" in result.output
     # The committed model was tuned on the complaint set: its figure is the one training measured out of fold.
     assert "complaints out of fold as training measured them" in result.output
+
+
+def test_eval_against_refuses_what_is_not_a_saved_model(tmp_path: Path, settings_env: None) -> None:
+    data = tmp_path / "data"
+    for name in ("tweeteval_sentiment/val_text.txt", "complaints/complaints.csv", "nsmc/nsmc_binary.tsv"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text("")
+    junk = tmp_path / "heads.pt"
+    junk.write_text("<script>not a model</script>")
+    result = CliRunner().invoke(eval_, ["--data-dir", str(data), "--against", str(junk)])
+    assert result.exit_code != 0 and f"cannot load {junk} as a saved model" in result.output
+    assert "dataset" not in result.output  # refused before anything was scored
+    result = CliRunner().invoke(eval_, ["--written", "--against", str(junk)])
+    assert result.exit_code != 0 and "--against measures the validation sets" in result.output
+
+
+@pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared evaluation data is not present")
+def test_eval_against_a_saved_model_prints_paired_changes(tmp_path: Path, settings_env: None) -> None:
+    import torch
+
+    from sentiment.model import HEADS_PATH
+
+    payload = torch.load(HEADS_PATH, map_location="cpu", weights_only=True)
+    payload["sentiment"]["linear.bias"] = payload["sentiment"]["linear.bias"] + torch.tensor([0.0, 0.0, 50.0])
+    always_positive = tmp_path / "heads.pt"
+    torch.save(payload, always_positive)
+    result = CliRunner().invoke(eval_, ["--limit", "6", "--against", str(always_positive)])
+    assert result.exit_code == 0, result.output
+    assert "minus" in result.output and "95% interval (paired)" in result.output
+    changes = {line.split()[0]: float(line.split()[1]) for line in result.output.splitlines()
+               if line.split() and line.split()[0].endswith(("_recall", "_accuracy", "_f1"))}
+    assert changes["complaint_macro_f1"] == 0.0  # the complaint head is the same
+    # Calling every review positive loses the negative ones it had right (6 rows each: too few for TweetEval).
+    assert changes["nsmc_accuracy"] < 0 and changes["ja_holdout_accuracy"] < 0
+    assert f"({always_positive}) minus the configured model" in result.output
+    assert "topic test-only set" not in result.output  # the comparison replaces the written sets' report

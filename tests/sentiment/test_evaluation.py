@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from sentiment.datasets import Example
-from sentiment.evaluation import evaluate_rows, format_table
-from sentiment.metrics import accuracy, bootstrap_interval, macro_f1, macro_recall
+from sentiment.evaluation import ValidationScores, compare_scores, evaluate_rows, format_comparison, format_table
+from sentiment.metrics import accuracy, bootstrap_interval, macro_f1, macro_recall, paired_bootstrap_difference
 
 
 def right_share(n: int, share: float) -> tuple[np.ndarray, np.ndarray]:
@@ -66,3 +66,41 @@ def test_table_shows_the_interval():
     low, high = evaluate_rows(rows, probs, complaint, intervals=True)["sentiment"]["tweeteval"]["ci95"]
     assert f"{100 * low:.1f}-{100 * high:.1f}" in tweeteval
     assert f"{100 * low:.1f}-" not in format_table(evaluate_rows(rows, probs, complaint))  # not measured: blank
+
+
+def test_paired_difference_sees_what_two_separate_intervals_cannot():
+    y, base = right_share(2000, 0.70)
+    better = base.copy()
+    better[1400:1440] = y[1400:1440]  # 40 more rows right: +2 points
+    change, low, high = paired_bootstrap_difference(accuracy, y, base, better)
+    assert change == pytest.approx(0.02)
+    assert 0.0 < low < change < high  # paired, the gain is real...
+    _, base_high = bootstrap_interval(accuracy, y, base)
+    better_low, _ = bootstrap_interval(accuracy, y, better)
+    assert better_low < base_high  # ...while the two intervals apart overlap
+    assert paired_bootstrap_difference(accuracy, y, base, base) == (0.0, 0.0, 0.0)
+
+
+def scores_of(rows: list[Example], probs: np.ndarray, complaint: np.ndarray) -> ValidationScores:
+    return ValidationScores(rows, probs, complaint, "test")
+
+
+def test_compare_scores_uses_each_headline_figure_metric():
+    rows = ([Example(f"j{i}", "ja_holdout", [0, 0, 0, 2][i % 4], False, None) for i in range(40)]
+            + [Example(f"n{i}", "nsmc", 2 * (i % 2), True, None) for i in range(40)]
+            + [Example(f"c{i}", "complaints", None, False, i % 2) for i in range(40)])
+    truth = np.array([r.sentiment if r.sentiment is not None else 0 for r in rows])
+    right = np.eye(3)[truth] * 0.9 + 0.05
+    all_negative = np.tile([0.9, 0.05, 0.05], (120, 1))
+    complaint = np.array([0.0] * 80 + [float(i % 2) for i in range(40)])
+    base = scores_of(rows, right, complaint)
+    other = scores_of(rows, all_negative, 1.0 - complaint)
+    differences = compare_scores(base, other)
+    # Japanese is 3-way but its headline figure is accuracy: all-negative keeps 3 in 4 (macro recall would be 1/2).
+    assert differences["ja_holdout_accuracy"][0] == pytest.approx(-0.25)
+    assert differences["nsmc_accuracy"][0] == pytest.approx(-0.5)
+    assert differences["complaint_macro_f1"][0] == pytest.approx(-1.0)
+    assert "tweeteval_macro_recall" not in differences  # no rows of it here
+    assert "ja_holdout_accuracy" in format_comparison(differences)
+    with pytest.raises(ValueError, match="different rows"):
+        compare_scores(base, scores_of(rows[::-1], right, complaint))
