@@ -43,8 +43,8 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 def bootstrap_interval(metric: Metric, y_true: np.ndarray, y_pred: np.ndarray, resamples: int = 1000,
                        level: float = 0.95, seed: int = 13) -> tuple[float, float]:
     """The percentile bootstrap interval of a figure over its rows: how far the figure moves between draws of as
-    many rows from the same texts, the model fixed. It says whether a set can tell two models a point apart; it
-    does not include how far a retrained model moves (training noise comes on top)."""
+    many rows from the same texts, the model fixed: how precisely the set pins the figure down (two models are
+    compared by paired_bootstrap_difference). It does not include how far a retrained model moves."""
     if not len(y_true):
         return float("nan"), float("nan")
     return _bootstrap(lambda rows: metric(y_true[rows], y_pred[rows]), len(y_true), resamples, level, seed)
