@@ -155,16 +155,21 @@ def compare_scores(base: ValidationScores, other: ValidationScores) -> dict[str,
 
 
 def _figure_inputs(scores: ValidationScores, selected: list[int], head: str) -> tuple[np.ndarray, np.ndarray]:
-    """Truth and predictions for one data set, decided as sentiment_metrics and complaint_metrics decide them."""
+    """Truth and predictions for one data set."""
     rows = [scores.rows[i] for i in selected]
     if head == "complaint":
-        truth = np.array([r.complaint for r in rows], dtype=np.int64)
-        return truth, (scores.complaint[selected] >= 0.5).astype(np.int64)
+        return np.array([r.complaint for r in rows], dtype=np.int64), complaint_predictions(scores.complaint[selected])
     y = np.array([r.sentiment for r in rows], dtype=np.int64)
-    probs = scores.probs[selected]
-    if all(r.binary for r in rows):
-        return y, np.where(probs[:, 2] >= probs[:, 0], 2, 0)
-    return y, probs.argmax(axis=1)
+    return y, sentiment_predictions(scores.probs[selected], all(r.binary for r in rows))
+
+
+def sentiment_predictions(probs: np.ndarray, binary: bool) -> np.ndarray:
+    """The most probable of the three labels; for a negative/positive-only set, the likelier of those two."""
+    return np.where(probs[:, 2] >= probs[:, 0], 2, 0) if binary else probs.argmax(axis=1)
+
+
+def complaint_predictions(prob: np.ndarray) -> np.ndarray:
+    return (prob >= 0.5).astype(np.int64)
 
 
 def format_comparison(differences: dict[str, tuple[float, float, float]]) -> str:
@@ -221,12 +226,12 @@ def sentiment_metrics(rows: list[Example], probs: np.ndarray, intervals: bool = 
     out: dict[str, Any] = {}
     for name in np.unique(names):
         sel = names == name
-        if pair[sel].all():
-            pred = np.where(probs[sel, 2] >= probs[sel, 0], 2, 0)
+        binary = bool(pair[sel].all())
+        pred = sentiment_predictions(probs[sel], binary)
+        if binary:
             out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred), "task": "binary neg/pos"}
             figure: Metric = accuracy
         else:
-            pred = probs[sel].argmax(axis=1)
             out[str(name)] = {"n": int(sel.sum()), "accuracy": accuracy(y[sel], pred),
                               "macro_recall": macro_recall(y[sel], pred), "task": "3-way"}
             figure = macro_recall
@@ -245,7 +250,7 @@ def sentiment_metrics(rows: list[Example], probs: np.ndarray, intervals: bool = 
 def complaint_metrics(rows: list[Example], prob: np.ndarray, intervals: bool = False) -> dict[str, Any]:
     names = np.array([r.dataset for r in rows])
     y = np.array([r.complaint for r in rows], dtype=np.int64)
-    pred = (prob >= 0.5).astype(np.int64)
+    pred = complaint_predictions(prob)
     out: dict[str, Any] = {}
     for name in np.unique(names):
         sel = names == name
