@@ -13,6 +13,7 @@ import click
 if TYPE_CHECKING:
     from sentiment.config import ModelConfig
     from sentiment.datasets import Example
+    from sentiment.evaluation import ValidationScores
     from sentiment.model import SentimentModel
     from settings import Settings
 
@@ -67,7 +68,7 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
           against: Path | None) -> None:
     """Evaluate the configured model on the held-out share of every dataset (or on the staff corrections)."""
     from sentiment.config import ModelConfig
-    from sentiment.evaluation import evaluate_on_validation, format_table
+    from sentiment.evaluation import format_table, validation_metrics, validation_scores
     from sentiment.model import get_model
     from settings import get_settings
 
@@ -95,13 +96,15 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
     folder = require_data(data_dir)
     other = load_saved_model(against, config) if against else None
     model = get_model(config)
-    metrics = evaluate_on_validation(model, folder, config.batch_size, limit)
+    scores = validation_scores(model, folder, config.batch_size, limit)
+    metrics = validation_metrics(scores)
     click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
                f"Japanese test-only set; {metrics['complaint_source']}"
                + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
     if other is not None:
-        compare_with(model, other, f"{other.name} {other.version} ({against})", config.batch_size, folder, limit)
+        compare_with(model, scores, other, f"{other.name} {other.version} ({against})", config.batch_size, folder,
+                     limit)
         return
     eval_written(model, config.batch_size, limit)
 
@@ -119,12 +122,11 @@ def load_saved_model(heads: Path, config: ModelConfig) -> SentimentModel:
                                    f"{str(error)[:200]})") from None
 
 
-def compare_with(model: SentimentModel, other: SentimentModel, label: str, batch_size: int, folder: Path,
-                 limit: int | None) -> None:
-    """The other model against the configured one, figure by figure, on the same rows."""
+def compare_with(model: SentimentModel, base: ValidationScores, other: SentimentModel, label: str, batch_size: int,
+                 folder: Path, limit: int | None) -> None:
+    """The other model against the configured one (already scored: ``base``), figure by figure, on the same rows."""
     from sentiment.evaluation import compare_scores, format_comparison, validation_scores
 
-    base = validation_scores(model, folder, batch_size, limit)
     click.echo(f"{label} minus the configured model {model.name} {model.version}, on the same rows:")
     click.echo(format_comparison(compare_scores(base, validation_scores(other, folder, batch_size, limit))))
 

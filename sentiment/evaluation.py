@@ -61,7 +61,7 @@ class Calibrated:
 
 def validation_rows(data_dir: Path) -> list[Example]:
     """What the figures are measured on and nothing is trained or chosen on: all of TweetEval validation and of the
-    NSMC share, and the Japanese test-only set. The complaint set is measured out of fold (evaluate_on_validation)."""
+    NSMC share, and the Japanese test-only set. The complaint set is measured out of fold (validation_scores)."""
     return datasets.tweeteval(data_dir) + datasets.nsmc(data_dir) + datasets.ja_holdout()
 
 
@@ -108,12 +108,8 @@ class ValidationScores:
     complaint_source: str
 
 
-def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: int = 32,
-                           limit: int | None = None) -> dict[str, Any]:
-    """The validation figures: sentiment as the model scores in production; complaints out of fold (as training
-    measured them for a model tuned on the set, else by cross-validating a head on the model's embedding), or as
-    scored for a model without a head (hub models). ``complaint_source`` says which."""
-    scores = validation_scores(model, data_dir, batch_size, limit)
+def validation_metrics(scores: ValidationScores) -> dict[str, Any]:
+    """The validation figures, each with its 95% bootstrap interval, and where the complaint figure came from."""
     metrics = evaluate_rows(scores.rows, scores.probs, scores.complaint, intervals=True)
     metrics["complaint_source"] = scores.complaint_source
     return metrics
@@ -121,6 +117,9 @@ def evaluate_on_validation(model: SentimentModel, data_dir: Path, batch_size: in
 
 def validation_scores(model: SentimentModel, data_dir: Path, batch_size: int = 32,
                       limit: int | None = None) -> ValidationScores:
+    """The validation rows as scored: sentiment as the model scores in production; complaints out of fold (as
+    training measured them for a model tuned on the set, else by cross-validating a head on the model's embedding),
+    or as scored for a model without a head (hub models). ``complaint_source`` says which."""
     rows = limited(validation_rows(data_dir), limit)
     probs, complaint = _scored(model, rows, batch_size)
     meta = getattr(model, "meta", None)
