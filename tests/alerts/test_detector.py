@@ -10,7 +10,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from alerts.detector import Decision, DetectorConfig, DetectorState, SpikeDetector, nb_upper_tail, tail_limit
+from alerts.detector import (
+    Decision,
+    DetectorConfig,
+    DetectorState,
+    SpikeDetector,
+    binomial_upper_tail,
+    median_upper_tail,
+    nb_upper_tail,
+    tail_limit,
+)
 
 MONDAY = datetime(2026, 1, 5, tzinfo=timezone.utc)
 FIVE_MINUTES = DetectorConfig(bucket_seconds=300)
@@ -165,6 +174,48 @@ def test_a_one_bucket_blip_raises_the_tail_guard_but_a_sustained_incident_does_n
     assert maxima[0] > 20 > 5 > maxima[1]  # the blip's peak is in the guard's history; the burst's is not
 
 
+def test_the_binomial_tail_matches_a_direct_sum() -> None:
+    for n, k, q in ((24, 12, 0.01), (24, 12, 0.3), (5, 1, 0.5), (24, 24, 0.9)):
+        direct = sum(math.comb(n, j) * q**j * (1 - q) ** (n - j) for j in range(k, n + 1))
+        assert binomial_upper_tail(n, k, q) == pytest.approx(direct, rel=1e-9)
+    assert binomial_upper_tail(24, 12, 0.0) == 0.0 and binomial_upper_tail(24, 0, 0.3) == 1.0
+
+
+def test_the_order_statistic_ignores_a_burst_shorter_than_half_its_window() -> None:
+    bot = [200.0] * 8 + [5.0] * 16  # 40 minutes of a bot at 40x
+    rise = [15.0] * 12 + [5.0] * 12  # an hour at 3x
+    assert median_upper_tail(bot, 5.0, 0.1) > 0.1
+    assert median_upper_tail(rise, 5.0, 0.1) == pytest.approx(binomial_upper_tail(24, 12, nb_upper_tail(15, 5.0, 0.1)))
+    assert median_upper_tail(rise, 5.0, 0.1) < 1e-6
+
+
+def _series_with_daily_bot_spikes(seed: int) -> tuple[random.Random, Callable[[list[int]], list[Decision]]]:
+    """Eight days at 10 a bucket with four one-bucket spikes of 150 a day: they teach the window sums' guard."""
+    rng = random.Random(seed)
+    detector = SpikeDetector(FIVE_MINUTES)
+    feed = feeder(detector, MONDAY)
+    for _ in range(8):
+        counts = [_poisson(rng, 10.0) for _ in range(288)]
+        for _ in range(4):
+            counts[rng.randrange(288)] = 150
+        feed(counts)
+    return rng, feed
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_sustained_doubling_is_alerted_though_one_bucket_spikes_raised_the_guard(seed: int) -> None:
+    rng, feed = _series_with_daily_bot_spikes(seed)
+    rise = feed([_poisson(rng, 25.0) for _ in range(36)])
+    alerts = [i for i, decision in enumerate(rise) if decision.alert]
+    assert len(alerts) == 1 and 11 <= alerts[0] <= 18  # once half of the 2-hour window is up
+    assert rise[alerts[0]].scale == 24
+
+
+def test_a_sustained_rise_short_of_a_doubling_is_not_a_spike() -> None:
+    rng, feed = _series_with_daily_bot_spikes(0)
+    assert not any(decision.alert for decision in feed([_poisson(rng, 16.0) for _ in range(36)]))
+
+
 def test_a_past_spike_does_not_raise_next_week_s_baseline() -> None:
     rng = random.Random(4)
     detector = SpikeDetector(HOURLY)
@@ -212,6 +263,15 @@ def test_the_state_round_trips_through_json_and_resumes_identically() -> None:
     resumed = [restored.observe(MONDAY + i * step, c) for i, c in enumerate(counts) if i >= 550]
     assert resumed == expected[550:]
     assert any(d.alert for d in resumed)
+
+
+def test_a_state_saved_before_the_order_statistic_existed_still_loads() -> None:
+    detector = SpikeDetector(FIVE_MINUTES)
+    run(detector, MONDAY, 600, lambda _: 6.0, random.Random(2))
+    saved = {key: value for key, value in detector.state.to_json().items() if not key.startswith("median")}
+    restored = SpikeDetector(FIVE_MINUTES, DetectorState.from_json(saved))
+    restored.observe(MONDAY + 600 * timedelta(minutes=5), 6)
+    assert restored.state.median_limit is None and restored.state.median_hour_max >= 0.0
 
 
 def test_missing_buckets_count_as_zero_and_a_return_to_normal_is_no_spike() -> None:
