@@ -207,8 +207,8 @@ class Decision:
     bucket_start: datetime
     observed: int
     expected: float
-    p_value: float  # smallest over the scales
-    scale: int  # buckets summed by the most unusual scale
+    p_value: float  # smallest over the tests (the 2-hour ones doubled: see SPLIT)
+    scale: int  # buckets of the most unusual test (the sustained-rise test: MEDIAN_WIDTH)
     alert: bool  # a new incident opens on this bucket
     in_incident: bool  # an incident is open after this bucket
 
