@@ -172,7 +172,7 @@ MEDIAN_RANK = MEDIAN_WIDTH // 2
 # The 2-hour window sum and the order-statistic test look at the same buckets and split one test's share of the
 # budget (Bonferroni over len(SCALES) tests still): their p-values are doubled before they are compared.
 SPLIT = 2.0
-MEDIAN_HISTORY = 168
+MEDIAN_HISTORY = 168  # a week of hourly maxima for the order-statistic test's guard
 RISE_FACTOR = 2.0  # the order-statistic test looks for a doubling at least: half the window at twice the usual
 
 
@@ -453,7 +453,7 @@ class SpikeDetector:
             return 1.0, 0.0, False
         counts = [float(count), *(row[0] for row in window)]
         mean = (expected + sum(row[2] for row in window)) / MEDIAN_WIDTH
-        doubled = sorted(counts, reverse=True)[MEDIAN_RANK - 1] >= RISE_FACTOR * mean
+        doubled = sum(value >= RISE_FACTOR * mean for value in counts) >= MEDIAN_RANK
         return min(1.0, median_upper_tail(counts, mean, alpha) * SPLIT), sum(counts), doubled
 
     def _sustained(self, count: int, expected: float, alpha: float) -> bool:

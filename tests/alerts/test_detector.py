@@ -270,8 +270,9 @@ def test_a_state_saved_before_the_order_statistic_existed_still_loads() -> None:
     run(detector, MONDAY, 600, lambda _: 6.0, random.Random(2))
     saved = {key: value for key, value in detector.state.to_json().items() if not key.startswith("median")}
     restored = SpikeDetector(FIVE_MINUTES, DetectorState.from_json(saved))
-    restored.observe(MONDAY + 600 * timedelta(minutes=5), 6)
-    assert restored.state.median_limit is None and restored.state.median_hour_max >= 0.0
+    assert restored.state.median_scores == [] and restored.state.median_limit is None
+    decisions = [restored.observe(MONDAY + (600 + i) * timedelta(minutes=5), 6) for i in range(12)]
+    assert not any(d.alert for d in decisions) and len(restored.state.median_scores) == 1  # an hour went by
 
 
 def test_missing_buckets_count_as_zero_and_a_return_to_normal_is_no_spike() -> None:
