@@ -1,9 +1,11 @@
-"""Fine-tune the encoder's layers (LoRA) jointly with the sentiment and complaint heads, on CPU.
+"""Fine-tune the encoder's layers (LoRA) jointly with the sentiment and complaint heads, on CPU or a CUDA GPU.
 
 Layers below the ``top_layers`` trained ones stay frozen, so their token states are computed once per text
 (``lower_states``; with all 12 trained, that is only the embedding lookup) and every epoch runs the trained layers
-forward and backward, in bfloat16 autocast where the CPU has it: about 5 minutes an epoch on 2 cores. The adapter
-is merged into the encoder at load time, so scoring costs the same.
+forward and backward, in bfloat16 autocast where the CPU has it: about 5 minutes an epoch on 2 cores. Where torch
+sees a CUDA GPU, the trained model lives there (``training_device``) and an epoch takes seconds; what this module
+returns (embeddings, logits, checkpoints) is on the CPU either way. The adapter is merged into the encoder at load
+time, so scoring costs the same.
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ from sentiment.heads import LinearHead, row_losses
 from sentiment.lora import adapter_state, add_lora
 from sentiment.model import native_bf16
 from sentiment.storage import save_atomically
+
+
+def training_device() -> torch.device:
+    """A CUDA GPU where torch sees one, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def device_of(module: nn.Module) -> torch.device:
+    return next(module.parameters()).device
+
+
+def bf16_on(device: torch.device) -> bool:
+    """Whether ``device`` multiplies bfloat16 natively (autocast would be emulated, and slower, elsewhere)."""
+    return torch.cuda.is_bf16_supported() if device.type == "cuda" else native_bf16()
 
 
 @dataclass(frozen=True)
@@ -156,12 +172,14 @@ def batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator
 def embed_rows(top: TopModel, states: list[torch.Tensor], batch_size: int = 64) -> np.ndarray:
     """Final L2-normalised embeddings for cached lower states (eval mode, no grad)."""
     top.eval()
+    device = device_of(top)
     out: list[np.ndarray | None] = [None] * len(states)
     order = sorted(range(len(states)), key=lambda i: states[i].shape[0])
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start: start + batch_size]
-            vectors = top.embed(*pad([states[i] for i in idx])).numpy()
+            hidden, mask = pad([states[i] for i in idx])
+            vectors = top.embed(hidden.to(device), mask.to(device)).float().cpu().numpy()
             for row, i in enumerate(idx):
                 out[i] = vectors[row]
     return np.stack([v for v in out if v is not None]).astype(np.float32)
@@ -187,8 +205,8 @@ class Progress:
 
 
 def trained_state(top: TopModel) -> dict[str, torch.Tensor]:
-    """The adapter and both heads: all a checkpoint needs (the frozen weights come from the encoder)."""
-    return {k: v.detach().clone() for k, v in top.state_dict().items()
+    """The adapter and both heads, on the CPU: all a checkpoint needs (the frozen weights come from the encoder)."""
+    return {k: v.detach().cpu().clone() for k, v in top.state_dict().items()
             if "lora_" in k or k.startswith(("sentiment.", "complaint."))}
 
 
@@ -206,7 +224,7 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     split = len(encoder.encoder.layer) - config.top_layers
     layers = copy.deepcopy(encoder.encoder.layer[split:])
     add_lora(layers, config.rank, config.alpha, config.dropout)
-    top = TopModel(layers, sentiment, complaint)
+    top = TopModel(layers, sentiment, complaint).to(training_device())
     per_epoch = math.ceil(len(train.states) / config.batch_size)
     steps = max(1, config.epochs * per_epoch)
     optimiser, schedule = optimiser_and_schedule(top, config.lr, config.head_lr, config.weight_decay, steps)
@@ -266,8 +284,9 @@ def optimiser_and_schedule(top: TopModel, lr: float, head_lr: float, weight_deca
 
 def train_step(top: TopModel, rows: Rows, idx: list[int], optimiser: torch.optim.Optimizer,
                schedule: torch.optim.lr_scheduler.LambdaLR, bf16: bool) -> float:
-    """One batch forward (bfloat16 autocast where the CPU has it and ``bf16`` asks), backward and step; its loss."""
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16 and native_bf16()):
+    """One batch forward (bfloat16 autocast where the device has it and ``bf16`` asks), backward and step; its loss."""
+    device = device_of(top)
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and bf16_on(device)):
         loss = _batch_loss(top, rows, idx)
     optimiser.zero_grad()
     loss.backward()  # type: ignore[no-untyped-call]
@@ -322,22 +341,27 @@ def _resumed(path: Path, key: str, top: TopModel, optimiser: Any, schedule: Any,
 
 
 def _batch_loss(top: TopModel, rows: Rows, idx: list[int]) -> torch.Tensor:
+    device = device_of(top)
+
+    def on_device(values: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(values[idx]).to(device)
+
     hidden, mask = pad([rows.states[i] for i in idx])
-    logits, complaint_logit = top(hidden, mask)
-    loss = torch.zeros(())
-    y_s = torch.from_numpy(rows.sentiment[idx])
+    logits, complaint_logit = top(hidden.to(device), mask.to(device))
+    loss = torch.zeros((), device=device)
+    y_s = on_device(rows.sentiment)
     has_s = y_s >= 0
     if has_s.any():
-        w = torch.from_numpy(rows.w_sentiment[idx])[has_s]
-        pair = torch.from_numpy(rows.pair[idx])[has_s]
+        w = on_device(rows.w_sentiment)[has_s]
+        pair = on_device(rows.pair)[has_s]
         loss = loss + (row_losses(logits[has_s], y_s[has_s], pair) * w).sum() / len(idx)
-    y_c = torch.from_numpy(rows.complaint[idx])
+    y_c = on_device(rows.complaint)
     has_c = y_c >= 0
     if has_c.any():
-        w = torch.from_numpy(rows.w_complaint[idx])[has_c]
+        w = on_device(rows.w_complaint)[has_c]
         loss = loss + (row_losses(complaint_logit[has_c][:, None], y_c[has_c], None) * w).sum() / len(idx)
     if rows.teacher is not None and rows.distill_weight > 0:
-        teacher = torch.from_numpy(rows.teacher[idx])
+        teacher = on_device(rows.teacher)
         loss = loss + rows.distill_weight * distillation_loss(logits, teacher, rows.distill_temperature)
     return loss
 

@@ -92,8 +92,9 @@ def fit_temperature(logits: np.ndarray, targets: np.ndarray, pair_mask: np.ndarr
 
 
 def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
+    """The head's logits for embeddings ``x``, wherever the head lives (training may keep it on a GPU)."""
     with torch.inference_mode():
-        return head(torch.from_numpy(x)).numpy()
+        return head(torch.from_numpy(x).to(next(head.parameters()).device)).float().cpu().numpy()
 
 
 def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any],
@@ -106,8 +107,8 @@ def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: d
 
 
 def detached(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """A copy of a state dict that shares no memory or autograd history with the live module."""
-    return {k: v.detach().clone() for k, v in state.items()}
+    """A copy of a state dict, on the CPU, that shares no memory or autograd history with the live module."""
+    return {k: v.detach().cpu().clone() for k, v in state.items()}
 
 
 def read_heads_file(source: Path | dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from sentiment.finetune import (
     fine_tune,
     lower_states,
     top_adapter,
+    training_device,
     training_rows,
 )
 from sentiment.heads import (
@@ -156,6 +157,7 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     frozen_at = time.perf_counter()
     if saved is not None:
         top, info, l2 = saved_top(encoder, split, saved, config)
+        top = top.to(training_device())
         log(f"starting from the saved model {saved['meta']['model_version']}: no first-stage fine-tuning")
     else:
         top, info, l2 = _first_stage(encoder, tokenizer, split, train_rows, calib, states, config, cache, resume, log,
@@ -163,7 +165,7 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     tuned_at = time.perf_counter()
     tuned = complaint_tuning.cross_validate(top, complaint_set, train_rows, states, tuning, cache / "train-run",
                                             resume, log, watch=[r for r in calib if r.complaint is not None])
-    top, out_of_fold = tuned.top, tuned.out_of_fold
+    top, out_of_fold = tuned.top.cpu(), tuned.out_of_fold
     t_s, t_c = _temperatures(top, calib, states, complaint_set, out_of_fold)
     topics = _topic_head(top, states, config.seed)
     similarity = _prototype_similarity(top, lambda texts: lower_states(encoder, tokenizer, texts, split, QUERY_PREFIX,
