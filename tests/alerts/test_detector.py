@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from alerts.detector import (
+    SCORE_HISTORY,
     Decision,
     DetectorConfig,
     DetectorState,
@@ -172,6 +173,20 @@ def test_a_one_bucket_blip_raises_the_tail_guard_but_a_sustained_incident_does_n
         assert sum(d.alert for d in decisions) == 1 and not decisions[-1].in_incident
         maxima.append(max(detector.state.scores))
     assert maxima[0] > 20 > 5 > maxima[1]  # the blip's peak is in the guard's history; the burst's is not
+
+
+def test_the_tail_guard_remembers_a_blip_for_a_month_and_no_longer() -> None:
+    rng = random.Random(3)
+    detector = SpikeDetector(HOURLY)
+    run(detector, MONDAY, 24 * 7, lambda _: 20.0, rng)
+    feed = feeder(detector, MONDAY + timedelta(days=7))
+    assert sum(d.alert for d in feed([120] + [_poisson(rng, 20.0) for _ in range(11)])) == 1
+    peak = max(detector.state.scores)
+    feed([_poisson(rng, 20.0) for _ in range(24 * 21)])
+    assert max(detector.state.scores) == peak  # three weeks on, the blip still sets the bar
+    feed([_poisson(rng, 20.0) for _ in range(24 * 10)])
+    assert len(detector.state.scores) == SCORE_HISTORY == round(30.4 * 24)
+    assert max(detector.state.scores) < peak
 
 
 def test_the_binomial_tail_matches_a_direct_sum() -> None:
