@@ -87,7 +87,7 @@ pytest: test-install
 	$(PY) -m pytest
 	@if timeout 2 bash -c '</dev/tcp/127.0.0.1/5432' 2>/dev/null && timeout 2 bash -c '</dev/tcp/127.0.0.1/6379' 2>/dev/null; then \
 		echo "== again on PostgreSQL and Redis =="; \
-		TEST_DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -m "not sqlite_only and not model_only"; \
+		TEST_DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -m "not sqlite_only and not model_only and not backend_free"; \
 	else \
 		echo "PostgreSQL/Redis not reachable on localhost: SQLite run only"; \
 	fi

@@ -27,7 +27,7 @@ from torch import nn
 
 from sentiment.complaint_cv import balanced_weights
 from sentiment.datasets import Example
-from sentiment.heads import LinearHead, row_losses
+from sentiment.heads import LinearHead, device_of, row_losses
 from sentiment.lora import adapter_state, add_lora
 from sentiment.model import native_bf16
 from sentiment.storage import save_atomically
@@ -36,10 +36,6 @@ from sentiment.storage import save_atomically
 def training_device() -> torch.device:
     """A CUDA GPU where torch sees one, else the CPU."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def device_of(module: nn.Module) -> torch.device:
-    return next(module.parameters()).device
 
 
 def bf16_on(device: torch.device) -> bool:

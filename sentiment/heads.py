@@ -91,10 +91,15 @@ def fit_temperature(logits: np.ndarray, targets: np.ndarray, pair_mask: np.ndarr
     return float(log_t.detach().exp().clamp(0.05, 20.0))
 
 
+def device_of(module: nn.Module) -> torch.device:
+    """Where a module's parameters live (training may keep them on a GPU)."""
+    return next(module.parameters()).device
+
+
 def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
-    """The head's logits for embeddings ``x``, wherever the head lives (training may keep it on a GPU)."""
+    """The head's logits for embeddings ``x``, wherever the head lives."""
     with torch.inference_mode():
-        return head(torch.from_numpy(x).to(next(head.parameters()).device)).float().cpu().numpy()
+        return head(torch.from_numpy(x).to(device_of(head))).float().cpu().numpy()
 
 
 def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any],

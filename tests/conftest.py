@@ -6,6 +6,7 @@ an outer transaction that is rolled back; code under test commits into savepoint
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import socket
@@ -46,13 +47,32 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+BACKEND_FIXTURES = {"database_url", "fresh_database_url"}
+BACKEND_VARIABLES = ("TEST_DATABASE_URL", "REDIS_URL")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Model-only and browser tests gain nothing from PostgreSQL + Redis, so that second run skips them."""
+    """Model-only and browser tests gain nothing from PostgreSQL + Redis, so that second run skips them; so do the
+    tests that reach neither a database nor a broker (no database fixture, no read of the variables that name them)."""
     for item in items:
         if "tests/sentiment/" in item.nodeid:
             item.add_marker(pytest.mark.model_only)
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.sqlite_only)
+        if not _reaches_a_backend(item):
+            item.add_marker(pytest.mark.backend_free)
+
+
+def _reaches_a_backend(item: pytest.Item) -> bool:
+    if BACKEND_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return _names_a_backend(str(item.fspath))
+
+
+@functools.cache
+def _names_a_backend(test_file: str) -> bool:
+    source = Path(test_file).read_text(encoding="utf-8")
+    return any(name in source for name in BACKEND_VARIABLES)
 
 
 @pytest.fixture()

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,22 @@ NEUTRAL = ["On my way to work", "The store opens at nine", "New update today", "
 
 
 TUNING = TuningConfig(epochs=1, replay=20, other_complaints=20, batch_size=64)
+EVERY = 6  # the written sets' share the test trains on: every topic keeps rows, and the run takes a minute or two
+
+
+def every_nth(read: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+    return lambda *args, **kwargs: read(*args, **kwargs)[::EVERY]
+
+
+@pytest.fixture()
+def small_written_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sixth of the project's written sets, read through the same functions by every step that uses them (the
+    training rows, the topic head, the Japanese holdout through ja_polarity): fine-tuning and embedding all of them
+    took nine minutes."""
+    from sentiment import datasets, written_sets
+
+    for module, name in ((written_sets, "customer_messages"), (written_sets, "topic_set"), (datasets, "ja_polarity")):
+        monkeypatch.setattr(module, name, every_nth(getattr(module, name)))
 
 
 def write_data(root: Path) -> Path:
@@ -58,7 +76,7 @@ def private_cache(tmp_path: Path, encoder_dir: Path) -> Path:
     return cache
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.usefixtures("small_written_sets")
 def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir: Path) -> None:
     from sentiment.model import E5HeadsModel
 
