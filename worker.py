@@ -68,6 +68,18 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
+def prepare_broker(settings: Settings) -> None:
+    """Create the embedded (SQLAlchemy) broker's tables and queues, once, before several processes use it: each
+    worker would otherwise create them at the same moment, and SQLite's check-then-create lost that race at every
+    `earful run` ("table kombu_queue already exists", a broker connection lost and re-established in the log)."""
+    if not settings.broker_url.startswith("sqla+"):
+        return  # Redis and RabbitMQ need no tables
+    with make_celery(settings).connection_for_write() as connection:
+        channel = connection.default_channel
+        for name in QUEUES:
+            channel.queue_declare(queue=name)
+
+
 def _ensure_broker_dir(broker_url: str) -> None:
     if broker_url.startswith("sqla+sqlite:///"):
         Path(broker_url.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from responder.quality.command import with_drafts
 from sentiment.cli import commands as model_commands
 from web.extensions import app_settings, session_factory
 from web.supervisor import Supervisor
+from worker import prepare_broker
 
 
 def _create_app() -> object:
@@ -39,8 +40,9 @@ def db() -> None:
 @db.command("upgrade")
 @with_appcontext
 def db_upgrade() -> None:
-    """Apply every migration to DATABASE_URL."""
+    """Apply every migration to DATABASE_URL, and create the embedded broker's tables when BROKER_URL is one."""
     upgrade(app_settings().database_url)
+    prepare_broker(app_settings())
     click.echo("database is up to date")
 
 
@@ -185,6 +187,7 @@ WILDCARD_TO_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104
 def run(host: str, port: int) -> None:
     """Web + workers + beat in one command (the embedded default)."""
     Path("var").mkdir(exist_ok=True)
+    prepare_broker(app_settings())  # before the three Celery processes race to create its tables
     commands = {
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
                 "web.wsgi:app"],
