@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 
 from alerts.chart import SeriesPoint
 from alerts.message import MAX_EXAMPLE, MAX_ITEMS, Example
+from alerts.phrases import MIN_BASELINE_DOCS, rank_terms
 from alerts.phrases import phrases as readable_phrases
-from alerts.phrases import rank_terms
 from alerts.terms import terms
 from listener.query.language import Query, QuerySyntaxError, matches, parse
 from models import Mention
@@ -39,6 +39,7 @@ MAX_WINDOW_MENTIONS = 1000
 MAX_BASELINE_MENTIONS = 2000
 EXAMPLES = 3
 EXAMPLE_CANDIDATES = 40
+Row = tuple[int, str, str | None, str, Sequence[str] | None]  # id, text, language, network, topics
 
 
 class Read(Titled, Protocol):
@@ -115,6 +116,20 @@ class Evidence:
     chart: tuple[SeriesPoint, ...]
     window_mentions: int
     baseline_mentions: int
+    # What the window's words were compared with: "before" (the series' own mentions of the week before) or
+    # "rest" (every other mention of that week and the window, when the series' own week had too few).
+    contrast: str = "before"
+
+    @property
+    def compared_with(self) -> str:
+        if self.contrast == "rest":
+            return "every other mention of those days and the week before (the series' own week had too few)"
+        return "the week before"
+
+    @property
+    def ranked_by_share(self) -> bool:
+        """Too few mentions to compare with anything: the terms are the ones most of the window shares (z 0)."""
+        return bool(self.terms) and all(z == 0.0 for *_, z in self.terms)
 
     def message_fields(self) -> dict[str, Any]:
         """Keyword arguments for AlertMessage."""
@@ -141,7 +156,7 @@ class Evidence:
             chart=tuple(SeriesPoint(datetime.fromisoformat(at), float(observed), None if ex is None else float(ex))
                         for at, observed, ex in data.get("chart", ())),
             window_mentions=int(data.get("window_mentions", 0)),
-            baseline_mentions=int(data.get("baseline_mentions", 0)))
+            baseline_mentions=int(data.get("baseline_mentions", 0)), contrast=str(data.get("contrast", "before")))
 
 
 def build_evidence(session: Session, scope: EvidenceScope, window_start: datetime, window_end: datetime, *,
@@ -152,18 +167,31 @@ def build_evidence(session: Session, scope: EvidenceScope, window_start: datetim
     baseline_end = baseline_end or window_start
     baseline_start = baseline_start or baseline_end - BASELINE
     window = _rows(session, scope, window_start, window_end, MAX_WINDOW_MENTIONS)
-    baseline = _rows(session, scope, baseline_start, baseline_end, MAX_BASELINE_MENTIONS)
-    ranked = rank_terms((terms(text, language) for text, language, _, _ in window),
-                        (terms(text, language) for text, language, _, _ in baseline))
+    baseline, contrast = _rows(session, scope, baseline_start, baseline_end, MAX_BASELINE_MENTIONS), "before"
+    if len(baseline) < MIN_BASELINE_DOCS:
+        baseline, contrast = _rest_of_stream(session, window, baseline, baseline_start, window_end)
+    ranked = rank_terms((terms(text, language) for _, text, language, _, _ in window),
+                        (terms(text, language) for _, text, language, _, _ in baseline))
     path = queue_path(scope, window_start, window_end)
     return Evidence(
         phrases=tuple(readable_phrases(ranked)),
         terms=tuple((t.text, t.window, t.baseline, round(t.z, 2)) for t in ranked),
-        top_topics=_top(topic for _, _, _, topics in window for topic in (topics or [])),
-        top_networks=_top(network for _, _, network, _ in window),
+        top_topics=_top(topic for *_, topics in window for topic in (topics or [])),
+        top_networks=_top(network for _, _, _, network, _ in window),
         examples=tuple(examples(session, scope, window_start, window_end)),
         queue_path=path, link=base_url.rstrip("/") + path if base_url.startswith(("http://", "https://")) else None,
-        chart=tuple(points), window_mentions=len(window), baseline_mentions=len(baseline))
+        chart=tuple(points), window_mentions=len(window), baseline_mentions=len(baseline), contrast=contrast)
+
+
+def _rest_of_stream(session: Session, window: list[Row], baseline: list[Row], start: datetime,
+                    end: datetime) -> tuple[list[Row], str]:
+    """When the series' own week before says too little (a new workspace, a rare series, or the SLA alert, whose
+    window is a month of complaints), every other mention of that week and of the window is the next best
+    contrast: it sets the window's words apart from what the whole stream says ("lumo", "app", "order") instead of
+    crowning the words that are merely frequent."""
+    inside = {row[0] for row in window}
+    rest = [row for row in _rows(session, EvidenceScope(), start, end, MAX_BASELINE_MENTIONS) if row[0] not in inside]
+    return (rest, "rest") if len(rest) > len(baseline) else (baseline, "before")
 
 
 def queue_path(scope: EvidenceScope, window_start: datetime, window_end: datetime) -> str:
@@ -201,16 +229,16 @@ def examples(session: Session, scope: EvidenceScope, window_start: datetime, win
     return chosen
 
 
-def _rows(session: Session, scope: EvidenceScope, start: datetime, end: datetime,
-          limit: int) -> list[tuple[str, str | None, str, Sequence[str] | None]]:
+def _rows(session: Session, scope: EvidenceScope, start: datetime, end: datetime, limit: int) -> list[Row]:
     conditions = _in_window(scope, start, end)
     total = session.exec(select(sa.func.count()).select_from(Mention).where(*conditions)).one()
     if total > limit:
         conditions.append(col(Mention.id) % math.ceil(total / limit) == 0)
-    query = (sa.select(col(Mention.text), col(Mention.title), col(Mention.language), col(Mention.network),
-                       col(Mention.topics))  # five columns: more than sqlmodel's select is typed for
+    query = (sa.select(col(Mention.id), col(Mention.text), col(Mention.title), col(Mention.language),
+                       col(Mention.network), col(Mention.topics))  # more columns than sqlmodel's select is typed for
              .where(*conditions).order_by(col(Mention.created_at).desc()).limit(limit))
-    return [(row.text, row.language, row.network, row.topics) for row in session.execute(query) if scope.admits(row)]
+    return [(row.id, row.text, row.language, row.network, row.topics) for row in session.execute(query)
+            if scope.admits(row)]
 
 
 def _in_window(scope: EvidenceScope, start: datetime, end: datetime) -> list[sa.ColumnElement[bool]]:

@@ -93,6 +93,33 @@ def test_without_a_baseline_the_most_shared_terms_lead() -> None:
     assert [(term.text, term.window, term.z) for term in ranked] == [("late", 3, 0.0), ("parcel", 2, 0.0)]
 
 
+def test_with_too_little_history_of_its_own_the_window_is_compared_with_the_rest_of_the_stream(
+        db_session: Session, make_mention: Callable[..., Mention]) -> None:
+    """A complaint series with no week before it (a new workspace, or the SLA alert's month of complaints): the
+    brand and the app are in every mention, so only the other mentions of the same days tell the complaints'
+    own words from them."""
+    for n in range(30):
+        make_mention(text=f"Lumo app update looks great, day {n}", sentiment="positive", complaint=0.02,
+                     author=f"fan{n}", created_at=START + timedelta(minutes=n))
+    for n in range(8):
+        make_mention(text="Lumo app says my refund is still pending", sentiment="negative", complaint=0.95,
+                     author=f"buyer{n}", created_at=START + timedelta(minutes=n))
+    evidence = build_evidence(db_session, EvidenceScope(complaint=True), START, END)
+    assert evidence.contrast == "rest" and evidence.baseline_mentions == 30 and evidence.window_mentions == 8
+    assert "refund" in " ".join(evidence.phrases) and not {"lumo", "app"} & set(evidence.phrases), evidence.terms
+    assert not evidence.ranked_by_share and "every other mention" in evidence.compared_with
+    assert Evidence.from_json(evidence.to_json()) == evidence
+
+
+def test_with_nothing_to_compare_with_the_terms_are_the_most_shared(db_session: Session,
+                                                                   make_mention: Callable[..., Mention]) -> None:
+    for n in range(3):
+        make_mention(text="late parcel again", sentiment="negative", author=f"b{n}", created_at=START)
+    evidence = build_evidence(db_session, EvidenceScope(sentiment="negative"), START, END)
+    assert evidence.contrast == "before" and evidence.baseline_mentions == 0 and evidence.ranked_by_share
+    assert evidence.phrases == ("late parcel",)  # the bigram carries both its words
+
+
 def test_a_bigram_that_carries_its_words_replaces_them() -> None:
     ranked = [RankedTerm("late", 9, 0, 5.0), RankedTerm("late delivery", 8, 0, 4.0), RankedTerm("refund", 4, 0, 3.0),
               RankedTerm("delivery", 12, 1, 2.5)]

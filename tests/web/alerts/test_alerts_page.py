@@ -45,7 +45,7 @@ def test_open_alerts_come_first_with_their_evidence(client: FlaskClient, db_sess
     page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
     assert 'role="img"' in page and f'aria-labelledby="alert-{alert.id}-chart-title' in page
     assert "&lt;script&gt;alert(" in page and "<b>parcel</b>" not in page  # the example, as text
-    assert 'href="/mentions/' in page and "Mentions in the baseline" in page
+    assert 'href="/mentions/' in page and "Mentions compared with" in page
     assert client.get("/alerts/999999").status_code == 404
 
 
