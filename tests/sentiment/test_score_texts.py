@@ -49,6 +49,13 @@ def test_clear_complaint_is_negative_with_topics_and_reason(scored: list[Score],
     assert score.reason.startswith("negative: ") and '"' in score.reason
 
 
+def test_a_complaint_addressed_to_a_brand_names_its_words_not_the_handle(model_cache_dir: Path) -> None:
+    [score] = score_texts(["@united my bag never showed up at baggage claim, 3 days and no update https://t.co/x1"],
+                          ModelConfig(DEFAULT_MODEL, model_cache_dir))
+    assert score.label == "negative" and score.reason.startswith('negative: "'), score
+    assert "@" not in score.reason and "http" not in score.reason, score.reason
+
+
 def test_scores_are_probabilities(scored: list[Score]) -> None:
     assert all(0.0 <= s.confidence <= 1.0 and 0.0 <= s.complaint <= 1.0 for s in scored)
 

@@ -38,6 +38,13 @@ def test_function_words_are_never_the_reason_on_their_own() -> None:
     assert driving_phrases(words, 0) == ["never arrived", "ignored"]
 
 
+def test_who_is_addressed_and_links_are_never_the_reason() -> None:
+    # The encoder gives the brand's handle a large share of a complaint addressed to it: not why it is negative.
+    words = WordWeights(("@united", "my", "bag", "never", "arrived", "https://t.co/x1", "(@AskUnited)"),
+                        ((0.9, 0, 0), (0.1, 0, 0), (0.3, 0, 0), (0.5, 0, 0), (0.4, 0, 0), (0.8, 0, 0), (0.7, 0, 0)))
+    assert driving_phrases(words, 0) == ["bag never arrived"]
+
+
 def test_a_phrase_does_not_run_across_sentences() -> None:
     words = WordWeights(("three", "weeks.", "Terrible", "service"), ((0, 0, 0), (0.5, 0, 0), (0.9, 0, 0), (0.4, 0, 0)))
     assert driving_phrases(words, 0) == ["weeks", "Terrible service"]
