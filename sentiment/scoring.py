@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from models.complaint import COMPLAINT_THRESHOLD
@@ -87,7 +88,7 @@ def _no_phrase(label: str) -> str:
 def driving_phrases(words: WordWeights, index: int, limit: int = MAX_REASON_PHRASES) -> list[str]:
     """The content words that pushed hardest towards the label, in text order; two chosen words with only function
     words between them, in one sentence, form one phrase ("box was crushed")."""
-    plain = [w.strip(_PUNCT).casefold() for w in words.words]
+    plain = [_plain(w) for w in words.words]
     skip = function_words()
     candidates = [(w[index], i) for i, w in enumerate(words.weights) if plain[i] and plain[i] not in skip
                   and not ADDRESSING.match(plain[i]) and w[index] > 0]
@@ -99,6 +100,14 @@ def driving_phrases(words: WordWeights, index: int, limit: int = MAX_REASON_PHRA
         else:
             phrases.append([i])
     return [_join([words.words[i] for i in run]).strip(_PUNCT) for run in phrases]
+
+
+def _plain(word: str) -> str:
+    """The word without surrounding punctuation, casefolded; "" for punctuation alone in any script ("，", "。")."""
+    stripped = word.strip(_PUNCT)
+    if all(unicodedata.category(char)[0] in "PZ" for char in stripped):
+        return ""
+    return stripped.casefold()
 
 
 def _bridged(words: tuple[str, ...], plain: list[str], skip: frozenset[str], left: int, right: int) -> bool:

@@ -45,6 +45,12 @@ def test_who_is_addressed_and_links_are_never_the_reason() -> None:
     assert driving_phrases(words, 0) == ["bag never arrived"]
 
 
+def test_chinese_particles_and_punctuation_of_any_script_are_not_reasons() -> None:
+    words = WordWeights(("快递", "太", "慢", "了", "，", "快递员", "也很差"),
+                        ((0.6, 0, 0), (0.2, 0, 0), (0.3, 0, 0), (0.9, 0, 0), (0.8, 0, 0), (0.1, 0, 0), (0.5, 0, 0)))
+    assert driving_phrases(words, 0) == ["快递太慢", "也很差"]
+
+
 def test_a_phrase_does_not_run_across_sentences() -> None:
     words = WordWeights(("three", "weeks.", "Terrible", "service"), ((0, 0, 0), (0.5, 0, 0), (0.9, 0, 0), (0.4, 0, 0)))
     assert driving_phrases(words, 0) == ["weeks", "Terrible service"]
