@@ -41,8 +41,9 @@ def db() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Apply every migration to DATABASE_URL, and create the embedded broker's tables when BROKER_URL is one."""
-    upgrade(app_settings().database_url)
-    prepare_broker(app_settings())
+    settings = app_settings()
+    upgrade(settings.database_url)
+    prepare_broker(settings)
     click.echo("database is up to date")
 
 
