@@ -123,7 +123,7 @@ class Evidence:
     @property
     def compared_with(self) -> str:
         if self.contrast == "rest":
-            return "every other mention of those days and the week before (the series' own week had too few)"
+            return "every other mention of those days and of the week before"
         return "the week before"
 
     @property
