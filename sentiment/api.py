@@ -22,8 +22,9 @@ def score_texts(texts: Sequence[str], config: ModelConfig, topics: Spec | None =
     cleaned = [clean_text(t) for t in texts]
     languages = detect_languages(cleaned)
     live = [i for i, t in enumerate(cleaned) if t]
-    predictions = dict(zip(live, engine.predict([cleaned[i] for i in live], config.batch_size, topics=topics),
-                           strict=True))
+    predicted = engine.predict([cleaned[i] for i in live], config.batch_size, topics=topics,
+                               languages=[languages[i] for i in live])
+    predictions = dict(zip(live, predicted, strict=True))
     taxonomy = taxonomy_from_spec(topics) if topics is not None else None
     scores = []
     for i, text in enumerate(cleaned):

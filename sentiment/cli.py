@@ -161,18 +161,24 @@ def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> N
 @click.option("--from-model", "start_from", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="skip the first stage: start the complaint stage (and what follows) from this saved "
                                  "heads.pt, with its settings and recipe")
+@click.option("--lexical-only", is_flag=True,
+              help="only train the lexical head and fit its blend with the model already in --output (minutes)")
 def train(output: Path | None, data_dir: Path, epochs: int | None, corrections: bool, resume: bool,
-          start_from: Path | None) -> None:
+          start_from: Path | None, lexical_only: bool) -> None:
     """Train the default model's heads (and its LoRA adapter) from the data; prints the held-out metrics."""
     from dataclasses import replace
 
     from sentiment.evaluation import format_table
     from sentiment.finetune import CheckpointMismatch, FineTuneConfig
-    from sentiment.train import ARTEFACTS, MissingTrainingData
+    from sentiment.train import ARTEFACTS, MissingTrainingData, fit_lexical_only
     from sentiment.train import train as run_training
     from settings import get_settings
 
     settings = get_settings()
+    if lexical_only:
+        click.echo(format_table(fit_lexical_only(output or ARTEFACTS, require_data(data_dir),
+                                                 settings.model_cache_dir, log=click.echo)))
+        return
     config = FineTuneConfig() if epochs is None else replace(FineTuneConfig(), epochs=epochs)
     extra = corrected_training_rows(settings) if corrections else None
     try:

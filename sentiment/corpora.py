@@ -107,13 +107,28 @@ CALIBRATED = ("semeval", "nsmc_raw", "kote")
 def sample(data_dir: Path, recipe: Recipe) -> dict[str, list[Example]]:
     """``{"train": [...], "calib": [...]}``: each set's seeded draw; a text never lands in both shares."""
     out: dict[str, list[Example]] = {"train": [], "calib": []}
-    for name, load in LOADERS.items():
-        rows = _unique(load(data_dir))
-        random.Random(f"{recipe.seed}:{name}").shuffle(rows)
+    for name in LOADERS:
+        rows = _shuffled(data_dir, name, recipe.seed)
         n_calib = recipe.calib_per_set if name in CALIBRATED else 0
         out["calib"] += rows[:n_calib]
         out["train"] += rows[n_calib: n_calib + getattr(recipe, name)]
     return out
+
+
+def remainder(data_dir: Path, recipe: Recipe, names: tuple[str, ...]) -> list[Example]:
+    """Every row of the named sets outside the calibration share (the same seeded shuffle as ``sample``): what a
+    model that learns in minutes, the lexical head, trains on."""
+    out: list[Example] = []
+    for name in names:
+        rows = _shuffled(data_dir, name, recipe.seed)
+        out += rows[recipe.calib_per_set if name in CALIBRATED else 0:]
+    return out
+
+
+def _shuffled(data_dir: Path, name: str, seed: int) -> list[Example]:
+    rows = _unique(LOADERS[name](data_dir))
+    random.Random(f"{seed}:{name}").shuffle(rows)
+    return rows
 
 
 def _unique(rows: list[Example]) -> list[Example]:

