@@ -26,7 +26,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"\S+", text)]
 
 
+@lru_cache(maxsize=200_000)
 def normalised(word: str) -> str:
     """One spelling per word: NFKC, casefolded, a link as "http", a handle as "@user", a character repeated four or
     more times cut to three ("soooo", "ㅋㅋㅋㅋㅋ")."""
@@ -68,7 +69,10 @@ def normalised(word: str) -> str:
 def grams_by_word(text: str) -> list[tuple[str, ...]]:
     """Each word's n-grams: its character 1- to 4-grams (with word boundaries marked), the word itself, and the
     pair it forms with the next word (owned by the first of the two)."""
-    words = [normalised(text[a:b]) for a, b in word_spans(text)]
+    return _grams_of([normalised(text[a:b]) for a, b in word_spans(text)])
+
+
+def _grams_of(words: list[str]) -> list[tuple[str, ...]]:
     out = []
     for i, word in enumerate(words):
         padded = f"<{word}>"
@@ -78,6 +82,31 @@ def grams_by_word(text: str) -> list[tuple[str, ...]]:
             grams.append(f"b:{word} {words[i + 1]}")
         out.append(tuple(grams))
     return out
+
+
+def word_ids(text: str) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """The text's word spans, its n-grams' bucket ids word by word (as ``grams_by_word`` orders them), and where each
+    word's ids start."""
+    spans = word_spans(text)
+    words = [normalised(text[a:b]) for a, b in spans]
+    ids: list[int] = []
+    starts: list[int] = []
+    for i, word in enumerate(words):
+        starts.append(len(ids))
+        ids.extend(_own_ids(word))
+        if i + 1 < len(words):
+            ids.append(bucket(f"b:{word} {words[i + 1]}"))
+    return spans, np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
+
+
+@lru_cache(maxsize=200_000)
+def _own_ids(word: str) -> tuple[int, ...]:
+    """A normalised word's character n-grams and the word itself, hashed: the same words recur from text to text,
+    so each is hashed once per process."""
+    padded = f"<{word}>"
+    grams = [padded[s:s + n] for n in range(1, MAX_CHARS + 1) for s in range(len(padded) - n + 1)]
+    grams.append("w:" + word)
+    return tuple(bucket(g) for g in grams)
 
 
 def bucket(gram: str) -> int:
@@ -123,35 +152,47 @@ class LexicalHead:
         fitted = np.array([self.blend.get(language, (0.0, 1.0)) for language in languages], dtype=np.float64)
         return np.asarray((encoder_log_probs + fitted[:, :1] * lexical_logits) / fitted[:, 1:])
 
-    def word_margins(self, text: str) -> list[tuple[tuple[int, int], np.ndarray]]:
-        """Each word's span and exact share of every label's lexical margin (its logit minus the mean of the
-        others'): the shares of a text sum to its margins, less the bias."""
-        grams = grams_by_word(text)
-        scale = 1.0 / np.sqrt(sum(len(g) for g in grams) or 1)
-        return [(span, self.margins[[bucket(g) for g in word]].sum(axis=0) * scale)
-                for span, word in zip(word_spans(text), grams, strict=True)]
+    def read(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]], list[list[float]]]:
+        """One text's centred logits (as ``logits``), its words' spans and each word's exact share of every label's
+        lexical margin (its logit minus the mean of the others'), from one pass over its n-grams: the shares sum to
+        the margins, less the bias's."""
+        spans, ids, starts = word_ids(text)
+        if not len(ids):
+            return self.logits([text])[0], [], []
+        scale = 1.0 / np.sqrt(len(ids))
+        logits = self.weights[ids].sum(axis=0) * scale + self.bias
+        shares = np.add.reduceat(self.margins[ids], starts, axis=0) * scale
+        return logits - logits.mean(), spans, shares.tolist()
+
+    def word_margins(self, text: str) -> list[tuple[tuple[int, int], list[float]]]:
+        _, spans, shares = self.read(text)
+        return list(zip(spans, shares, strict=True))
 
 
-def merged_words(text: str, words: WordWeights, lexical: list[tuple[tuple[int, int], np.ndarray]],
+def merged_words(text: str, words: WordWeights, lexical: list[tuple[tuple[int, int], list[float]]],
                  encoder_scale: float, lexical_weight: float) -> WordWeights:
     """The encoder's word shares times ``encoder_scale`` (its temperature's inverse) plus each lexical word's
     shares times ``lexical_weight``, spread over the encoder's words it overlaps (by characters); words past the
     encoder's token limit, which only the lexical head read, are added at the end."""
     spans = _spans_of(text, words.words)
-    shares = [np.asarray(w, dtype=np.float64) * encoder_scale for w in words.weights]
+    shares = [[x * encoder_scale for x in w] for w in words.weights]
     names = list(words.words)
     end = max((b for _, b in spans), default=0)
+    first = 0  # both lists run in text order: the encoder words left of this lexical word are done with
     for (a, b), margin in lexical:
-        overlaps = [(min(b, right) - max(a, left), i) for i, (left, right) in enumerate(spans)
-                    if min(b, right) > max(a, left)]
+        while first < len(spans) and spans[first][1] <= a:
+            first += 1
+        overlaps = [(min(b, right) - max(a, left), i) for i, (left, right) in enumerate(spans[first:], first)
+                    if left < b and min(b, right) > max(a, left)]
         if overlaps:
             total = sum(size for size, _ in overlaps)
             for size, i in overlaps:
-                shares[i] = shares[i] + margin * lexical_weight * size / total
+                part = lexical_weight * size / total
+                shares[i] = [x + m * part for x, m in zip(shares[i], margin, strict=True)]
         elif a >= end:
             names.append(text[a:b])
-            shares.append(margin * lexical_weight)
-    return WordWeights(tuple(names), tuple(tuple(float(x) for x in s) for s in shares))
+            shares.append([m * lexical_weight for m in margin])
+    return WordWeights(tuple(names), tuple(tuple(s) for s in shares))
 
 
 def _spans_of(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
@@ -247,7 +288,9 @@ def load(path: Path) -> tuple[LexicalHead, dict[str, Any]]:
         raise RuntimeError(f"{path} was saved with other n-gram settings; retrain it (earful train --lexical-only)")
     weights = state["weights"].numpy().astype(np.float32) * state["scale"].numpy()
     blend = {k: (float(v[0]), float(v[1])) for k, v in meta["blend"].items()}
-    return LexicalHead(weights, state["bias"].numpy().astype(np.float32), blend), meta
+    head = LexicalHead(weights, state["bias"].numpy().astype(np.float32), blend)
+    head.margins  # noqa: B018  (computed at load, not in the first scoring round)
+    return head, meta
 
 
 def dequantised(head: LexicalHead) -> LexicalHead:

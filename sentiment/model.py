@@ -177,15 +177,20 @@ class E5HeadsModel(SentimentModel):
         assert self.lexical is not None
         log_probs = logits - logits.max(axis=1, keepdims=True)
         log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-        probs = softmax(self.lexical.blended(log_probs, self.lexical.logits(texts), languages))
+        lexical_logits = np.zeros_like(log_probs)
+        readings = {}
+        for i, (text, language) in enumerate(zip(texts, languages, strict=True)):
+            if language in self.lexical.blend:  # the others keep the encoder alone: no need to read them
+                lexical_logits[i], spans, shares = self.lexical.read(text)
+                readings[i] = list(zip(spans, shares, strict=True))
+        probs = softmax(self.lexical.blended(log_probs, lexical_logits, languages))
         if not words:
             return probs, words
         merged = []
-        for text, language, own in zip(texts, languages, words, strict=True):
+        for i, (text, language, own) in enumerate(zip(texts, languages, words, strict=True)):
             weight, blend_temperature = self.lexical.blend.get(language, (0.0, 1.0))
-            scale = 1.0 / (temperature * blend_temperature)
-            merged.append(merged_words(text, own, self.lexical.word_margins(text), scale, weight / blend_temperature)
-                          if weight else own)
+            merged.append(merged_words(text, own, readings[i], 1.0 / (temperature * blend_temperature),
+                                       weight / blend_temperature) if i in readings else own)
         return probs, merged
 
 

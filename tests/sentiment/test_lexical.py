@@ -62,7 +62,7 @@ def test_word_margins_add_up_to_the_text_margins() -> None:
     assert [span for span, _ in shares] == lexical.word_spans(text)
     raw = head.logits([text])[0] - (head.bias - head.bias.mean())
     margins = raw - (raw.sum() - raw) / 2
-    assert np.allclose(sum(s for _, s in shares), margins, atol=1e-4)
+    assert np.allclose(np.sum([s for _, s in shares], axis=0), margins, atol=1e-4)
     worst = max(shares, key=lambda item: item[1][0])[0]
     assert text[worst[0]:worst[1]] == "최악"
 
@@ -104,8 +104,7 @@ def test_binary_rows_are_judged_on_negative_versus_positive_only() -> None:
 def test_lexical_shares_are_spread_over_the_encoders_words_and_added_past_its_limit() -> None:
     text = "box crushed badly"
     words = WordWeights(("box", "crushed"), ((1.0, 0.0, 0.0), (0.0, 2.0, 0.0)))
-    spans = [((0, 3), np.array([0.0, 0.0, 4.0])), ((4, 11), np.array([1.0, 0.0, 0.0])),
-             ((12, 17), np.array([3.0, 0.0, 0.0]))]
+    spans = [((0, 3), [0.0, 0.0, 4.0]), ((4, 11), [1.0, 0.0, 0.0]), ((12, 17), [3.0, 0.0, 0.0])]
     merged = lexical.merged_words(text, words, spans, encoder_scale=0.5, lexical_weight=2.0)
     assert merged.words == ("box", "crushed", "badly")
     assert merged.weights[0] == (0.5, 0.0, 8.0) and merged.weights[1] == (2.0, 1.0, 0.0)
@@ -189,3 +188,20 @@ def test_a_head_fitted_with_another_model_is_refused(tmp_path: Path, encoder_dir
                                                             np.zeros(3, np.float32), {}), "another-model", {})
     with pytest.raises(RuntimeError, match="earful train --lexical-only"):
         E5HeadsModel(encoder_dir.parent, tmp_path / "heads.pt")
+
+
+def test_reading_one_text_agrees_with_the_batch_logits() -> None:
+    head = trained_head()
+    for text in ("정말 최악 영화 ㅋㅋ", "loved it, great", "", "   "):
+        logits, spans, shares = head.read(text)
+        assert np.allclose(logits, head.logits([text])[0], atol=1e-5)
+        assert spans == lexical.word_spans(text) and len(shares) == len(spans)
+
+
+def test_word_ids_hash_the_grams_of_each_word_in_order() -> None:
+    text = "Bad app, bad"
+    spans, ids, starts = lexical.word_ids(text)
+    grams = lexical.grams_by_word(text)
+    assert spans == lexical.word_spans(text)
+    assert list(ids) == [lexical.bucket(g) for word in grams for g in word]
+    assert list(np.diff(np.append(starts, len(ids)))) == [len(word) for word in grams]
