@@ -115,3 +115,16 @@ def test_only_admins_manage_rules_and_channels(client: FlaskClient, logged_in: C
         assert client.get(path).status_code == 403, path
     assert post_form(client, "/alerts/channels/new", {"kind": "slack", "url": "https://hooks.example/x"}
                      ).status_code == 403
+
+
+def test_an_alert_without_a_chart_does_not_describe_one(client: FlaskClient, db_session: Session,
+                                                        logged_in: Callable[[str], User],
+                                                        make_mention: Callable[..., Mention]) -> None:
+    alert = raise_alert(db_session, make_mention, label="complaints unanswered past the SLA")
+    alert.evidence = {**(alert.evidence or {}), "chart": []}  # an SLA alert has no series to draw
+    db_session.add(alert)
+    db_session.flush()
+    logged_in("viewer")
+    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    assert 'role="img"' not in page and "spike window shaded" not in page
+    assert "mentions in the window; its words are compared with" in page
