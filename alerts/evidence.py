@@ -169,7 +169,7 @@ def build_evidence(session: Session, scope: EvidenceScope, window_start: datetim
     window = _rows(session, scope, window_start, window_end, MAX_WINDOW_MENTIONS)
     baseline, contrast = _rows(session, scope, baseline_start, baseline_end, MAX_BASELINE_MENTIONS), "before"
     if len(baseline) < MIN_BASELINE_DOCS:
-        baseline, contrast = _rest_of_stream(session, window, baseline, baseline_start, window_end)
+        baseline, contrast = _rest_of_stream(session, scope, window_start, baseline, baseline_start, window_end)
     ranked = rank_terms((terms(text, language) for _, text, language, _, _ in window),
                         (terms(text, language) for _, text, language, _, _ in baseline))
     path = queue_path(scope, window_start, window_end)
@@ -183,14 +183,15 @@ def build_evidence(session: Session, scope: EvidenceScope, window_start: datetim
         chart=tuple(points), window_mentions=len(window), baseline_mentions=len(baseline), contrast=contrast)
 
 
-def _rest_of_stream(session: Session, window: list[Row], baseline: list[Row], start: datetime,
-                    end: datetime) -> tuple[list[Row], str]:
+def _rest_of_stream(session: Session, scope: EvidenceScope, window_start: datetime, baseline: list[Row],
+                    start: datetime, end: datetime) -> tuple[list[Row], str]:
     """When the series' own week before says too little (a new workspace, a rare series, or the SLA alert, whose
     window is a month of complaints), every other mention of that week and of the window is the next best
     contrast: it sets the window's words apart from what the whole stream says ("lumo", "app", "order") instead of
-    crowning the words that are merely frequent."""
-    inside = {row[0] for row in window}
-    rest = [row for row in _rows(session, EvidenceScope(), start, end, MAX_BASELINE_MENTIONS) if row[0] not in inside]
+    crowning the words that are merely frequent. The series' window is left out by its own conditions, not by the
+    rows read of it, which are a sample when the window holds more than MAX_WINDOW_MENTIONS."""
+    in_series_window = sa.and_(*_in_window(scope, window_start, end))
+    rest = _rows(session, EvidenceScope(), start, end, MAX_BASELINE_MENTIONS, leave_out=in_series_window)
     return (rest, "rest") if len(rest) > len(baseline) else (baseline, "before")
 
 
@@ -229,8 +230,11 @@ def examples(session: Session, scope: EvidenceScope, window_start: datetime, win
     return chosen
 
 
-def _rows(session: Session, scope: EvidenceScope, start: datetime, end: datetime, limit: int) -> list[Row]:
+def _rows(session: Session, scope: EvidenceScope, start: datetime, end: datetime, limit: int,
+          leave_out: sa.ColumnElement[bool] | None = None) -> list[Row]:
     conditions = _in_window(scope, start, end)
+    if leave_out is not None:  # NULL (a condition on a missing value) counts as not matching
+        conditions.append(sa.not_(sa.func.coalesce(leave_out, sa.false())))
     total = session.exec(select(sa.func.count()).select_from(Mention).where(*conditions)).one()
     if total > limit:
         conditions.append(col(Mention.id) % math.ceil(total / limit) == 0)

@@ -111,6 +111,25 @@ def test_with_too_little_history_of_its_own_the_window_is_compared_with_the_rest
     assert Evidence.from_json(evidence.to_json()) == evidence
 
 
+def test_a_sampled_window_is_left_out_of_the_rest_of_the_stream_whole(
+        db_session: Session, make_mention: Callable[..., Mention], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a sample of a large window is read; the mentions of the series that the sample skipped are still the
+    series', not part of what it is compared with."""
+    import alerts.evidence
+
+    monkeypatch.setattr(alerts.evidence, "MAX_WINDOW_MENTIONS", 4)
+    for n in range(25):
+        make_mention(text=f"Lumo looks great, day {n}", sentiment="positive", complaint=0.02, author=f"fan{n}",
+                     created_at=START + timedelta(minutes=n))
+    for n in range(12):
+        make_mention(text="Lumo refund still pending", sentiment="negative", complaint=0.95, author=f"buyer{n}",
+                     created_at=START + timedelta(minutes=n))
+    evidence = build_evidence(db_session, EvidenceScope(complaint=True), START, END)
+    assert evidence.contrast == "rest" and evidence.window_mentions <= 4
+    assert evidence.baseline_mentions == 25  # the fans only: none of the twelve complaints
+    assert all(baseline == 0 for term, _, baseline, _ in evidence.terms if "refund" in term), evidence.terms
+
+
 def test_with_nothing_to_compare_with_the_terms_are_the_most_shared(db_session: Session,
                                                                    make_mention: Callable[..., Mention]) -> None:
     for n in range(3):
