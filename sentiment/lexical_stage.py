@@ -22,6 +22,7 @@ from sentiment.lexical import (
     TRAINED_ON,
     LexicalHead,
     dequantised,
+    digest,
     fit_blend,
     negative_log_likelihood,
     save,
@@ -50,8 +51,8 @@ def fit(heads_path: Path, data_dir: Path, cache_dir: Path, recipe: Recipe, log: 
             blend[language], fitted[language] = _fitted_blend(model, head, share, language)
             log(f"lexical head: {language} (weight, temperature) {blend[language]} on {len(share)} calibration rows")
     head = replace(head, blend=blend)
-    info = {"trained_rows": len([r for r in rows if r.sentiment is not None]), "trained_on": list(TRAINED_ON),
-            "calibration": fitted, "seconds": round(time.perf_counter() - started, 1)}
+    info = {"digest": digest(head), "trained_rows": len([r for r in rows if r.sentiment is not None]),
+            "trained_on": list(TRAINED_ON), "calibration": fitted, "seconds": round(time.perf_counter() - started, 1)}
     save(heads_path.parent / LEXICAL_FILE, head, str(model.meta["model_version"]), info)
     return info
 

@@ -32,5 +32,7 @@ def model_info(name: str, metrics_path: Path = METRICS_PATH) -> ModelInfo:
     metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
     meta = metrics.get("meta", {})
     evaluated = sorted({DATASET_LANGUAGES[d] for d in metrics.get("split_sizes", {}) if d in DATASET_LANGUAGES})
-    return ModelInfo(name, str(meta.get("model_version", "")), str(meta.get("encoder_id", "")), detected,
+    lexical = meta.get("lexical_head") or {}
+    version = str(meta.get("model_version", "")) + (f"+lex-{lexical['digest']}" if lexical.get("digest") else "")
+    return ModelInfo(name, version, str(meta.get("encoder_id", "")), detected,
                      tuple(evaluated), str(meta.get("trained_at", "")), dict(metrics.get("headline", {})))

@@ -184,8 +184,8 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
                "complaint_tuning": tuned.info["seconds"],
                "fine_tune_all_runs": info["training_seconds"], "lexical_head": lexical["seconds"],
                "total": time.perf_counter() - started}
-    metrics.update(_run_info({"train": train_rows, "calib": calib, "validation": validation + complaint_set}, meta,
-                             seconds))
+    metrics.update(_run_info({"train": train_rows, "calib": calib, "validation": validation + complaint_set},
+                             {**meta, "lexical_head": lexical}, seconds))
     (Path(output) / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
 
@@ -201,6 +201,7 @@ def fit_lexical_only(output: Path, data_dir: Path, cache: Path, log: Log = print
     metrics = lexical_stage.refresh_sentiment_metrics(metrics, _production_model(cache, Path(output)),
                                                       validation_rows(Path(data_dir)))
     metrics.setdefault("seconds", {})["lexical_head"] = lexical["seconds"]
+    metrics.setdefault("meta", {})["lexical_head"] = lexical
     metrics_path.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
 

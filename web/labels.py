@@ -63,7 +63,8 @@ LABELS: dict[str, str] = {
 }
 _LENGTH_RULE = re.compile(r"length_(?P<network>[a-z]+)")
 # A stored model version: "<build>-lora-<hash>" with an optional "+<precision>" (see sentiment.model).
-_MODEL_VERSION = re.compile(r"(?P<lora>\blora-[0-9a-f]+)?(?:\+(?P<precision>[a-z0-9]+))?$")
+_MODEL_VERSION = re.compile(
+    r"(?P<lora>\blora-[0-9a-f]+)?(?P<lexical>\+lex-[0-9a-f]+)?(?:\+(?P<precision>[a-z0-9]+))?$")
 
 
 def human(value: object) -> str:
@@ -83,12 +84,14 @@ def human(value: object) -> str:
 
 
 def model_label(name: str, version: str = "") -> str:
-    """"Sentiment model (LoRA, int8)" for Earful's own model; another model's id is already a name people read."""
+    """"Sentiment model (LoRA, lexical, int8)" for Earful's own model; another model's id is already a name people
+    read."""
     text = f"{name} {version}".strip()
     if name != DEFAULT_SENTIMENT_MODEL and "lora-" not in text:
         return text
     match = _MODEL_VERSION.search(text)
     details = [part for part in ("LoRA" if match and match["lora"] else "",
+                                 "lexical" if match and match["lexical"] else "",
                                  match["precision"] if match and match["precision"] else "") if part]
     return "Sentiment model" + (f" ({', '.join(details)})" if details else "")
 

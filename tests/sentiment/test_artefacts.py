@@ -38,3 +38,15 @@ def test_metrics_were_recorded() -> None:
     for key in ("tweeteval_macro_recall", "complaint_macro_f1", "nsmc_accuracy", "ja_holdout_accuracy",
                 "ece_sentiment_3way"):
         assert 0.0 <= metrics["headline"][key] <= 1.0
+
+
+def test_the_settings_page_names_the_model_with_its_lexical_head() -> None:
+    import torch
+
+    from sentiment.config import DEFAULT_MODEL
+    from sentiment.heads import load_heads
+    from sentiment.lexical import LEXICAL_FILE
+    from sentiment.model_info import model_info
+
+    digest = torch.load(HEADS_PATH.parent / LEXICAL_FILE, weights_only=True)["meta"]["digest"]
+    assert model_info(DEFAULT_MODEL).version == f"{load_heads(HEADS_PATH)[2]['model_version']}+lex-{digest}"

