@@ -18,7 +18,7 @@ from sentiment import corpora
 from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
 from sentiment.finetune import FineTuneConfig
-from sentiment.train import train
+from sentiment.train import fit_lexical_only, train
 from tests.sentiment.test_corpora import FILES
 
 POSITIVE = ["Loved it", "Great service, thanks!", "Best app ever", "So happy with my order", "Works perfectly"]
@@ -97,6 +97,15 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     assert len(model.meta["complaint_tuning"]["out_of_fold"]) == 15  # what earful eval reports for the set
     [prediction] = model.predict(["My parcel never arrived"])
     assert abs(sum(prediction.probs) - 1.0) < 1e-5 and 0.0 <= prediction.complaint <= 1.0
+    lexical = json.loads((out / "metrics.json").read_text())["meta"]["lexical_head"]
+    assert (out / "lexical.pt").is_file() and model.version.endswith(f"+lex-{lexical['digest']}")
+    assert any(line.startswith("lexical head: epoch 3/3") for line in lines)
+
+    refit: list[str] = []
+    again = fit_lexical_only(out, data, cache, log=refit.append)  # the same rows and seed: the same head
+    assert again["meta"]["lexical_head"]["digest"] == lexical["digest"]
+    assert again["headline"]["nsmc_accuracy"] is not None
+    assert json.loads((out / "metrics.json").read_text())["meta"]["recipe"] == recipe.as_dict()
 
     resumed: list[str] = []
     train(tmp_path / "again", data, cache, config, rt_limit=20, log=resumed.append, recipe=recipe,
