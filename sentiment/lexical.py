@@ -36,9 +36,11 @@ from sentiment.datasets import Example
 from sentiment.scoring import WordWeights
 
 LEXICAL_FILE = "lexical.pt"  # beside heads.pt
-BUCKET_BITS = 20  # 2**20 rows of weights: fewer collided (2**18 lost 0.5-1 point on the calibration share)
-MAX_CHARS = 4  # character n-grams of 1-4 within a word; 5 did no better on the calibration share
-EPOCHS = 3  # by calibration-share log-likelihood, 3 beat 4 and 6 (a linear model on 320k rows overfits soon after)
+# Chosen by the calibration share's log-likelihood (experiments.json): 2**18 and 2**19 buckets, 5-grams, and 4 or 6
+# epochs all fitted it less well (a linear model on 320k rows overfits soon after its third epoch).
+BUCKET_BITS = 20
+MAX_CHARS = 4  # character n-grams of 1-4 within a word
+EPOCHS = 3
 LEARNING_RATE = 0.01
 BATCH_SIZE = 64
 LEXICAL_WEIGHTS = tuple(round(0.05 * i, 2) for i in range(41))
@@ -69,19 +71,18 @@ def normalised(word: str) -> str:
 def grams_by_word(text: str) -> list[tuple[str, ...]]:
     """Each word's n-grams: its character 1- to 4-grams (with word boundaries marked), the word itself, and the
     pair it forms with the next word (owned by the first of the two)."""
-    return _grams_of([normalised(text[a:b]) for a, b in word_spans(text)])
+    words = [normalised(text[a:b]) for a, b in word_spans(text)]
+    return [(*_own_grams(word), *([_pair(word, words[i + 1])] if i + 1 < len(words) else []))
+            for i, word in enumerate(words)]
 
 
-def _grams_of(words: list[str]) -> list[tuple[str, ...]]:
-    out = []
-    for i, word in enumerate(words):
-        padded = f"<{word}>"
-        grams = [padded[s:s + n] for n in range(1, MAX_CHARS + 1) for s in range(len(padded) - n + 1)]
-        grams.append("w:" + word)
-        if i + 1 < len(words):
-            grams.append(f"b:{word} {words[i + 1]}")
-        out.append(tuple(grams))
-    return out
+def _own_grams(word: str) -> list[str]:
+    padded = f"<{word}>"
+    return [padded[s:s + n] for n in range(1, MAX_CHARS + 1) for s in range(len(padded) - n + 1)] + ["w:" + word]
+
+
+def _pair(word: str, following: str) -> str:
+    return f"b:{word} {following}"
 
 
 def word_ids(text: str) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
@@ -95,34 +96,30 @@ def word_ids(text: str) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
         starts.append(len(ids))
         ids.extend(_own_ids(word))
         if i + 1 < len(words):
-            ids.append(bucket(f"b:{word} {words[i + 1]}"))
+            ids.append(bucket(_pair(word, words[i + 1])))
     return spans, np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)
 
 
 @lru_cache(maxsize=200_000)
 def _own_ids(word: str) -> tuple[int, ...]:
-    """A normalised word's character n-grams and the word itself, hashed: the same words recur from text to text,
-    so each is hashed once per process."""
-    padded = f"<{word}>"
-    grams = [padded[s:s + n] for n in range(1, MAX_CHARS + 1) for s in range(len(padded) - n + 1)]
-    grams.append("w:" + word)
-    return tuple(bucket(g) for g in grams)
+    """A normalised word's own n-grams, hashed: the same words recur from text to text, so each is hashed once per
+    process."""
+    return tuple(bucket(g) for g in _own_grams(word))
 
 
 def bucket(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8")) & ((1 << BUCKET_BITS) - 1)
 
 
+_EMPTY = bucket("<>")  # the one feature of a text without a word
+
+
 def hashed(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Every text's bucket ids, concatenated, and where each text's start (texts without a word get one empty
+    """Every text's bucket ids, concatenated, and where each text's start (a text without a word gets one empty
     marker, so every text has at least one feature)."""
-    ids: list[int] = []
-    starts: list[int] = []
-    for text in texts:
-        starts.append(len(ids))
-        grams = [g for word in grams_by_word(text) for g in word] or ["<>"]
-        ids.extend(bucket(g) for g in grams)
-    return np.asarray(ids, dtype=np.int64), np.asarray(starts, dtype=np.int64)
+    parts = [ids if len(ids := word_ids(text)[1]) else np.array([_EMPTY], dtype=np.int64) for text in texts]
+    starts = np.cumsum([0, *(len(p) for p in parts[:-1])], dtype=np.int64)
+    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), starts
 
 
 @dataclass(frozen=True)
