@@ -87,11 +87,17 @@ def evaluate_rows(rows: list[Example], probs: np.ndarray, complaint: np.ndarray,
     s_rows, c_rows = [r for r, k in zip(rows, s, strict=True) if k], [r for r, k in zip(rows, c, strict=True) if k]
     out: dict[str, Any] = {"sentiment": sentiment_metrics(s_rows, probs[s], intervals),
                            "complaint": complaint_metrics(c_rows, complaint[c], intervals)}
-    out["headline"] = {name: _dig(out, path) for name, path in HEADLINE.items()}
-    out["headline"]["ece_sentiment_3way"] = out["sentiment"].get("ece_3way")
-    out["headline"]["ece_sentiment_binary"] = out["sentiment"].get("ece_binary")
-    out["headline"]["ece_complaint"] = out["complaint"].get("ece")
+    out["headline"] = headline_of(out)
     return out
+
+
+def headline_of(metrics: dict[str, Any]) -> dict[str, float | None]:
+    """The headline figures and calibration errors of a metrics tree (its "sentiment" and "complaint" parts)."""
+    headline = {name: _dig(metrics, path) for name, path in HEADLINE.items()}
+    headline["ece_sentiment_3way"] = metrics.get("sentiment", {}).get("ece_3way")
+    headline["ece_sentiment_binary"] = metrics.get("sentiment", {}).get("ece_binary")
+    headline["ece_complaint"] = metrics.get("complaint", {}).get("ece")
+    return headline
 
 
 def evaluate_model(model: SentimentModel, rows: list[Example], batch_size: int = 32) -> dict[str, Any]:

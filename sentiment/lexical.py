@@ -149,21 +149,17 @@ class LexicalHead:
         fitted = np.array([self.blend.get(language, (0.0, 1.0)) for language in languages], dtype=np.float64)
         return np.asarray((encoder_log_probs + fitted[:, :1] * lexical_logits) / fitted[:, 1:])
 
-    def read(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]], list[list[float]]]:
-        """One text's centred logits (as ``logits``), its words' spans and each word's exact share of every label's
+    def read(self, text: str) -> tuple[np.ndarray, list[tuple[tuple[int, int], list[float]]]]:
+        """One text's centred logits (as ``logits``) and each word's span with its exact share of every label's
         lexical margin (its logit minus the mean of the others'), from one pass over its n-grams: the shares sum to
         the margins, less the bias's."""
         spans, ids, starts = word_ids(text)
         if not len(ids):
-            return self.logits([text])[0], [], []
+            return self.logits([text])[0], []
         scale = 1.0 / np.sqrt(len(ids))
         logits = self.weights[ids].sum(axis=0) * scale + self.bias
         shares = np.add.reduceat(self.margins[ids], starts, axis=0) * scale
-        return logits - logits.mean(), spans, shares.tolist()
-
-    def word_margins(self, text: str) -> list[tuple[tuple[int, int], list[float]]]:
-        _, spans, shares = self.read(text)
-        return list(zip(spans, shares, strict=True))
+        return logits - logits.mean(), list(zip(spans, shares.tolist(), strict=True))
 
 
 def merged_words(text: str, words: WordWeights, lexical: list[tuple[tuple[int, int], list[float]]],

@@ -15,7 +15,7 @@ import numpy as np
 from sentiment import corpora
 from sentiment.corpora import Recipe
 from sentiment.datasets import Example
-from sentiment.evaluation import HEADLINE, sentiment_metrics
+from sentiment.evaluation import headline_of, sentiment_metrics
 from sentiment.lexical import (
     CALIBRATION_LANGUAGES,
     LEXICAL_FILE,
@@ -78,13 +78,6 @@ def refresh_sentiment_metrics(metrics: dict[str, Any], model: Any, validation: l
     production (the complaint figures, out of fold, are the encoder's and stay)."""
     rows = [r for r in validation if r.sentiment is not None]
     probs = np.array([p.probs for p in model.predict([r.text for r in rows])])
-    out = {**metrics, "sentiment": sentiment_metrics(rows, probs)}
-    headline = dict(metrics.get("headline") or {})
-    for name, path in HEADLINE.items():
-        if path[0] == "sentiment":
-            headline[name] = out["sentiment"].get(path[1], {}).get(path[2])
-    headline["ece_sentiment_3way"] = out["sentiment"].get("ece_3way")
-    headline["ece_sentiment_binary"] = out["sentiment"].get("ece_binary")
-    out["headline"] = headline
-    out["sentiment_scored_as"] = model.version
+    out = {**metrics, "sentiment": sentiment_metrics(rows, probs), "sentiment_scored_as": model.version}
+    out["headline"] = headline_of(out)
     return out

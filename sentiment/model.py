@@ -167,7 +167,6 @@ class E5HeadsModel(SentimentModel):
         return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
                 for p, c, w, t in zip(probs, complaint, words, similar, strict=True)]
 
-
     def _blended(self, texts: list[str], languages: list[str], logits: np.ndarray, words: list[WordWeights],
                  temperature: float) -> tuple[np.ndarray, list[WordWeights]]:
         """The encoder's calibrated log-probabilities blended with the lexical head's logits, per language, and
@@ -181,8 +180,7 @@ class E5HeadsModel(SentimentModel):
         readings = {}
         for i, (text, language) in enumerate(zip(texts, languages, strict=True)):
             if language in self.lexical.blend:  # the others keep the encoder alone: no need to read them
-                lexical_logits[i], spans, shares = self.lexical.read(text)
-                readings[i] = list(zip(spans, shares, strict=True))
+                lexical_logits[i], readings[i] = self.lexical.read(text)
         probs = softmax(self.lexical.blended(log_probs, lexical_logits, languages))
         if not words:
             return probs, words
