@@ -62,7 +62,8 @@ LABELS: dict[str, str] = {
     "over_promise": "Promise the team may not keep",
 }
 _LENGTH_RULE = re.compile(r"length_(?P<network>[a-z]+)")
-# A stored model version: "<build>-lora-<hash>" with an optional "+<precision>" (see sentiment.model).
+# A stored model version: "<build>-lora-<hash>", then an optional "+lex-<hash>" (the lexical head) and "+<precision>"
+# (see sentiment.model).
 _MODEL_VERSION = re.compile(
     r"(?P<lora>\blora-[0-9a-f]+)?(?P<lexical>\+lex-[0-9a-f]+)?(?:\+(?P<precision>[a-z0-9]+))?$")
 
