@@ -62,7 +62,8 @@ class Settings(BaseSettings):
 
     sentiment_model: str = DEFAULT_SENTIMENT_MODEL
     model_cache_dir: Path = VAR_DIR / "models"
-    score_batch_size: int = Field(default=16, ge=1, le=512)
+    score_batch_size: int = Field(default=64, ge=1, le=512)
+    score_batch_tokens: int = Field(default=2048, ge=16, le=65536)
     torch_threads: int = Field(default=0, ge=0)
     # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else int8
     # attention projections (sentiment.model.encoder_precision). bf16 and int8 need the default model.

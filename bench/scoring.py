@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sentiment import datasets, score_texts
-from sentiment.config import DEFAULT_MODEL, PRECISIONS, ModelConfig
+from sentiment.config import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TOKENS, DEFAULT_MODEL, PRECISIONS, ModelConfig
 from sentiment.model import E5HeadsModel, get_model
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -81,6 +82,12 @@ def _rate(multiply: Any, flop: float, seconds: float) -> float:
         multiply()
         runs += 1
     return flop * runs / (time.perf_counter() - started) / 1e9
+
+
+def project_rate(texts: list[str], config: ModelConfig) -> float:
+    started = time.perf_counter()
+    score_texts(texts, config)
+    return len(texts) / (time.perf_counter() - started)
 
 
 def per_text_rate(classify: Any, sample: list[str]) -> float:
@@ -139,8 +146,11 @@ def naive_pipeline(model: E5HeadsModel) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fresh-cache", action="store_true", help="build the encoder into a new temp dir first")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="texts per batch at most")
+    parser.add_argument("--batch-tokens", type=int, default=DEFAULT_BATCH_TOKENS,
+                        help="padded tokens per batch at most (0: no limit, batches of --batch-size texts)")
     parser.add_argument("--baseline-texts", type=int, default=80, help="texts the slow baseline scores")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the project path (the median is reported)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="the project path's encoder arithmetic (the baseline always runs float32)")
@@ -162,7 +172,7 @@ def main() -> None:
         cache = get_settings().model_cache_dir
     rss_before = resident_mib()
     started = time.perf_counter()
-    config = ModelConfig(DEFAULT_MODEL, cache, args.batch_size, args.threads, args.precision)
+    config = ModelConfig(DEFAULT_MODEL, cache, args.batch_size, args.threads, args.precision, args.batch_tokens or None)
     model = get_model(config)
     assert isinstance(model, E5HeadsModel)
     load_s = time.perf_counter() - started
@@ -171,15 +181,15 @@ def main() -> None:
     texts = mixed_texts()
     arithmetic = {"bf16": "bfloat16", "int8": "int8 attention projections"}.get(model.version.rpartition("+")[2],
                                                                                   "float32")
-    print(f"project path: {model.version} ({arithmetic} encoder)")
+    print(f"project path: {model.version} ({arithmetic} encoder; batches of at most {config.batch_size} texts"
+          + (f" and {config.batch_tokens} padded tokens)" if config.batch_tokens else ")"))
     score_texts(texts[:16], config)  # warm-up: lingua models, topic prototypes
-    started = time.perf_counter()
-    score_texts(texts, config)
-    project = len(texts) / (time.perf_counter() - started)
+    project = statistics.median(project_rate(texts, config) for _ in range(args.runs))
     naive = naive_pipeline(E5HeadsModel(cache))
     sample = texts[: args.baseline_texts]
     baseline = per_text_rate(naive, sample)
-    print(f"project path (score_texts, {len(texts)} mixed mentions, full Score): {project:.1f} mentions/s")
+    print(f"project path (score_texts, {len(texts)} mixed mentions, full Score, median of {args.runs} runs): "
+          f"{project:.1f} mentions/s")
     print(f"baseline (transformers text-classification pipeline, same encoder+head, one call per text, "
           f"{len(sample)} mentions, sentiment only): {baseline:.1f} mentions/s")
     print(f"ratio {project / baseline:.2f}x; resident memory now {resident_mib():.0f} MiB")

@@ -27,7 +27,7 @@ def score_texts(texts: Sequence[str], config: ModelConfig, topics: Spec | None =
     updates = {i: part for i in live if (part := latest_part(cleaned[i])) is not None}
     read = [*live, *updates]
     predicted = engine.predict([cleaned[i] for i in live] + list(updates.values()), config.batch_size,
-                               topics=topics, languages=[languages[i] for i in read])
+                               topics=topics, languages=[languages[i] for i in read], batch_tokens=config.batch_tokens)
     predictions = dict(zip(live, predicted[:len(live)], strict=True))
     judged = dict(enumerate(cleaned))
     for (i, part), p in zip(updates.items(), predicted[len(live):], strict=True):

@@ -91,22 +91,21 @@ def eval_(data_dir: Path, limit: int | None, corrections: bool, rescore: bool, w
         click.echo(format_report(report))
         return
     if written:
-        eval_written(get_model(config), config.batch_size, limit)
+        eval_written(get_model(config), config, limit)
         return
     folder = require_data(data_dir)
     other = load_saved_model(against, config) if against else None
     model = get_model(config)
-    scores = validation_scores(model, folder, config.batch_size, limit)
+    scores = validation_scores(model, folder, config.batch_size, limit, config.batch_tokens)
     metrics = validation_metrics(scores)
     click.echo(f"model: {model.name} {model.version}; validation sets: TweetEval validation, the NSMC share, the "
                f"Japanese test-only set; {metrics['complaint_source']}"
                + (f" (at most {limit} rows per dataset)" if limit else ""))
     click.echo(format_table(metrics))
     if other is not None:
-        compare_with(model, scores, other, f"{other.name} {other.version} ({against})", config.batch_size, folder,
-                     limit)
+        compare_with(model, scores, other, f"{other.name} {other.version} ({against})", config, folder, limit)
         return
-    eval_written(model, config.batch_size, limit)
+    eval_written(model, config, limit)
 
 
 def load_saved_model(heads: Path, config: ModelConfig) -> SentimentModel:
@@ -122,16 +121,17 @@ def load_saved_model(heads: Path, config: ModelConfig) -> SentimentModel:
                                    f"{str(error)[:200]})") from None
 
 
-def compare_with(model: SentimentModel, base: ValidationScores, other: SentimentModel, label: str, batch_size: int,
-                 folder: Path, limit: int | None) -> None:
+def compare_with(model: SentimentModel, base: ValidationScores, other: SentimentModel, label: str,
+                 config: ModelConfig, folder: Path, limit: int | None) -> None:
     """The other model against the configured one (already scored: ``base``), figure by figure, on the same rows."""
     from sentiment.evaluation import compare_scores, format_comparison, validation_scores
 
     click.echo(f"{label} minus the configured model {model.name} {model.version}, on the same rows:")
-    click.echo(format_comparison(compare_scores(base, validation_scores(other, folder, batch_size, limit))))
+    other_scores = validation_scores(other, folder, config.batch_size, limit, config.batch_tokens)
+    click.echo(format_comparison(compare_scores(base, other_scores)))
 
 
-def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> None:
+def eval_written(model: SentimentModel, config: ModelConfig, limit: int | None) -> None:
     """The topic and customer-message test-only shares (at most ``limit`` rows per language)."""
     from models.questions import is_question
     from sentiment import topic_eval
@@ -140,9 +140,10 @@ def eval_written(model: SentimentModel, batch_size: int, limit: int | None) -> N
     topics = topic_eval.limited(topic_set("test"), limit)
     click.echo(f"model: {model.name} {model.version}")
     click.echo(topic_eval.format_topic_report(
-        topic_eval.topic_report(topics, topic_eval.judge(model, [r.text for r in topics], batch_size))))
+        topic_eval.topic_report(topics, topic_eval.judge(model, [r.text for r in topics], config.batch_size,
+                                                           config.batch_tokens))))
     messages = topic_eval.limited(customer_messages("test"), limit)
-    judged = topic_eval.judge(model, [r.text for r in messages], batch_size)
+    judged = topic_eval.judge(model, [r.text for r in messages], config.batch_size, config.batch_tokens)
     questions, source = topic_eval.question_flags([r.text for r in messages], [r.language for r in messages],
                                                   judged, is_question)
     click.echo(topic_eval.format_message_report(topic_eval.message_report(messages, judged, questions), source))

@@ -16,16 +16,18 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = DEFAULT_SENTIMENT_MODEL
 PRECISIONS = SENTIMENT_PRECISIONS
 
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 64
+DEFAULT_BATCH_TOKENS = 2048
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     name: str
     cache_dir: Path
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int = DEFAULT_BATCH_SIZE  # texts per model batch at most
     threads: int | None = None  # torch threads; None: torch's own default
     precision: str = "auto"  # see sentiment.model.encoder_precision
+    batch_tokens: int | None = DEFAULT_BATCH_TOKENS  # padded tokens per model batch at most (None: no limit)
 
     def __post_init__(self) -> None:
         problem = precision_problem(self.name, self.precision)
@@ -33,11 +35,13 @@ class ModelConfig:
             raise ValueError(problem)
         if self.batch_size < 1:
             raise ValueError(f"the scoring batch size must be at least 1, not {self.batch_size}")
+        if self.batch_tokens is not None and self.batch_tokens < 1:
+            raise ValueError(f"the scoring batch's token limit must be at least 1, not {self.batch_tokens}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelConfig:
         return cls(settings.sentiment_model, Path(settings.model_cache_dir), settings.score_batch_size,
-                   settings.torch_threads or None, settings.sentiment_precision)
+                   settings.torch_threads or None, settings.sentiment_precision, settings.score_batch_tokens)
 
     @property
     def load_key(self) -> tuple[str, str, int | None, str]:

@@ -29,12 +29,25 @@ class Embedded:
     words: list[WordWeights] | None
 
 
-def length_batches(lengths: list[int], batch_size: int) -> Iterator[list[int]]:
+def length_batches(lengths: list[int], batch_size: int, max_tokens: int | None = None) -> Iterator[list[int]]:
     """Indices grouped so each batch holds items of similar length (little padding): token counts where the
-    texts are tokenised first, else characters."""
+    texts are tokenised first, else characters. At most ``batch_size`` items a batch and, with ``max_tokens``, at
+    most that many padded tokens (a longer item still gets a batch of its own): many short texts go in one batch,
+    few long ones (a CPU multiplies a tall matrix faster per row than a short one: bench/scoring.py)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for start in range(0, len(order), batch_size):
-        yield order[start: start + batch_size]
+    batch: list[int] = []
+    for i in order:
+        if batch and _full(len(batch), lengths[i], batch_size, max_tokens):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
+
+
+def _full(count: int, next_length: int, batch_size: int, max_tokens: int | None) -> bool:
+    """Whether a batch of ``count`` items cannot take one more of ``next_length`` (the longest so far)."""
+    return count >= batch_size or (max_tokens is not None and (count + 1) * next_length > max_tokens)
 
 
 class Embedder:
@@ -64,8 +77,10 @@ class Embedder:
         self.prefix = prefix
         self.max_tokens = max_tokens
 
-    def embed(self, texts: list[str], batch_size: int = 32, directions: np.ndarray | None = None) -> Embedded:
-        """Embed texts; with ``directions`` (dim, k) also return each word's contribution along them."""
+    def embed(self, texts: list[str], batch_size: int = 32, directions: np.ndarray | None = None,
+              batch_tokens: int | None = None) -> Embedded:
+        """Embed texts; with ``directions`` (dim, k) also return each word's contribution along them; batches of at
+        most ``batch_size`` texts and, with ``batch_tokens``, at most that many padded tokens."""
         import torch
 
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -76,7 +91,7 @@ class Embedder:
                                  return_offsets_mapping=True)
         token_ids, offsets = encoded["input_ids"], encoded["offset_mapping"]
         with torch.inference_mode():
-            for idx in length_batches([len(ids) for ids in token_ids], batch_size):
+            for idx in length_batches([len(ids) for ids in token_ids], batch_size, batch_tokens):
                 input_ids, attention_mask = self._padded([token_ids[i] for i in idx])
                 hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
                 mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # pooled and projected in float32 above

@@ -122,17 +122,17 @@ def validation_metrics(scores: ValidationScores) -> dict[str, Any]:
 
 
 def validation_scores(model: SentimentModel, data_dir: Path, batch_size: int = 32,
-                      limit: int | None = None) -> ValidationScores:
+                      limit: int | None = None, batch_tokens: int | None = None) -> ValidationScores:
     """The validation rows as scored: sentiment as the model scores in production; complaints out of fold (as
     training measured them for a model tuned on the set, else by cross-validating a head on the model's embedding),
     or as scored for a model without a head (hub models). ``complaint_source`` says which."""
     rows = limited(validation_rows(data_dir), limit)
-    probs, complaint = _scored(model, rows, batch_size)
+    probs, complaint = _scored(model, rows, batch_size, batch_tokens)
     meta = getattr(model, "meta", None)
     embedder = getattr(model, "embedder", None)
     if meta is None or embedder is None:
         measured = limited(datasets.complaints(data_dir), limit)
-        c_probs, c_complaint = _scored(model, measured, batch_size)
+        c_probs, c_complaint = _scored(model, measured, batch_size, batch_tokens)
         source = "complaints as the model scores them"
     else:
         measured, out_of_fold, source = _complaint_out_of_fold(meta, embedder, data_dir, batch_size, limit)
@@ -209,8 +209,9 @@ def _complaint_out_of_fold(meta: dict[str, Any], embedder: Any, data_dir: Path, 
                                    "model's embedding")
 
 
-def _scored(model: SentimentModel, rows: list[Example], batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-    predictions = model.predict([r.text for r in rows], batch_size)
+def _scored(model: SentimentModel, rows: list[Example], batch_size: int,
+            batch_tokens: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    predictions = model.predict([r.text for r in rows], batch_size, batch_tokens=batch_tokens)
     probs = np.array([p.probs for p in predictions], dtype=np.float64).reshape(-1, 3)
     return probs, np.array([p.complaint for p in predictions], dtype=np.float64)
 

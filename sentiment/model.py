@@ -35,10 +35,11 @@ class SentimentModel(ABC):
 
     @abstractmethod
     def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
-                languages: list[str] | None = None) -> list[Prediction]:
+                languages: list[str] | None = None, batch_tokens: int | None = None) -> list[Prediction]:
         """Calibrated probabilities for each text, in input order; ``topics``: the taxonomy for similar topics
         (None: the shipped one); ``languages``: each text's detected language, where the caller has it (a model
-        that needs it detects it otherwise)."""
+        that needs it detects it otherwise); ``batch_tokens``: at most that many padded tokens a batch as well
+        (models that tokenise first)."""
 
 
 def get_model(config: ModelConfig) -> SentimentModel:
@@ -146,10 +147,11 @@ class E5HeadsModel(SentimentModel):
         return [tuple(dict.fromkeys(h + p)) for h, p in zip(self.topic_head.topics(vectors), by_prototype, strict=True)]
 
     def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
-                languages: list[str] | None = None) -> list[Prediction]:
+                languages: list[str] | None = None, batch_tokens: int | None = None) -> list[Prediction]:
         if not texts:
             return []
-        embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions)
+        embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions,
+                                        batch_tokens=batch_tokens)
         temperature = float(self.meta["temperature"])
         with self._torch.inference_mode():
             x = self._torch.from_numpy(embedded.vectors)
@@ -237,7 +239,7 @@ class HFModel(SentimentModel):
         self._torch = torch
 
     def predict(self, texts: list[str], batch_size: int = 32, topics: Spec | None = None,
-                languages: list[str] | None = None) -> list[Prediction]:
+                languages: list[str] | None = None, batch_tokens: int | None = None) -> list[Prediction]:
         probs = np.zeros((len(texts), len(LABELS)), dtype=np.float64)
         with self._torch.inference_mode():
             for idx in length_batches([len(text) for text in texts], batch_size):

@@ -35,11 +35,12 @@ class Judged:
     question: float | None  # the model's question probability, when it has a question head
 
 
-def judge(model: SentimentModel, texts: Sequence[str], batch_size: int = 32) -> list[Judged]:
+def judge(model: SentimentModel, texts: Sequence[str], batch_size: int = 32,
+          batch_tokens: int | None = None) -> list[Judged]:
     """The model's judgement of each text, topics found as sentiment.api.score_texts finds them."""
     cleaned = [clean_text(t) for t in texts]
     out = []
-    for text, p in zip(cleaned, model.predict(cleaned, batch_size), strict=True):
+    for text, p in zip(cleaned, model.predict(cleaned, batch_size, batch_tokens=batch_tokens), strict=True):
         label = LABELS[label_of(p.probs)]
         detected = tuple(t for t in detect_topics(text, similar=p.similar_topics) if t != FALLBACK)
         gated = is_complaint_like(label, p.complaint)

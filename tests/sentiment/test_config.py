@@ -12,15 +12,17 @@ from settings import Settings
 
 def test_built_from_the_settings() -> None:
     settings = Settings(sentiment_model=DEFAULT_MODEL, model_cache_dir=Path("/tmp/models"),  # type: ignore[call-arg]
-                        score_batch_size=8, torch_threads=0, sentiment_precision="int8", _env_file=None)
+                        score_batch_size=8, score_batch_tokens=512, torch_threads=0, sentiment_precision="int8",
+                        _env_file=None)
     config = ModelConfig.from_settings(settings)
-    assert config == ModelConfig(DEFAULT_MODEL, Path("/tmp/models"), 8, None, "int8")
+    assert config == ModelConfig(DEFAULT_MODEL, Path("/tmp/models"), 8, None, "int8", batch_tokens=512)
     with pytest.raises(AttributeError):
         config.batch_size = 4  # type: ignore[misc]
 
 
 def test_the_batch_size_does_not_tell_loaded_models_apart() -> None:
-    small, large = ModelConfig(DEFAULT_MODEL, Path("m"), 4), ModelConfig(DEFAULT_MODEL, Path("m"), 64)
+    small = ModelConfig(DEFAULT_MODEL, Path("m"), 4, batch_tokens=256)
+    large = ModelConfig(DEFAULT_MODEL, Path("m"), 64)
     assert small.load_key == large.load_key != ModelConfig(DEFAULT_MODEL, Path("m"), 4, precision="fp32").load_key
 
 
@@ -35,3 +37,5 @@ def test_an_unknown_precision_or_batch_size_is_an_error() -> None:
         ModelConfig(DEFAULT_MODEL, Path("m"), precision="fp16")
     with pytest.raises(ValueError, match="at least 1"):
         ModelConfig(DEFAULT_MODEL, Path("m"), batch_size=0)
+    with pytest.raises(ValueError, match="token limit must be at least 1"):
+        ModelConfig(DEFAULT_MODEL, Path("m"), batch_tokens=0)

@@ -48,7 +48,7 @@ def test_every_setting_is_listed_and_secrets_are_hidden(secret_settings: Setting
     assert rows["APPSTORE_CONNECT_KEY_ID"].value == NOT_SET and not rows["APPSTORE_CONNECT_KEY_ID"].secret
     assert rows["REDDIT_CLIENT_ID"].value == "public-client-id"
     assert rows["BROKER_URL"].value == "redis://:***@localhost:6379/0"
-    assert rows["SCORE_BATCH_SIZE"].value == "16" and rows["BRAND_NAME"].value == "Lumo Home"
+    assert rows["SCORE_BATCH_SIZE"].value == "64" and rows["BRAND_NAME"].value == "Lumo Home"
 
 
 def test_passwords_in_urls_are_masked() -> None:
