@@ -24,7 +24,7 @@ from models.user import User
 
 SHIPPED_PATH = Path(__file__).resolve().parents[1] / "sentiment" / "data" / "topics.json"  # the shipped taxonomy
 FALLBACK = "other"  # what a complaint with no other topic is filed under, so always active
-LANGUAGES = ("en", "ja", "ko")
+LANGUAGES = ("en", "ja", "ko", "zh")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")  # a new topic's name, matched whole: the key mentions store
 DIRECTIONS = ("up", "down")
 MAX_DESCRIPTION_CHARS = 500
