@@ -54,10 +54,10 @@ TOPIC = sa.table("topic", *(sa.column(name, kind) for name, kind in (
     ("id", sa.Integer), ("name", sa.String), ("description", sa.String), ("keywords", sa.JSON),
     ("examples", sa.JSON), ("position", sa.Integer), ("active", sa.Boolean))))
 # What a fresh install seeded before the seeds were frozen into 0005 and 0011 (18 lint rules, 9 topics), with the
-# English keyword fixes of 0025 (the topics' digest was d3f0543d... before it) and the Chinese keywords of 0026
-# (8a9ad102... before it).
+# English keyword fixes of 0025 (the topics' digest was d3f0543d... before it), the Chinese keywords of 0026
+# (8a9ad102... before it) and the Japanese and Korean additions of 0027 (1c72f1e7... before it).
 SEEDED = {"lint_rule": (18, "168ded7bef7ab5961c1151ee982a7598b4db0be02841e179681fdfe2cc699d8e"),
-          "topic": (9, "1c72f1e7452cd1a9e03e8a5b92663d38cbc9b4c6dfd9859a7832635ab3d19d29")}
+          "topic": (9, "bcb2463bf43408daedad483bb87e68eab974e6539b2a3a5ce9b24d261d85865f")}
 
 
 def test_a_fresh_install_seeds_the_same_rows(fresh_database_url: str) -> None:
