@@ -6,36 +6,12 @@ from __future__ import annotations
 import importlib
 import json
 
-import sqlalchemy as sa
-
-from models.db import make_engine
 from models.migrate import downgrade, upgrade
 from models.topic_store import shipped_taxonomy
+from tests.models.topic_rows import keywords_in, set_keywords
 
 MIGRATION = importlib.import_module("models.migrations.versions.0027_topic_keywords_ja_ko")
 SEED = importlib.import_module("models.migrations.versions.0011_topic_taxonomy")
-TOPIC = sa.table("topic", sa.column("name", sa.String), sa.column("keywords", sa.JSON))
-
-
-def keywords_in(url: str, language: str) -> dict[str, list[str]]:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.select(TOPIC.c.name, TOPIC.c.keywords)).all()
-    finally:
-        engine.dispose()
-    return {name: (keywords or {}).get(language) for name, keywords in rows}
-
-
-def set_keywords(url: str, name: str, language: str, words: list[str]) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            keywords = connection.execute(sa.select(TOPIC.c.keywords).where(TOPIC.c.name == name)).scalar_one()
-            connection.execute(TOPIC.update().where(TOPIC.c.name == name).values(keywords={**keywords,
-                                                                                           language: words}))
-    finally:
-        engine.dispose()
 
 
 def test_what_it_extends_is_what_0011_seeded() -> None:
