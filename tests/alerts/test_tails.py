@@ -1,0 +1,47 @@
+"""The count tails and the tail fit the spike detector tests buckets with, against direct sums and known
+quantiles."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from alerts.tails import binomial_upper_tail, median_upper_tail, nb_upper_tail, tail_limit
+
+
+def test_the_negative_binomial_tail_matches_poisson_and_a_direct_sum() -> None:
+    poisson = [math.exp(k * math.log(3.0) - 3.0 - math.lgamma(k + 1)) for k in range(6)]
+    assert nb_upper_tail(6, 3.0, 0.0) == pytest.approx(1 - sum(poisson), rel=1e-9)
+    assert nb_upper_tail(2, 3.0, 0.0) == 1.0  # below the mean: not a spike
+    r, mean = 2.0, 4.0
+    q = mean / (r + mean)
+    pmf = [math.exp(math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * math.log(1 - q) + k * math.log(q))
+           for k in range(400)]
+    assert nb_upper_tail(12, mean, 1 / r) == pytest.approx(sum(pmf[12:]), rel=1e-9)
+    assert nb_upper_tail(12, mean, 1 / r) > nb_upper_tail(12, mean, 0.0)  # overdispersion widens the tail
+
+
+def test_the_binomial_tail_matches_a_direct_sum() -> None:
+    for n, k, q in ((24, 12, 0.01), (24, 12, 0.3), (5, 1, 0.5), (24, 24, 0.9)):
+        direct = sum(math.comb(n, j) * q**j * (1 - q) ** (n - j) for j in range(k, n + 1))
+        assert binomial_upper_tail(n, k, q) == pytest.approx(direct, rel=1e-9)
+    assert binomial_upper_tail(24, 12, 0.0) == 0.0 and binomial_upper_tail(24, 0, 0.3) == 1.0
+
+
+def test_the_order_statistic_ignores_a_burst_shorter_than_half_its_window() -> None:
+    bot = [200.0] * 8 + [5.0] * 16  # 40 minutes of a bot at 40x
+    rise = [15.0] * 12 + [5.0] * 12  # an hour at 3x
+    assert median_upper_tail(bot, 5.0, 0.1) > 0.1
+    assert median_upper_tail(rise, 5.0, 0.1) == pytest.approx(binomial_upper_tail(24, 12, nb_upper_tail(15, 5.0, 0.1)))
+    assert median_upper_tail(rise, 5.0, 0.1) < 1e-6
+
+
+def test_the_tail_fit_extrapolates_beyond_the_sample() -> None:
+    rng = random.Random(1)
+    scores = [rng.expovariate(1.0) for _ in range(4000)]
+    limit = tail_limit(scores, 1e-4)
+    assert limit is not None and limit >= max(scores)
+    assert limit == pytest.approx(-math.log(1e-4), rel=0.25)  # the true exponential quantile
+    assert tail_limit(scores[:20], 1e-4) is None
