@@ -22,6 +22,9 @@ from sentiment.scoring import LABELS
 DATA = Path(__file__).parent / "data"
 TOPIC_FILES = {"train": DATA / "topics_train.tsv", "test": DATA / "topics_test.tsv"}
 MESSAGE_FILES = {"train": DATA / "customer_messages_train.tsv", "test": DATA / "customer_messages_test.tsv"}
+# customer messages with a sentiment label that no model trains on, split by file: for fitting the blend on customer
+# text (experiments.json, 2026-12-06); the committed blend is fitted on the benchmark calibration shares alone
+CALIBRATION_FILE = DATA / "customer_messages_calib.tsv"
 # short Latin-script texts for language detection; a separate dev file for tuning, the test file only measures
 SHORT_TEXT_FILES = {"dev": DATA / "short_texts_language_dev.tsv", "test": DATA / "short_texts_language.tsv"}
 TOPIC_LANGUAGES = ("en", "ja", "ko", "zh")
@@ -79,6 +82,11 @@ def topic_set(share: str) -> list[TopicRow]:
 
 def customer_messages(share: str) -> list[MessageRow]:
     return read_message_rows(MESSAGE_FILES[share])
+
+
+def customer_calibration(path: Path = CALIBRATION_FILE) -> list[tuple[str, str, str]]:
+    """(text, language, sentiment) rows of the customer-message calibration share."""
+    return [(r["text"], r["language"], _sentiment(r["sentiment"])) for r in _read(path)]
 
 
 def short_texts(share: str) -> list[tuple[str, str]]:

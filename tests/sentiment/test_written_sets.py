@@ -9,10 +9,12 @@ import pytest
 
 from sentiment import datasets
 from sentiment.written_sets import (
+    CALIBRATION_FILE,
     MESSAGE_FILES,
     MESSAGE_LANGUAGES,
     TOPIC_FILES,
     TOPIC_LANGUAGES,
+    customer_calibration,
     customer_messages,
     normalise,
     read_message_rows,
@@ -54,6 +56,15 @@ def test_no_text_is_in_both_shares_and_each_sits_in_its_hash_share() -> None:
     assert len(every) == len(set(every))  # no duplicates within a share or across the two sets either
     japanese = {normalise(r.text) for r in datasets.ja_polarity() + datasets.ja_holdout()}
     assert not japanese & set(every)  # nor with the older Japanese sets, one of which is test-only too
+    calibration = [normalise(text) for text, _, _ in customer_calibration()]
+    assert len(calibration) == len(set(calibration)) and not set(calibration) & set(every)
+
+
+def test_the_calibration_share_holds_english_and_korean_messages_of_every_sentiment() -> None:
+    rows = customer_calibration()
+    for language in ("en", "ko"):
+        labels = Counter(sentiment for _, lang, sentiment in rows if lang == language)
+        assert set(labels) == {"negative", "neutral", "positive"} and sum(labels.values()) >= 150
 
 
 def test_shipped_files_say_where_they_come_from_and_which_are_test_only() -> None:
@@ -62,6 +73,8 @@ def test_shipped_files_say_where_they_come_from_and_which_are_test_only() -> Non
             head = path.read_text(encoding="utf-8").split("\n", 2)[:2]
             assert head[0].startswith("# Written for Earful by the project")
             assert ("TEST-ONLY" in head[1]) == (share == "test")
+    head = CALIBRATION_FILE.read_text(encoding="utf-8").split("\n", 2)[:2]
+    assert head[0].startswith("# Written for Earful by the project") and "no model trains on it" in head[1]
 
 
 def test_normalise_ignores_case_width_punctuation_and_emoji() -> None:
