@@ -115,14 +115,23 @@ def sample(data_dir: Path, recipe: Recipe) -> dict[str, list[Example]]:
     return out
 
 
-def remainder(data_dir: Path, recipe: Recipe, names: tuple[str, ...]) -> list[Example]:
-    """Every row of the named sets outside the calibration share (the same seeded shuffle as ``sample``): what a
-    model that learns in minutes, the lexical head, trains on."""
-    out: list[Example] = []
-    for name in names:
+def lexical_shares(data_dir: Path, recipe: Recipe, trained_on: tuple[str, ...], blended: tuple[str, ...],
+                   extra: int) -> tuple[list[Example], list[Example]]:
+    """(what the lexical head trains on, what its blend is fitted on), by the same seeded shuffle as ``sample``. The
+    blend's rows are each blended set's calibration share plus ``extra`` rows past the encoder's draw; the head
+    trains on every other row of its sets. Neither the encoder nor the head trains on a blend row."""
+    train: list[Example] = []
+    blend: list[Example] = []
+    for name in trained_on:
         rows = _shuffled(data_dir, name, recipe.seed)
-        out += rows[recipe.calib_per_set if name in CALIBRATED else 0:]
-    return out
+        start = recipe.calib_per_set if name in CALIBRATED else 0
+        if name in blended:
+            beyond = start + getattr(recipe, name)
+            blend += rows[:start] + rows[beyond:beyond + extra]
+            train += rows[start:beyond] + rows[beyond + extra:]
+        else:
+            train += rows[start:]
+    return train, blend
 
 
 def _shuffled(data_dir: Path, name: str, seed: int) -> list[Example]:

@@ -1,5 +1,6 @@
-"""Training's last step: the lexical head trained on every row of the training sets outside the calibration share,
-its blend with a saved model fitted on that share, and the validation figures of the blended model as production
+"""Training's last step: the lexical head trained on every row of the training sets outside the blend share (the
+calibration share and BLEND_EXTRA_ROWS more rows a set past the encoder's draw), its blend with a saved model fitted on
+that share, and the validation figures of the blended model as production
 scores them (``earful train``, or ``earful train --lexical-only`` for a saved model)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sentiment.corpora import Recipe
 from sentiment.datasets import Example
 from sentiment.evaluation import headline_of, sentiment_metrics
 from sentiment.lexical import (
+    BLEND_EXTRA_ROWS,
     CALIBRATION_LANGUAGES,
     LEXICAL_FILE,
     TRAINED_ON,
@@ -34,22 +36,22 @@ Log = Callable[[str], None]
 
 def fit(heads_path: Path, data_dir: Path, cache_dir: Path, recipe: Recipe, log: Log = print) -> dict[str, Any]:
     """Train the lexical head, fit its blend with the model in ``heads_path`` per calibration language and save it
-    beside that model; returns what was done (rows, weights, the calibration share's log-likelihoods, seconds)."""
+    beside that model; returns what was done (rows, weights, the blend share's log-likelihoods, seconds)."""
     from sentiment.model import E5HeadsModel, encoder_precision
 
     started = time.perf_counter()
-    rows = corpora.remainder(data_dir, recipe, TRAINED_ON)
+    rows, blend_rows = corpora.lexical_shares(data_dir, recipe, TRAINED_ON, tuple(CALIBRATION_LANGUAGES),
+                                              BLEND_EXTRA_ROWS)
     weights, bias = train_weights(rows, recipe.seed, log)
     head = dequantised(LexicalHead(weights, bias, {}))
     model = E5HeadsModel(cache_dir, heads_path, precision=encoder_precision("auto"), lexical=False)
-    calib = corpora.sample(data_dir, recipe)["calib"]
     blend: dict[str, tuple[float, float]] = {}
     fitted: dict[str, Any] = {}
     for name, language in CALIBRATION_LANGUAGES.items():
-        share = [r for r in calib if r.dataset == name and r.sentiment is not None]
+        share = [r for r in blend_rows if r.dataset == name and r.sentiment is not None]
         if share:
             blend[language], fitted[language] = _fitted_blend(model, head, share, language)
-            log(f"lexical head: {language} (weight, temperature) {blend[language]} on {len(share)} calibration rows")
+            log(f"lexical head: {language} (weight, temperature) {blend[language]} on {len(share)} blend rows")
     head = replace(head, blend=blend)
     info = {"digest": digest(head), "trained_rows": len([r for r in rows if r.sentiment is not None]),
             "trained_on": list(TRAINED_ON), "calibration": fitted, "seconds": round(time.perf_counter() - started, 1)}

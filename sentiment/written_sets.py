@@ -23,7 +23,7 @@ DATA = Path(__file__).parent / "data"
 TOPIC_FILES = {"train": DATA / "topics_train.tsv", "test": DATA / "topics_test.tsv"}
 MESSAGE_FILES = {"train": DATA / "customer_messages_train.tsv", "test": DATA / "customer_messages_test.tsv"}
 # customer messages with a sentiment label that no model trains on, split by file: for fitting the blend on customer
-# text (experiments.json, 2026-12-06); the committed blend is fitted on the benchmark calibration shares alone
+# text (experiments.json, 2026-12-06); the committed blend is fitted on SemEval and NSMC rows alone
 CALIBRATION_FILE = DATA / "customer_messages_calib.tsv"
 # short Latin-script texts for language detection; a separate dev file for tuning, the test file only measures
 SHORT_TEXT_FILES = {"dev": DATA / "short_texts_language_dev.tsv", "test": DATA / "short_texts_language.tsv"}

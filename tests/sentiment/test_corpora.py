@@ -76,3 +76,17 @@ def test_the_shared_sets_load_with_their_documented_sizes() -> None:
     assert len(drawn["calib"]) == 3 * recipe.calib_per_set
     validation = {r.text for r in validation_rows(DEFAULT_DATA_DIR)}
     assert not validation & {r.text for r in drawn["train"] + drawn["calib"]}
+
+
+def test_the_lexical_blend_share_is_held_out_of_both_models(data_dir: Path) -> None:
+    recipe = corpora.Recipe(semeval=1, goemotions=5, nsmc_raw=0, kote=1, chabsa=5, calib_per_set=1)
+    trained, blend = corpora.lexical_shares(data_dir, recipe, ("semeval", "nsmc_raw", "goemotions"),
+                                            ("semeval", "nsmc_raw"), extra=1)
+    drawn = corpora.sample(data_dir, recipe)
+    # each blended set gives its calibration row and one row past the encoder's draw (semeval: 1 + 1 drawn + 1)
+    assert sorted(r.dataset for r in blend) == ["nsmc_raw", "nsmc_raw", "semeval", "semeval"]
+    assert {r.text for r in drawn["calib"] if r.dataset != "kote"} <= {r.text for r in blend}
+    assert not {r.text for r in blend} & ({r.text for r in trained} | {r.text for r in drawn["train"]})
+    assert {r.dataset for r in trained} == {"semeval", "goemotions"}  # NSMC's two rows both went to the blend
+    assert len(trained) + len(blend) == len(corpora.semeval(data_dir)) + len(corpora.nsmc_raw(data_dir)) + len(
+        corpora.goemotions(data_dir))
