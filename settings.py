@@ -14,6 +14,8 @@ VAR_DIR = ROOT / "var"
 DEFAULT_SENTIMENT_MODEL = "earful-e5-small"
 SENTIMENT_PRECISIONS = ("auto", "fp32", "bf16", "int8")
 ENCODER_ONLY_PRECISIONS = ("bf16", "int8")  # only the default model's own encoder runs these
+DEFAULT_SCORE_BATCH_SIZE = 64  # texts per model batch at most
+DEFAULT_SCORE_BATCH_TOKENS = 2048  # padded tokens per model batch at most (bench/scoring.py chose it)
 
 
 def sentiment_precision_problem(name: str, precision: str) -> str | None:
@@ -62,8 +64,8 @@ class Settings(BaseSettings):
 
     sentiment_model: str = DEFAULT_SENTIMENT_MODEL
     model_cache_dir: Path = VAR_DIR / "models"
-    score_batch_size: int = Field(default=64, ge=1, le=512)
-    score_batch_tokens: int = Field(default=2048, ge=16, le=65536)
+    score_batch_size: int = Field(default=DEFAULT_SCORE_BATCH_SIZE, ge=1, le=512)
+    score_batch_tokens: int = Field(default=DEFAULT_SCORE_BATCH_TOKENS, ge=16, le=65536)
     torch_threads: int = Field(default=0, ge=0)
     # Encoder arithmetic: "auto" is bfloat16 where the CPU multiplies it natively (AVX512-BF16, AMX), else int8
     # attention projections (sentiment.model.encoder_precision). bf16 and int8 need the default model.

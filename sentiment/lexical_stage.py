@@ -1,7 +1,7 @@
 """Training's last step: the lexical head trained on every row of the training sets outside the blend share (the
-calibration share and BLEND_EXTRA_ROWS more rows a set past the encoder's draw), its blend with a saved model fitted on
-that share, and the validation figures of the blended model as production
-scores them (``earful train``, or ``earful train --lexical-only`` for a saved model)."""
+calibration share and BLEND_EXTRA_ROWS more rows a set past the encoder's draw), its blend with a saved model fitted
+on that share, and the validation figures of the blended model as production scores them (``earful train``, or
+``earful train --lexical-only`` for a saved model)."""
 
 from __future__ import annotations
 
