@@ -36,9 +36,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from alerts.tails import median_upper_tail, nb_upper_tail, tail_limit
+from alerts.tails import median_log_tail, nb_log_tail, nb_upper_tail, tail_limit
 
 DAYS_PER_MONTH = 30.4
+LN10 = math.log(10.0)
 SCALES = (1, 3, 6, 12, 24)  # buckets summed: 5 minutes to 2 hours, or 1 hour to a day
 CLOSE_P = 1e-2  # an open incident stays open while a window of at most an hour is this unusual
 ALPHA_FLOOR = 0.01  # at least 10% multiplicative model error is assumed
@@ -91,7 +92,8 @@ class Decision:
     bucket_start: datetime
     observed: int
     expected: float
-    p_value: float  # smallest over the tests (the 2-hour ones doubled: see SPLIT)
+    p_value: float  # smallest over the tests (the 2-hour ones doubled: see SPLIT); 0.0 beyond a float's range
+    score: float  # -log10 of that p-value, computed in logs: it still ranks bursts far beyond 1e-308
     scale: int  # buckets of the most unusual test (the sustained-rise test: MEDIAN_WIDTH)
     alert: bool  # a new incident opens on this bucket
     in_incident: bool  # an incident is open after this bucket
@@ -178,29 +180,30 @@ class SpikeDetector:
             st.median_limit = tail_limit(st.median_scores, cfg.p_bucket * cfg.buckets_per_hour)
         st.alpha_age -= 1
         alpha = st.alpha
-        p_value, scale, total_observed = 1.0, 1, float(count)
-        p_close = 1.0  # the windows of at most an hour decide whether an open incident is still going on
+        score, scale, total_observed = 0.0, 1, float(count)
+        close_score = 0.0  # the windows of at most an hour decide whether an open incident is still going on
         for width in SCALES:
             window = st.recent[-(width - 1):] if width > 1 else []
             if len(window) < width - 1:
                 break
             observed_sum = count + sum(row[0] for row in window)
             expected_sum = expected + sum(row[2] for row in window)
-            p = min(1.0, nb_upper_tail(observed_sum, expected_sum, alpha) * (SPLIT if width == MEDIAN_WIDTH else 1.0))
+            split = SPLIT if width == MEDIAN_WIDTH else 1.0
+            window_score = max(0.0, -(nb_log_tail(observed_sum, expected_sum, alpha) + math.log(split)) / LN10)
             if width <= cfg.buckets_per_hour:
-                p_close = min(p_close, p)
-            if p < p_value:
-                p_value, scale, total_observed = p, width, observed_sum
-        score = spike_score = -math.log10(max(p_value, 1e-300))
+                close_score = max(close_score, window_score)
+            if window_score > score:
+                score, scale, total_observed = window_score, width, observed_sum
+        spike_score = score
+        threshold = -math.log10(cfg.p_threshold)
         # Until the history can be fitted (a day of 5-minute buckets), the model's tail decides alone.
         beyond_history = st.score_limit is None or score > st.score_limit
-        spike = p_value < cfg.p_threshold and beyond_history and total_observed >= cfg.min_count
-        median_p, median_observed, doubled = self._median_test(count, expected, alpha)
-        median_score = -math.log10(max(median_p, 1e-300))
-        rise = (doubled and median_p < cfg.p_threshold and median_observed >= cfg.min_count
+        spike = score > threshold and beyond_history and total_observed >= cfg.min_count
+        median_score, median_observed, doubled = self._median_test(count, expected, alpha)
+        rise = (doubled and median_score > threshold and median_observed >= cfg.min_count
                 and (st.median_limit is None or median_score > st.median_limit))
         if rise and not spike:
-            p_value, scale, score = median_p, MEDIAN_WIDTH, median_score
+            scale, score = MEDIAN_WIDTH, median_score
         unusual = spike or rise
         warmed = len(st.recent) >= cfg.buckets_per_hour * LEVEL_HOURS // 2
         in_cooldown = st.quiet_until is not None and bucket_start < datetime.fromisoformat(st.quiet_until)
@@ -214,7 +217,7 @@ class SpikeDetector:
         elif st.incident:
             st.incident_peak = max(st.incident_peak, score)
             st.incident_sustained = st.incident_sustained or self._sustained(count, expected, alpha)
-            st.normal_run = 0 if p_close < CLOSE_P else st.normal_run + 1
+            st.normal_run = 0 if close_score > -math.log10(CLOSE_P) else st.normal_run + 1
             if st.normal_run >= cfg.close_after:
                 st.incident, st.echo = False, max(SCALES)
                 if not st.incident_sustained:  # a blip is the series' own heavy tail: the guard learns it
@@ -230,20 +233,21 @@ class SpikeDetector:
             st.hour_max = max(st.hour_max, spike_score)
         st.median_hour_max = max(st.median_hour_max, median_score)
         st.echo = max(0, st.echo - 1)
-        self._remember(bucket_start, count, remembered, seasonal, expected, p_value < UNUSUAL_P)
+        self._remember(bucket_start, count, remembered, seasonal, expected, score > -math.log10(UNUSUAL_P))
         return Decision(bucket_start=bucket_start, observed=count, expected=round(expected, 3),
-                        p_value=p_value, scale=scale, alert=alert, in_incident=st.incident)
+                        p_value=10.0 ** -score, score=score, scale=scale, alert=alert, in_incident=st.incident)
 
     def _median_test(self, count: int, expected: float, alpha: float) -> tuple[float, float, bool]:
-        """The order-statistic test over the last MEDIAN_WIDTH buckets: its p-value (its share of the budget
-        applied), their total, and whether half of them ran at RISE_FACTOR times what was expected or more."""
+        """The order-statistic test over the last MEDIAN_WIDTH buckets: its score (-log10 p, its share of the
+        budget applied), their total, and whether half of them ran at RISE_FACTOR times what was expected or more."""
         window = self.state.recent[-(MEDIAN_WIDTH - 1):]
         if len(window) < MEDIAN_WIDTH - 1:
-            return 1.0, 0.0, False
+            return 0.0, 0.0, False
         counts = [float(count), *(row[0] for row in window)]
         mean = (expected + sum(row[2] for row in window)) / MEDIAN_WIDTH
         doubled = sum(value >= RISE_FACTOR * mean for value in counts) >= MEDIAN_RANK
-        return min(1.0, median_upper_tail(counts, mean, alpha) * SPLIT), sum(counts), doubled
+        score = max(0.0, -(median_log_tail(counts, mean, alpha) + math.log(SPLIT)) / LN10)
+        return score, sum(counts), doubled
 
     def _sustained(self, count: int, expected: float, alpha: float) -> bool:
         """Whether a window of three buckets or more is still unusual at the level that keeps an incident open

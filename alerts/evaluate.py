@@ -24,7 +24,6 @@ from sqlmodel import Session, col, select
 from alerts.chart import SeriesPoint
 from alerts.detector import Decision, DetectorState, SpikeDetector
 from alerts.incidents import Reading, close_alert, extend_alert, open_alert, open_alert_for
-from alerts.notify import score_of
 from alerts.rules import WARMUP, describe, detector_config, enabled_rules, scope_of
 from alerts.series import (
     bucket_start,
@@ -190,7 +189,7 @@ def _act(session: Session, rule: AlertRule, alert: Alert | None, key: str, label
             reading = Reading(window_start=end - decision.scale * step, window_end=end,
                               observed=float(sum(point[1] for point in window)),
                               expected=float(sum(point[2] for point in window)), p_value=decision.p_value,
-                              score=score_of(decision.p_value))
+                              score=round(decision.score, 2))
             result.opened += 1
             return open_alert(session, rule, key, label, reading, now=now, points=_chart(trail), base_url=base_url)
         return None
@@ -199,7 +198,7 @@ def _act(session: Session, rule: AlertRule, alert: Alert | None, key: str, label
         if observed is None or expected is None:  # longer than the trail: add this bucket to the running totals
             observed, expected = alert.observed + decision.observed, alert.expected + decision.expected
         reading = Reading(window_start=alert.window_start, window_end=end, observed=observed, expected=expected,
-                          p_value=decision.p_value, score=score_of(decision.p_value))
+                          p_value=decision.p_value, score=round(decision.score, 2))
         if extend_alert(session, alert, rule, reading, now=now, points=_chart(trail), base_url=base_url,
                         min_growth=rule.min_count):
             result.updated += 1

@@ -60,7 +60,7 @@ def extend_alert(session: Session, alert: Alert, rule: AlertRule, reading: Readi
     alert.window_end = max(alert.window_end, reading.window_end)
     alert.window_start = min(alert.window_start, reading.window_start)
     alert.observed, alert.expected = reading.observed, reading.expected
-    if reading.p_value is not None and (alert.p_value is None or reading.p_value < alert.p_value):
+    if reading.score is not None and (alert.score is None or reading.score > alert.score):
         alert.p_value, alert.score = reading.p_value, reading.score
     alert.updated_at = now
     session.add(alert)

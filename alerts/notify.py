@@ -4,7 +4,6 @@ after a crash enqueues nothing twice."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from sqlmodel import Session
@@ -54,7 +53,3 @@ def message_key(alert: Alert, state: str) -> str:
     if state == "updated":
         return f"alert:{alert.id}:updated:{alert.updates_sent}"
     return f"alert:{alert.id}:{'closed' if state == 'resolved' else state}"
-
-
-def score_of(p_value: float | None) -> float | None:
-    return None if p_value is None else round(-math.log10(max(p_value, 1e-300)), 2)

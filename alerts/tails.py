@@ -13,10 +13,16 @@ TAIL_SHARE = 0.1  # the fit's peaks over threshold: the top tenth
 
 def nb_upper_tail(observed: float, mean: float, alpha: float) -> float:
     """P(X >= observed) for a negative binomial with this mean and variance mean + alpha*mean^2."""
+    return math.exp(nb_log_tail(observed, mean, alpha))
+
+
+def nb_log_tail(observed: float, mean: float, alpha: float) -> float:
+    """The natural log of P(X >= observed), the negative binomial above: in logs, because a burst of hundreds
+    against an expected one is far beyond what a float holds (1e-308), and scores must still rank such bursts."""
     k = math.ceil(observed)
     mean = max(mean, 1e-9)
     if k <= mean:
-        return 1.0  # at or below the mean: not a spike, and the exact value (about 0.5) does not matter
+        return 0.0  # at or below the mean: not a spike, and the exact value (about 0.5) does not matter
     if alpha <= 1e-9:  # Poisson: sum the tail's terms (they fall fast once past the mean)
         log_term = k * math.log(mean) - mean - math.lgamma(k + 1)
         term, total, j = 1.0, 1.0, k
@@ -24,36 +30,48 @@ def nb_upper_tail(observed: float, mean: float, alpha: float) -> float:
             term *= mean / (j + 1)
             total += term
             j += 1
-        return min(1.0, math.exp(log_term) * total)
+        return min(0.0, log_term + math.log(total))
     # P(X >= k) = I_q(k, r), the regularised incomplete beta function, by its continued fraction
     # (Numerical Recipes 6.4): a few dozen steps even at thousands per bucket, where summing terms takes thousands.
     r = 1.0 / alpha
     q = mean / (r + mean)
     log_front = math.lgamma(k + r) - math.lgamma(k) - math.lgamma(r) + k * math.log(q) + r * math.log1p(-q)
     if q < (k + 1.0) / (k + r + 2.0):
-        return min(1.0, math.exp(log_front) * _beta_fraction(k, r, q) / k)
-    return max(0.0, 1.0 - math.exp(log_front) * _beta_fraction(r, k, 1.0 - q) / r)
+        return min(0.0, log_front + math.log(_beta_fraction(k, r, q) / k))
+    return math.log(max(1.0 - math.exp(log_front) * _beta_fraction(r, k, 1.0 - q) / r, 1e-300))
 
 
 def binomial_upper_tail(n: int, k: int, q: float) -> float:
-    """P(at least k of n independent events of probability q), summed in log space: q can be 1e-100."""
+    """P(at least k of n independent events of probability q)."""
     if q <= 0.0:
         return 0.0
-    if q >= 1.0 or k <= 0:
-        return 1.0
-    log_q, log_rest = math.log(q), math.log1p(-q)
+    return math.exp(binomial_log_tail(n, k, math.log(q)))
+
+
+def binomial_log_tail(n: int, k: int, log_q: float) -> float:
+    """The log of P(at least k of n independent events), from the log of their probability: q can be 1e-1000."""
+    if log_q >= 0.0 or k <= 0:
+        return 0.0
+    if math.exp(log_q) >= 1.0:
+        return 0.0
+    log_rest = math.log1p(-math.exp(log_q))
     logs = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * log_q + (n - j) * log_rest
             for j in range(k, n + 1)]
     top = max(logs)
-    return min(1.0, math.exp(top) * sum(math.exp(value - top) for value in logs))
+    return min(0.0, top + math.log(sum(math.exp(value - top) for value in logs)))
 
 
 def median_upper_tail(counts: Sequence[float], mean: float, alpha: float) -> float:
-    """P(half of these buckets or more reach the median observed), each bucket negative binomial with this mean:
-    the order-statistic test. A burst shorter than half the window does not move it at all."""
+    """P(half of these buckets or more reach the median observed): see median_log_tail."""
+    return math.exp(median_log_tail(counts, mean, alpha))
+
+
+def median_log_tail(counts: Sequence[float], mean: float, alpha: float) -> float:
+    """The log of P(half of these buckets or more reach the median observed), each bucket negative binomial with
+    this mean: the order-statistic test. A burst shorter than half the window does not move it at all."""
     rank = len(counts) // 2
     middle = sorted(counts, reverse=True)[rank - 1]
-    return binomial_upper_tail(len(counts), rank, nb_upper_tail(middle, mean, alpha))
+    return binomial_log_tail(len(counts), rank, nb_log_tail(middle, mean, alpha))
 
 
 def _beta_fraction(a: float, b: float, x: float) -> float:

@@ -73,6 +73,18 @@ def test_a_brand_with_three_an_hour_is_not_paged_for_seven() -> None:
     assert detector.observe(MONDAY + timedelta(hours=24 * 21 + 1), 30).alert
 
 
+def test_a_burst_far_beyond_a_float_s_range_gets_a_score_that_still_ranks_it() -> None:
+    small, large = SpikeDetector(FIVE_MINUTES), SpikeDetector(FIVE_MINUTES)
+    for detector in (small, large):
+        run(detector, MONDAY, 288 * 7, lambda _: 0.5, random.Random(4))
+    at = MONDAY + timedelta(days=7)
+    first, second = small.observe(at, 800), large.observe(at, 3000)
+    assert first.alert and second.alert
+    assert 300 < first.score < second.score and math.isfinite(second.score)
+    assert second.p_value == 0.0  # the float underflows; the score does not
+    assert json.loads(json.dumps(large.state.to_json(), allow_nan=False))
+
+
 def test_a_tripled_rate_is_alerted_within_minutes_on_a_rhythmic_stream() -> None:
     rng = random.Random(11)
     detector = SpikeDetector(FIVE_MINUTES)

@@ -8,7 +8,15 @@ import random
 
 import pytest
 
-from alerts.tails import binomial_upper_tail, median_upper_tail, nb_upper_tail, tail_limit
+from alerts.tails import (
+    binomial_log_tail,
+    binomial_upper_tail,
+    median_log_tail,
+    median_upper_tail,
+    nb_log_tail,
+    nb_upper_tail,
+    tail_limit,
+)
 
 
 def test_the_negative_binomial_tail_matches_poisson_and_a_direct_sum() -> None:
@@ -28,6 +36,20 @@ def test_the_binomial_tail_matches_a_direct_sum() -> None:
         direct = sum(math.comb(n, j) * q**j * (1 - q) ** (n - j) for j in range(k, n + 1))
         assert binomial_upper_tail(n, k, q) == pytest.approx(direct, rel=1e-9)
     assert binomial_upper_tail(24, 12, 0.0) == 0.0 and binomial_upper_tail(24, 0, 0.3) == 1.0
+
+
+def test_the_log_tails_agree_with_the_tails_and_go_on_where_a_float_underflows() -> None:
+    assert nb_log_tail(12, 4.0, 0.5) == pytest.approx(math.log(nb_upper_tail(12, 4.0, 0.5)), rel=1e-9)
+    assert nb_log_tail(20, 3.0, 0.0) == pytest.approx(math.log(nb_upper_tail(20, 3.0, 0.0)), rel=1e-9)
+    assert binomial_log_tail(24, 12, math.log(0.01)) == pytest.approx(math.log(binomial_upper_tail(24, 12, 0.01)))
+    # A bot's 2,000 posts against an expected 0.5 are about 1e-2600 under a Poisson: far past 1e-308, and a
+    # larger burst must still score higher than a smaller one.
+    assert nb_upper_tail(2000, 0.5, 0.0) == 0.0
+    small, large = nb_log_tail(1000, 0.5, 0.0), nb_log_tail(2000, 0.5, 0.0)
+    assert math.isfinite(large) and large < small < math.log(1e-308)
+    assert math.isfinite(nb_log_tail(5000, 0.5, 0.3)) and nb_log_tail(5000, 0.5, 0.3) < nb_log_tail(500, 0.5, 0.3)
+    rise = [400.0] * 12 + [1.0] * 12
+    assert math.isfinite(median_log_tail(rise, 0.5, 0.01)) and median_log_tail(rise, 0.5, 0.01) < -700
 
 
 def test_the_order_statistic_ignores_a_burst_shorter_than_half_its_window() -> None:
