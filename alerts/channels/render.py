@@ -31,11 +31,18 @@ def subject(message: AlertMessage) -> str:
     return clip(f"[Earful] {STATE_WORDS.get(message.state, 'Alert')}: {message.title}", MAX_TITLE + 20)
 
 
+def p_text(p_value: float, score: float | None) -> str:
+    """A p-value as people read it; past a float's range (it underflowed to 0) the score still says how small."""
+    if p_value == 0.0 and score is not None:
+        return f"p ≈ 1e-{score:.0f}"
+    return f"p = {p_value:.2g}"
+
+
 def evidence(message: AlertMessage) -> str:
     """The one line every channel leads with: observed vs expected, and how unlikely that is."""
     parts = [f"{message.series}: {message.observed:g} observed vs {message.expected:.1f} expected"]
     if message.p_value is not None:
-        parts.append(f"p = {message.p_value:.2g}")
+        parts.append(p_text(message.p_value, message.score))
     if message.score is not None:
         parts.append(f"score {message.score:.2f}")
     if message.window_start and message.window_end:

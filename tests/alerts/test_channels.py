@@ -218,6 +218,13 @@ def test_registry_and_config_checks(settings: Settings) -> None:
         Settings(smtp_host="smtp.example.com")
 
 
+def test_a_p_value_past_a_float_s_range_is_written_from_the_score() -> None:
+    from alerts.channels.render import evidence
+
+    assert "p = 1.2e-09" in evidence(sample_message())
+    assert "p ≈ 1e-412, score 412.30" in evidence(sample_message(p_value=0.0, score=412.3))
+
+
 def test_only_web_links_are_rendered() -> None:
     assert safe_link("javascript:alert(1)") is None
     assert safe_link("https://earful.example/q") == "https://earful.example/q"

@@ -79,6 +79,8 @@ def test_a_spike_opens_one_alert_updates_it_once_and_closes_it(
     assert alert.status == AlertStatus.open.value
     assert alert.window_end == START + STEP and alert.observed >= 20 and alert.expected < 5
     assert alert.p_value is not None and alert.p_value < 1e-6
+    assert alert.score is not None and alert.score > 6
+    opened_score = alert.score
     assert alert.message is not None and alert.message["state"] == "opened"
     assert alert.evidence is not None and alert.evidence["window_mentions"] == 20
     assert deliveries(db_session) == [f"alert:{alert.id}:opened"]
@@ -95,6 +97,7 @@ def test_a_spike_opens_one_alert_updates_it_once_and_closes_it(
     assert run(session_factory, settings, START + 2 * STEP).updated == 1
     db_session.refresh(alert)
     assert alert.observed >= 64 and alert.updates_sent == 1
+    assert alert.score is not None and alert.score > opened_score  # the most extreme reading is kept
     assert deliveries(db_session) == [f"alert:{alert.id}:opened", f"alert:{alert.id}:updated:1"]
 
     # Quiet buckets: back to normal once no window (up to 24 buckets) holds the spike.

@@ -24,14 +24,14 @@ def negative_rule(session: Session) -> AlertRule:
 
 
 def raise_alert(session: Session, make_mention: Callable[..., Mention], *, start: datetime = START,
-                label: str = "negative mentions") -> Alert:
+                label: str = "negative mentions", p_value: float = 2e-9, score: float = 8.7) -> Alert:
     for n in range(4):
         make_mention(text=HOSTILE if n == 0 else f"late delivery again, day {n}", sentiment="negative",
                      confidence=0.99 if n == 0 else 0.9, complaint=0.9, topics=["delivery"], author=f"buyer{n}",
                      created_at=start + timedelta(minutes=5 + n))
     points = [SeriesPoint(start + timedelta(minutes=5 * (i - 12)), 6.0 if i >= 12 else 1.0, 1.0) for i in range(16)]
     reading = Reading(window_start=start, window_end=start + timedelta(minutes=20), observed=24, expected=4.0,
-                      p_value=2e-9, score=8.7)
+                      p_value=p_value, score=score)
     alert = open_alert(session, negative_rule(session), "negative", label, reading, now=start + timedelta(minutes=20),
                        points=points)
     session.flush()

@@ -49,6 +49,15 @@ def test_open_alerts_come_first_with_their_evidence(client: FlaskClient, db_sess
     assert client.get("/alerts/999999").status_code == 404
 
 
+def test_a_p_value_past_a_float_s_range_is_shown_from_the_score(client: FlaskClient, db_session: Session,
+                                                                 logged_in: Callable[[str], User],
+                                                                 make_mention: Callable[..., Mention]) -> None:
+    alert = raise_alert(db_session, make_mention, p_value=0.0, score=412.3)
+    logged_in("viewer")
+    html = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    assert "p ≈ 1e-412, score 412.30" in html and "p = 0," not in html
+
+
 def test_the_badge_counts_open_alerts_nobody_acknowledged(client: FlaskClient, db_session: Session,
                                                           logged_in: Callable[[str], User],
                                                           make_mention: Callable[..., Mention]) -> None:
