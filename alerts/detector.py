@@ -13,9 +13,11 @@ the variants measured and dropped, are in docs/detector.md):
 - **Several time scales** (1 to 24 buckets summed): a sharp burst is seen in its first bucket, a slow build
   within the hour.
 - **Heavy tails**: real traffic spikes more often than any count model says, so a bucket must also beat the
-  score its own history passes about once a month: a generalised-Pareto fit (SPOT, Siffer et al. 2017) to a
-  month of hourly maxima of ordinary buckets. Incidents stay out of that history, so one alert never blinds the
-  next; an alert that was only a one-bucket blip joins it, so a series' bots and retweet storms raise its bar.
+  score its own history passes about once a month: a generalised-Pareto fit (SPOT, Siffer et al. 2017; by
+  probability-weighted moments) to a month of hourly maxima of ordinary buckets. Incidents stay out of that
+  history, so one alert never blinds the next; an alert that was only a one-bucket blip joins it, so a series'
+  bots and retweet storms raise its bar. The guard applies only where that history passed the alert threshold
+  more often than the budget allows: where the model fits, it could only cost sensitivity.
 - **Sustained rises**, by an order statistic: whether half of the last 24 buckets ran at twice the usual rate
   or more (a binomial tail over negative-binomial buckets). Bursts shorter than an hour do not move it, so a
   doubling that lasts still pages on a series whose blips have raised the first test's bar. It has its own
@@ -58,6 +60,9 @@ MEDIAN_RANK = MEDIAN_WIDTH // 2
 SPLIT = 2.0
 MEDIAN_HISTORY = 168  # a week of hourly maxima for the order-statistic test's guard
 RISE_FACTOR = 2.0  # the order-statistic test looks for a doubling at least: half the window at twice the usual
+# The tail guard applies once the series' ordinary history has passed the alert threshold more often than the budget
+# allows, at this significance (a Poisson test): on a series the count model fits, it would only cost sensitivity.
+GUARD_LEVEL = 0.05
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class SpikeDetector:
         expected = max(seasonal * self._level(), 0.05)
         if st.alpha_age <= 0:
             st.alpha, st.alpha_age = self._alpha(), cfg.buckets_per_hour
-            st.score_limit = tail_limit(st.scores, cfg.p_bucket * cfg.buckets_per_hour)
+            st.score_limit = self._score_limit()
             st.median_limit = tail_limit(st.median_scores, cfg.p_bucket * cfg.buckets_per_hour)
         st.alpha_age -= 1
         alpha = st.alpha
@@ -236,6 +241,16 @@ class SpikeDetector:
         self._remember(bucket_start, count, remembered, seasonal, expected, score > -math.log10(UNUSUAL_P))
         return Decision(bucket_start=bucket_start, observed=count, expected=round(expected, 3),
                         p_value=10.0 ** -score, score=score, scale=scale, alert=alert, in_incident=st.incident)
+
+    def _score_limit(self) -> float | None:
+        """The level a bucket's score must also pass (None: the count model's tail decides alone): the once-a-month
+        level of the series' ordinary hourly maxima, where their history shows the model's tail is too light."""
+        cfg, scores = self.config, self.state.scores
+        crossings = sum(score > -math.log10(cfg.p_threshold) for score in scores)
+        allowed = cfg.false_alarms_per_month * len(scores) / SCORE_HISTORY
+        if nb_upper_tail(crossings, allowed, 0.0) >= GUARD_LEVEL:
+            return None
+        return tail_limit(scores, cfg.p_bucket * cfg.buckets_per_hour)
 
     def _median_test(self, count: int, expected: float, alpha: float) -> tuple[float, float, bool]:
         """The order-statistic test over the last MEDIAN_WIDTH buckets: its score (-log10 p, its share of the

@@ -15,6 +15,7 @@ from alerts.tails import (
     median_upper_tail,
     nb_log_tail,
     nb_upper_tail,
+    pareto_fit,
     tail_limit,
 )
 
@@ -67,3 +68,26 @@ def test_the_tail_fit_extrapolates_beyond_the_sample() -> None:
     assert limit is not None and limit >= max(scores)
     assert limit == pytest.approx(-math.log(1e-4), rel=0.25)  # the true exponential quantile
     assert tail_limit(scores[:20], 1e-4) is None
+
+
+@pytest.mark.parametrize(("xi", "sigma"), [(0.3, 2.0), (0.0, 1.5), (-0.2, 1.0)])
+def test_the_pareto_fit_recovers_shape_and_scale(xi: float, sigma: float) -> None:
+    rng = random.Random(1)
+    uniforms = [1.0 - rng.random() for _ in range(20_000)]
+    excess = [-sigma * math.log(u) if xi == 0 else sigma / xi * (u ** -xi - 1.0) for u in uniforms]
+    fitted = pareto_fit(excess)
+    assert fitted is not None
+    assert fitted[0] == pytest.approx(xi, abs=0.03) and fitted[1] == pytest.approx(sigma, rel=0.05)
+    assert pareto_fit([2.0] * 10) is None  # no spread, no fit
+
+
+def test_on_a_month_of_heavy_tailed_maxima_the_fit_keeps_the_tail_heavy() -> None:
+    # 73 excesses (the top tenth of a month of hourly maxima) from a heavy tail, xi = 0.25: the method of moments,
+    # used before, read its shape as 0.16 on average (its limit then sat too low and paged); these moments read 0.22.
+    rng = random.Random(7)
+    shapes = []
+    for _ in range(400):
+        fitted = pareto_fit([4.0 / 0.25 * ((1.0 - rng.random()) ** -0.25 - 1.0) for _ in range(73)])
+        assert fitted is not None
+        shapes.append(fitted[0])
+    assert 0.19 < sum(shapes) / len(shapes) < 0.3
