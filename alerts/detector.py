@@ -53,6 +53,7 @@ DAYS_KEPT = 7
 SCORE_HISTORY = round(DAYS_PER_MONTH * 24)  # a month of hourly maxima: the guard estimates a once-a-month level
 UNUSUAL_P = 1e-3  # a bucket this unusual is left out of the level and the dispersion...
 SHIFT_SHARE = 0.5  # ...unless such buckets are this share of the window: then it is the new level
+CLOSE_SCORE, UNUSUAL_SCORE = -math.log10(CLOSE_P), -math.log10(UNUSUAL_P)  # the same, as scores
 MEDIAN_WIDTH = max(SCALES)  # the order-statistic test: half of the last 24 buckets above what was expected
 MEDIAN_RANK = MEDIAN_WIDTH // 2
 # The 2-hour window sum and the order-statistic test look at the same buckets and split one test's share of the
@@ -91,17 +92,26 @@ class DetectorConfig:
     def p_threshold(self) -> float:
         return self.p_bucket / len(SCALES)
 
+    @property
+    def score_threshold(self) -> float:
+        """-log10 of p_threshold: the score a test must pass to alert."""
+        return -math.log10(self.p_threshold)
+
 
 @dataclass(frozen=True)
 class Decision:
     bucket_start: datetime
     observed: int
     expected: float
-    p_value: float  # smallest over the tests (the 2-hour ones doubled: see SPLIT); 0.0 beyond a float's range
-    score: float  # -log10 of that p-value, computed in logs: it still ranks bursts far beyond 1e-308
+    score: float  # -log10 of the smallest p over the tests (the 2-hour ones doubled: see SPLIT), computed in logs
     scale: int  # buckets of the most unusual test (the sustained-rise test: MEDIAN_WIDTH)
     alert: bool  # a new incident opens on this bucket
     in_incident: bool  # an incident is open after this bucket
+
+    @property
+    def p_value(self) -> float:
+        """The smallest p over the tests; 0.0 beyond a float's range, where the score still ranks bursts."""
+        return 10.0 ** -self.score
 
 
 @dataclass
@@ -200,7 +210,7 @@ class SpikeDetector:
             if window_score > score:
                 score, scale, total_observed = window_score, width, observed_sum
         spike_score = score
-        threshold = -math.log10(cfg.p_threshold)
+        threshold = cfg.score_threshold
         # Until the history can be fitted (a day of 5-minute buckets), the model's tail decides alone.
         beyond_history = st.score_limit is None or score > st.score_limit
         spike = score > threshold and beyond_history and total_observed >= cfg.min_count
@@ -222,7 +232,7 @@ class SpikeDetector:
         elif st.incident:
             st.incident_peak = max(st.incident_peak, score)
             st.incident_sustained = st.incident_sustained or self._sustained(count, expected, alpha)
-            st.normal_run = 0 if close_score > -math.log10(CLOSE_P) else st.normal_run + 1
+            st.normal_run = 0 if close_score > CLOSE_SCORE else st.normal_run + 1
             if st.normal_run >= cfg.close_after:
                 st.incident, st.echo = False, max(SCALES)
                 if not st.incident_sustained:  # a blip is the series' own heavy tail: the guard learns it
@@ -238,15 +248,16 @@ class SpikeDetector:
             st.hour_max = max(st.hour_max, spike_score)
         st.median_hour_max = max(st.median_hour_max, median_score)
         st.echo = max(0, st.echo - 1)
-        self._remember(bucket_start, count, remembered, seasonal, expected, score > -math.log10(UNUSUAL_P))
+        self._remember(bucket_start, count, remembered, seasonal, expected, score > UNUSUAL_SCORE)
         return Decision(bucket_start=bucket_start, observed=count, expected=round(expected, 3),
-                        p_value=10.0 ** -score, score=score, scale=scale, alert=alert, in_incident=st.incident)
+                        score=score, scale=scale, alert=alert, in_incident=st.incident)
 
     def _score_limit(self) -> float | None:
         """The level a bucket's score must also pass (None: the count model's tail decides alone): the once-a-month
         level of the series' ordinary hourly maxima, where their history shows the model's tail is too light."""
         cfg, scores = self.config, self.state.scores
-        crossings = sum(score > -math.log10(cfg.p_threshold) for score in scores)
+        threshold = cfg.score_threshold
+        crossings = sum(score > threshold for score in scores)
         allowed = cfg.false_alarms_per_month * len(scores) / SCORE_HISTORY
         if nb_upper_tail(crossings, allowed, 0.0) >= GUARD_LEVEL:
             return None

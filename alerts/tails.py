@@ -41,29 +41,17 @@ def nb_log_tail(observed: float, mean: float, alpha: float) -> float:
     return math.log(max(1.0 - math.exp(log_front) * _beta_fraction(r, k, 1.0 - q) / r, 1e-300))
 
 
-def binomial_upper_tail(n: int, k: int, q: float) -> float:
-    """P(at least k of n independent events of probability q)."""
-    if q <= 0.0:
-        return 0.0
-    return math.exp(binomial_log_tail(n, k, math.log(q)))
-
-
 def binomial_log_tail(n: int, k: int, log_q: float) -> float:
     """The log of P(at least k of n independent events), from the log of their probability: q can be 1e-1000."""
-    if log_q >= 0.0 or k <= 0:
+    if k <= 0 or math.exp(log_q) >= 1.0:
         return 0.0
-    if math.exp(log_q) >= 1.0:
-        return 0.0
+    if log_q == -math.inf:
+        return -math.inf
     log_rest = math.log1p(-math.exp(log_q))
     logs = [math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * log_q + (n - j) * log_rest
             for j in range(k, n + 1)]
     top = max(logs)
     return min(0.0, top + math.log(sum(math.exp(value - top) for value in logs)))
-
-
-def median_upper_tail(counts: Sequence[float], mean: float, alpha: float) -> float:
-    """P(half of these buckets or more reach the median observed): see median_log_tail."""
-    return math.exp(median_log_tail(counts, mean, alpha))
 
 
 def median_log_tail(counts: Sequence[float], mean: float, alpha: float) -> float:

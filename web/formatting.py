@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup
 
+from alerts.channels.render import p_text
 from listener.platforms import NETWORK_NAMES
 from models.complaint import complaint_by_score
 from web import labels, timefmt
@@ -133,6 +134,7 @@ def event_summary(details: dict[str, Any] | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_global(complaint_by_score)  # the complaint badge reads the one definition, not a literal 0.5
+    app.add_template_global(p_text)  # alert evidence writes p as the messages do
     app.add_template_filter(excerpt)
     app.add_template_filter(safe_url)
     app.add_template_filter(has_hidden_characters)
