@@ -108,7 +108,7 @@ def sample(data_dir: Path, recipe: Recipe) -> dict[str, list[Example]]:
     """``{"train": [...], "calib": [...]}``: each set's seeded draw; a text never lands in both shares."""
     out: dict[str, list[Example]] = {"train": [], "calib": []}
     for name in LOADERS:
-        rows = _shuffled(data_dir, name, recipe.seed)
+        rows = shuffled(data_dir, name, recipe.seed)
         n_calib = recipe.calib_per_set if name in CALIBRATED else 0
         out["calib"] += rows[:n_calib]
         out["train"] += rows[n_calib: n_calib + getattr(recipe, name)]
@@ -123,7 +123,7 @@ def lexical_shares(data_dir: Path, recipe: Recipe, trained_on: tuple[str, ...], 
     train: list[Example] = []
     blend: list[Example] = []
     for name in trained_on:
-        rows = _shuffled(data_dir, name, recipe.seed)
+        rows = shuffled(data_dir, name, recipe.seed)
         start = recipe.calib_per_set if name in CALIBRATED else 0
         if name in blended:
             beyond = start + getattr(recipe, name)
@@ -134,7 +134,8 @@ def lexical_shares(data_dir: Path, recipe: Recipe, trained_on: tuple[str, ...], 
     return train, blend
 
 
-def _shuffled(data_dir: Path, name: str, seed: int) -> list[Example]:
+def shuffled(data_dir: Path, name: str, seed: int) -> list[Example]:
+    """The set's rows, one per text, in the seeded order every share of it is cut from."""
     rows = _unique(LOADERS[name](data_dir))
     random.Random(f"{seed}:{name}").shuffle(rows)
     return rows

@@ -5,6 +5,7 @@ e5's model card asks for the "query: " prefix when embeddings are used as classi
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,13 +53,14 @@ def _full(count: int, next_length: int, batch_size: int, max_tokens: int | None)
 
 class Embedder:
     """The encoder, optionally with a LoRA adapter merged in, in float32, bfloat16 or with int8 attention
-    projections."""
+    projections; optionally with a language's own adapter, merged into its own copy of the encoder's layers (the
+    token embeddings are shared), which that language's texts go through instead."""
 
     def __init__(self, folder: Path, precision: str = "fp32", prefix: str = QUERY_PREFIX,
-                 adapter: dict[str, Any] | None = None, alpha: float = 0.0, max_tokens: int = MAX_TOKENS) -> None:
+                 adapter: dict[str, Any] | None = None, alpha: float = 0.0, max_tokens: int = MAX_TOKENS,
+                 language_adapters: dict[str, dict[str, Any]] | None = None) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
-        import torch
         from transformers import AutoTokenizer, BertModel
         from transformers.utils import logging
 
@@ -66,23 +68,21 @@ class Embedder:
         logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         model = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
-        if adapter:
-            from sentiment.lora import merge_adapter
-
-            merge_adapter(model, adapter, alpha)
-        if precision == "bf16":
-            model = model.to(torch.bfloat16)
-        self.model: Any = quantize_attention(model) if precision == "int8" else model
+        own_adapters = language_adapters or {}
+        # Copied before the shared adapter is merged: a language's adapter was trained from the plain layers too.
+        twins = {language: _sharing_embeddings(model, own) for language, own in own_adapters.items()}
+        self.model: Any = _prepared(model, adapter, alpha, precision)
+        self.routes: dict[str, Any] = {language: _prepared(twin, own_adapters[language], alpha, precision)
+                                       for language, twin in twins.items()}
         self.dim = int(model.config.hidden_size)
         self.prefix = prefix
         self.max_tokens = max_tokens
 
     def embed(self, texts: list[str], batch_size: int = 32, directions: np.ndarray | None = None,
-              batch_tokens: int | None = None) -> Embedded:
+              batch_tokens: int | None = None, languages: list[str] | None = None) -> Embedded:
         """Embed texts; with ``directions`` (dim, k) also return each word's contribution along them; batches of at
-        most ``batch_size`` texts and, with ``batch_tokens``, at most that many padded tokens."""
-        import torch
-
+        most ``batch_size`` texts and, with ``batch_tokens``, at most that many padded tokens. A text whose language
+        (``languages``, else detected) has its own layers goes through them."""
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         words: list[WordWeights | None] = [None] * len(texts)
         # Tokenised once, then batched by token count: batches by characters mixed 60-character English
@@ -90,19 +90,41 @@ class Embedder:
         encoded = self.tokenizer([self.prefix + t for t in texts], truncation=True, max_length=self.max_tokens,
                                  return_offsets_mapping=True)
         token_ids, offsets = encoded["input_ids"], encoded["offset_mapping"]
-        with torch.inference_mode():
-            for idx in length_batches([len(ids) for ids in token_ids], batch_size, batch_tokens):
-                input_ids, attention_mask = self._padded([token_ids[i] for i in idx])
-                hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
-                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # pooled and projected in float32 above
-                summed = (hidden * mask).sum(1)
-                pooled = summed / mask.sum(1).clamp(min=1.0)
-                vectors[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
-                if directions is not None:
-                    for row, i in enumerate(idx):
-                        words[i] = _word_weights(texts[i], len(self.prefix), hidden[row], attention_mask[row],
-                                                 offsets[i], pooled[row], directions)
+        for model, group in self._route_groups(texts, languages):
+            for idx in length_batches([len(token_ids[i]) for i in group], batch_size, batch_tokens):
+                rows = [group[k] for k in idx]
+                self._embed_batch(model, rows, texts, token_ids, offsets, directions, vectors, words)
         return Embedded(vectors, None if directions is None else [w for w in words if w is not None])
+
+    def _route_groups(self, texts: list[str], languages: list[str] | None) -> list[tuple[Any, list[int]]]:
+        """(layers, indices of the texts that go through them), the shared layers first."""
+        if not self.routes:
+            return [(self.model, list(range(len(texts))))]
+        if languages is None:
+            from sentiment.language import detect_languages
+
+            languages = detect_languages(texts)
+        groups: dict[str | None, list[int]] = {None: []}
+        for i, language in enumerate(languages):
+            groups.setdefault(language if language in self.routes else None, []).append(i)
+        return [(self.model if key is None else self.routes[key], idx) for key, idx in groups.items() if idx]
+
+    def _embed_batch(self, model: Any, idx: list[int], texts: list[str], token_ids: list[list[int]],
+                     offsets: list[list[tuple[int, int]]], directions: np.ndarray | None, vectors: np.ndarray,
+                     words: list[WordWeights | None]) -> None:
+        import torch
+
+        with torch.inference_mode():
+            input_ids, attention_mask = self._padded([token_ids[i] for i in idx])
+            hidden = model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state.float()
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # pooled and projected in float32 above
+            summed = (hidden * mask).sum(1)
+            pooled = summed / mask.sum(1).clamp(min=1.0)
+            vectors[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+            if directions is not None:
+                for row, i in enumerate(idx):
+                    words[i] = _word_weights(texts[i], len(self.prefix), hidden[row], attention_mask[row],
+                                             offsets[i], pooled[row], directions)
 
     def _padded(self, rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         import torch
@@ -114,6 +136,30 @@ class Embedder:
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             attention_mask[row, : len(ids)] = 1
         return input_ids, attention_mask
+
+
+def _sharing_embeddings(model: Any, adapter: dict[str, Any]) -> Any:
+    """A view of ``model`` with its own copy of the transformer layers and the same token embeddings (most of the
+    model's weights: 96M of 118M in e5-small)."""
+    if not adapter:
+        raise ValueError("a language's own layers need its adapter")
+    twin = copy.copy(model)
+    twin._modules = dict(model._modules)  # its own module table, so replacing its layers leaves the model's alone
+    twin._modules["encoder"] = copy.deepcopy(model.encoder)
+    return twin
+
+
+def _prepared(model: Any, adapter: dict[str, Any] | None, alpha: float, precision: str) -> Any:
+    """``model`` with ``adapter`` merged, in ``precision`` (in place)."""
+    import torch
+
+    if adapter:
+        from sentiment.lora import merge_adapter
+
+        merge_adapter(model, adapter, alpha)
+    if precision == "bf16":
+        model = model.to(torch.bfloat16)
+    return quantize_attention(model) if precision == "int8" else model
 
 
 def quantize_attention(model: Any) -> Any:

@@ -28,7 +28,7 @@ from torch import nn
 from sentiment.complaint_cv import balanced_weights
 from sentiment.datasets import Example
 from sentiment.heads import LinearHead, device_of, row_losses
-from sentiment.lora import adapter_state, add_lora
+from sentiment.lora import adapter_state, add_lora, load_lora
 from sentiment.model import native_bf16
 from sentiment.storage import save_atomically
 
@@ -81,7 +81,8 @@ class Rows:
     w_sentiment: np.ndarray
     w_complaint: np.ndarray
     # Learning without forgetting (Li and Hoiem, 2016): per row, the sentiment logits of the model being trained
-    # further, before it was; the loss then keeps every row's sentiment close to them (see distillation_loss).
+    # further, before it was; the loss then keeps each row's sentiment close to them (see distillation_loss). NaN
+    # marks a row without a teacher.
     teacher: np.ndarray | None = None
     distill_weight: float = 0.0
     distill_temperature: float = 2.0
@@ -208,11 +209,14 @@ def trained_state(top: TopModel) -> dict[str, torch.Tensor]:
 
 def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train: Rows, config: FineTuneConfig,
               validate: Callable[[TopModel], float], log: Callable[[str], None] = print,
-              checkpoint: Path | None = None, resume: bool = False,
-              checkpoint_seconds: float = 600.0) -> tuple[TopModel, dict[str, Any]]:
+              checkpoint: Path | None = None, resume: bool = False, checkpoint_seconds: float = 600.0,
+              start_adapter: dict[str, torch.Tensor] | None = None,
+              train_heads: bool = True) -> tuple[TopModel, dict[str, Any]]:
     """Train LoRA on the top layers plus both heads; keep the evaluation (``evaluations_per_epoch`` of them each
-    epoch; 0 = heads only) that scores best on ``validate``.
+    epoch; 0 = heads only, or the starting adapter) that scores best on ``validate``.
 
+    ``start_adapter`` (the top layers' ``adapter_state``) is where the adapter starts instead of zero; with
+    ``train_heads`` off the heads stay as they are, so what the adapter learns is read by the same heads.
     With ``checkpoint`` set, the run's state is written there every ``checkpoint_seconds`` and after each evaluation;
     ``resume`` continues a run from that file (same config and rows, else it refuses) instead of starting over.
     """
@@ -220,6 +224,10 @@ def fine_tune(encoder: Any, sentiment: LinearHead, complaint: LinearHead, train:
     split = len(encoder.encoder.layer) - config.top_layers
     layers = copy.deepcopy(encoder.encoder.layer[split:])
     add_lora(layers, config.rank, config.alpha, config.dropout)
+    if start_adapter:
+        load_lora(layers, start_adapter)
+    for p in list(sentiment.parameters()) + list(complaint.parameters()):
+        p.requires_grad_(train_heads)
     top = TopModel(layers, sentiment, complaint).to(training_device())
     per_epoch = math.ceil(len(train.states) / config.batch_size)
     steps = max(1, config.epochs * per_epoch)
@@ -358,7 +366,11 @@ def _batch_loss(top: TopModel, rows: Rows, idx: list[int]) -> torch.Tensor:
         loss = loss + (row_losses(complaint_logit[has_c][:, None], y_c[has_c], None) * w).sum() / len(idx)
     if rows.teacher is not None and rows.distill_weight > 0:
         teacher = on_device(rows.teacher)
-        loss = loss + rows.distill_weight * distillation_loss(logits, teacher, rows.distill_temperature)
+        taught = ~torch.isnan(teacher[:, 0])  # a row without a teacher (NaN) learns from its label alone
+        if taught.any():
+            share = taught.float().mean()
+            loss = loss + rows.distill_weight * share * distillation_loss(logits[taught], teacher[taught],
+                                                                          rows.distill_temperature)
     return loss
 
 

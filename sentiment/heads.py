@@ -103,11 +103,13 @@ def logits_of(head: LinearHead, x: np.ndarray) -> np.ndarray:
 
 
 def save_heads(path: Path, sentiment: LinearHead, complaint: LinearHead, meta: dict[str, Any],
-               adapter: dict[str, torch.Tensor] | None = None, topics: dict[str, Any] | None = None) -> None:
-    """Heads, metadata, the topic head's state (topic_head.TopicHead.state) and (when the encoder was fine-tuned)
-    the LoRA adapter, in one small file."""
+               adapter: dict[str, torch.Tensor] | None = None, topics: dict[str, Any] | None = None,
+               language_adapters: dict[str, dict[str, torch.Tensor]] | None = None) -> None:
+    """Heads, metadata, the topic head's state (topic_head.TopicHead.state), (when the encoder was fine-tuned) the
+    LoRA adapter and (where a language has its own) each language's adapter, in one small file."""
     payload = {"sentiment": detached(sentiment.state_dict()), "complaint": detached(complaint.state_dict()),
-               "meta": meta, "adapter": detached(adapter or {}), "topics": topics or {}}
+               "meta": meta, "adapter": detached(adapter or {}), "topics": topics or {},
+               "language_adapters": {language: detached(own) for language, own in (language_adapters or {}).items()}}
     save_atomically(payload, path)
 
 
@@ -140,3 +142,8 @@ def head_from_state(state: dict[str, torch.Tensor]) -> LinearHead:
 def load_adapter(source: Path | dict[str, Any]) -> dict[str, torch.Tensor]:
     """The LoRA adapter saved with the heads; empty for heads trained on the frozen encoder."""
     return dict(read_heads_file(source).get("adapter") or {})
+
+
+def load_language_adapters(source: Path | dict[str, Any]) -> dict[str, dict[str, torch.Tensor]]:
+    """Per language (ISO 639-1), the adapter its texts go through instead of the shared one; none for older files."""
+    return {language: dict(own) for language, own in (read_heads_file(source).get("language_adapters") or {}).items()}

@@ -96,7 +96,13 @@ class E5HeadsModel(SentimentModel):
 
         from sentiment.embedding import Embedder
         from sentiment.encoder import build_encoder
-        from sentiment.heads import load_adapter, load_heads, margin_directions, read_heads_file
+        from sentiment.heads import (
+            load_adapter,
+            load_heads,
+            load_language_adapters,
+            margin_directions,
+            read_heads_file,
+        )
         from sentiment.topic_head import load as load_topic_head
 
         payload = read_heads_file(heads_path)
@@ -114,7 +120,8 @@ class E5HeadsModel(SentimentModel):
         lora = self.meta.get("lora") or {}
         self.embedder = Embedder(build_encoder(cache_dir), precision=precision, prefix=self.meta["prefix"],
                                  adapter=load_adapter(payload), alpha=float(lora.get("alpha", 0.0)),
-                                 max_tokens=int(self.meta.get("max_tokens", 128)))
+                                 max_tokens=int(self.meta.get("max_tokens", 128)),
+                                 language_adapters=load_language_adapters(payload))
         self.directions = margin_directions(self.sentiment)
         self.topic_head = load_topic_head(payload)
         self.similarity = similarity_of(self.meta)
@@ -130,9 +137,15 @@ class E5HeadsModel(SentimentModel):
 
             while len(self._prototypes) >= PROTOTYPE_SPECS:
                 del self._prototypes[next(iter(self._prototypes))]
-            self._prototypes[key] = build_prototypes(lambda texts: self.embedder.embed(texts).vectors,
-                                                     TAXONOMY_PATH if topics is None else topics)
+            self._prototypes[key] = build_prototypes(self._shared_vectors, TAXONOMY_PATH if topics is None else topics)
         return self._prototypes[key]
+
+    def _shared_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings through the shared layers whatever the language: a topic's prototype averages its example
+        sentences in every language, and a language's own layers would move it for all of them."""
+        from sentiment.language import UNDETERMINED
+
+        return self.embedder.embed(texts, languages=[UNDETERMINED] * len(texts)).vectors
 
     def similar_topics(self, vectors: np.ndarray, topics: Spec | None = None) -> list[tuple[str, ...]]:
         """The topic head's topics (the shipped ones), then the closest example-sentence prototype's (which also
@@ -150,8 +163,12 @@ class E5HeadsModel(SentimentModel):
                 languages: list[str] | None = None, batch_tokens: int | None = None) -> list[Prediction]:
         if not texts:
             return []
+        if languages is None and (self.lexical is not None or self.embedder.routes):
+            from sentiment.language import detect_languages
+
+            languages = detect_languages(texts)
         embedded = self.embedder.embed(texts, batch_size=batch_size, directions=self.directions,
-                                        batch_tokens=batch_tokens)
+                                        batch_tokens=batch_tokens, languages=languages)
         temperature = float(self.meta["temperature"])
         with self._torch.inference_mode():
             x = self._torch.from_numpy(embedded.vectors)
@@ -162,9 +179,8 @@ class E5HeadsModel(SentimentModel):
         if self.lexical is None:
             probs = softmax(logits)
         else:
-            from sentiment.language import detect_languages
-
-            probs, words = self._blended(texts, languages or detect_languages(texts), logits, words, temperature)
+            assert languages is not None
+            probs, words = self._blended(texts, languages, logits, words, temperature)
         similar = self.similar_topics(embedded.vectors, topics)
         return [Prediction((float(p[0]), float(p[1]), float(p[2])), float(c), w, t)
                 for p, c, w, t in zip(probs, complaint, words, similar, strict=True)]

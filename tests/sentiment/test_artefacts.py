@@ -7,7 +7,7 @@ import json
 from sentiment.model import HEADS_PATH
 from sentiment.scoring import LABELS
 
-MAX_HEADS_BYTES = 2 * 1024 * 1024
+MAX_HEADS_BYTES = 3 * 1024 * 1024  # the shared adapter and Korean's own, about 1.2 MB each, and the heads
 
 
 def test_heads_file_is_small() -> None:
@@ -31,6 +31,17 @@ def test_adapter_targets_the_encoder_it_is_merged_into() -> None:
     layers = {int(key.split(".")[2]) for key in adapter}
     assert layers == set(meta["lora"]["layers"]) and meta["lora"]["alpha"] > 0  # empty: heads-only model
     assert all(key.startswith("encoder.layer.") and key.endswith((".lora_a", ".lora_b")) for key in adapter)
+
+
+def test_koreans_own_adapter_targets_the_same_layers_as_the_shared_one() -> None:
+    from sentiment.heads import load_adapter, load_heads, load_language_adapters
+
+    shared, own = load_adapter(HEADS_PATH), load_language_adapters(HEADS_PATH)
+    _, _, meta = load_heads(HEADS_PATH)
+    assert set(own) == {"ko"} and set(own["ko"]) == set(shared)
+    assert all(own["ko"][key].shape == shared[key].shape for key in shared)
+    assert meta["model_version"].startswith(meta["shared_model_version"] + "+ko-")
+    assert meta["language_adapters"]["stage"]["language"] == "ko"
 
 
 def test_metrics_were_recorded() -> None:

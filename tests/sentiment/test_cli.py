@@ -47,6 +47,17 @@ def test_train_fails_clearly_without_data(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("flag", ["--lexical-only", "--language-only"])
+def test_a_partial_retrain_fails_clearly_without_data(tmp_path: Path, flag: str) -> None:
+    result = CliRunner().invoke(train, [flag, "--data-dir", str(tmp_path / "absent"), "--output", str(tmp_path)])
+    assert result.exit_code != 0 and "evaluation data not found" in result.output
+
+
+def test_the_two_partial_retrains_are_one_or_the_other(tmp_path: Path) -> None:
+    result = CliRunner().invoke(train, ["--lexical-only", "--language-only", "--output", str(tmp_path)])
+    assert result.exit_code == 2 and "not both" in result.output
+
+
 def test_training_refuses_to_run_without_the_rotten_tomatoes_corpus(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from sentiment.train import MissingTrainingData

@@ -120,3 +120,54 @@ def test_distillation_loss_is_zero_at_the_teacher_and_pulls_towards_it() -> None
     assert float(loss.detach()) > 0
     step = student.detach() - student.grad  # type: ignore[operator]
     assert float(distillation_loss(step, teacher, 2.0)) < float(loss.detach())
+
+
+def test_a_run_can_start_from_an_adapter_and_leave_the_heads_alone(tiny_bert: Callable[[], Any], rows: Rows) -> None:
+    """start_adapter is where the adapter starts (epoch 0 scores the started model); train_heads=False trains the
+    adapter alone, so the heads come back as they went in."""
+    from sentiment.lora import adapter_state
+
+    encoder = tiny_bert()
+    first, _ = fine_tune(encoder, *heads(), rows, replace(CONFIG, epochs=2), accuracy(rows), log=lambda _: None)
+    start = adapter_state(first.layers)
+    sentiment, complaint = copy.deepcopy(first.sentiment), copy.deepcopy(first.complaint)
+    before = {k: v.clone() for k, v in [*sentiment.state_dict().items(), *complaint.state_dict().items()]}
+    scores: list[float] = []
+
+    def later_is_better(top: TopModel) -> float:  # the started model's accuracy first, so the trained one is kept
+        scores.append(accuracy(rows)(top) if not scores else float(len(scores)))
+        return scores[-1]
+
+    top, _ = fine_tune(encoder, sentiment, complaint, rows, replace(CONFIG, epochs=1), later_is_better,
+                       log=lambda _: None, start_adapter=start, train_heads=False)
+    assert scores[0] == accuracy(rows)(first)  # epoch 0 is the started model
+    after = {k: v for k, v in [*top.sentiment.state_dict().items(), *top.complaint.state_dict().items()]}
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert any(not torch.equal(v, start[k].to(v.dtype)) for k, v in adapter_state(top.layers).items())
+
+
+def test_rows_without_a_teacher_learn_from_their_labels_alone(tiny_bert: Callable[[], Any], rows: Rows) -> None:
+    """A NaN teacher row adds nothing to the distillation term: with every row's teacher NaN the loss is the
+    labels' alone; with some rows taught, the term is those rows' mean times their share of the batch."""
+    from sentiment.finetune import _batch_loss
+    from sentiment.lora import add_lora
+
+    torch.manual_seed(0)
+    layers = copy.deepcopy(tiny_bert().encoder.layer)
+    add_lora(layers, 4, 8.0)
+    top = TopModel(layers, *heads()).eval()
+    idx = list(range(len(rows.states)))
+    plain = float(_batch_loss(top, rows, idx))
+    nan = np.full((len(idx), 3), np.nan, dtype=np.float32)
+    assert float(_batch_loss(top, replace(rows, teacher=nan, distill_weight=1.0), idx)) == pytest.approx(plain)
+    teacher = nan.copy()
+    teacher[:4] = [5.0, 0.0, -5.0]
+    with torch.inference_mode():
+        hidden = [rows.states[i] for i in idx[:4]]
+        from sentiment.finetune import pad
+
+        h, m = pad(hidden)
+        logits = top(h, m)[0]
+    term = float(distillation_loss(logits, torch.from_numpy(teacher[:4]), 2.0)) * 4 / len(idx)
+    taught = float(_batch_loss(top, replace(rows, teacher=teacher, distill_weight=1.0), idx))
+    assert taught == pytest.approx(plain + term, rel=1e-5)

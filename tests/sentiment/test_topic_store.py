@@ -242,7 +242,7 @@ class CountingEmbedder:
     class Embedded:
         vectors: np.ndarray
 
-    def embed(self, texts: list[str]) -> CountingEmbedder.Embedded:
+    def embed(self, texts: list[str], languages: list[str] | None = None) -> CountingEmbedder.Embedded:
         self.calls += 1
         return self.Embedded(letters(texts))
 

@@ -1,6 +1,7 @@
 """train() end to end on a small data folder of the shared layout: the real encoder, a few hundred rows, one short
 epoch and the complaint stage. It writes a model that loads and scores, with the validation figures, the complaint
-stage's out-of-fold figures and a topic head; --resume after the run finished retrains nothing; a saved model is
+stage's out-of-fold figures, Korean's own adapter and a topic head; the language stage alone retrains that adapter;
+--resume after the run finished retrains nothing; a saved model is
 where --from-model starts."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sentiment import corpora
 from sentiment.complaint_tuning import TuningConfig
 from sentiment.corpora import Recipe
 from sentiment.finetune import FineTuneConfig
-from sentiment.train import fit_lexical_only, train
+from sentiment.train import fit_language_only, fit_lexical_only, train
 from tests.sentiment.test_corpora import FILES
 
 POSITIVE = ["Loved it", "Great service, thanks!", "Best app ever", "So happy with my order", "Works perfectly"]
@@ -94,6 +95,8 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     assert written["out_of_fold"] == "15 logits, stored in heads.pt" and len(written["fold_macro_f1"]) == 5
     model = E5HeadsModel(cache, out / "heads.pt")
     assert model.topic_head is not None and len(model.topic_head.names) == 8
+    assert set(model.embedder.routes) == {"ko"} and "+ko-" in model.version  # Korean's own adapter
+    assert model.meta["language_adapters"]["rows"] > 0 and any(line.startswith("ko adapter: ") for line in lines)
     assert len(model.meta["complaint_tuning"]["out_of_fold"]) == 15  # what earful eval reports for the set
     [prediction] = model.predict(["My parcel never arrived"])
     assert abs(sum(prediction.probs) - 1.0) < 1e-5 and 0.0 <= prediction.complaint <= 1.0
@@ -106,6 +109,13 @@ def test_train_writes_a_model_that_loads_and_scores(tmp_path: Path, encoder_dir:
     assert again["meta"]["lexical_head"]["digest"] == lexical["digest"]
     assert again["headline"]["nsmc_accuracy"] is not None
     assert json.loads((out / "metrics.json").read_text())["meta"]["recipe"] == recipe.as_dict()
+
+    language: list[str] = []
+    relearned = fit_language_only(out, data, cache, log=language.append)  # from the saved shared adapter
+    shared = model.meta["shared_model_version"]
+    assert relearned["meta"]["model_version"].startswith(f"{shared}+ko-") and relearned["meta"]["language_adapters"]
+    assert E5HeadsModel(cache, out / "heads.pt").version.startswith(relearned["meta"]["model_version"] + "+lex-")
+    assert any(line.startswith("ko adapter: ") for line in language)
 
     resumed: list[str] = []
     train(tmp_path / "again", data, cache, config, rt_limit=20, log=resumed.append, recipe=recipe,
@@ -124,7 +134,7 @@ def test_a_saved_model_is_where_the_complaint_stage_starts(encoder_dir: Path) ->
 
     from sentiment.encoder import QUERY_PREFIX
     from sentiment.finetune import embed_rows, lower_states
-    from sentiment.heads import read_heads_file
+    from sentiment.heads import load_language_adapters, read_heads_file
     from sentiment.model import HEADS_PATH, E5HeadsModel
     from sentiment.train import _saved_settings, saved_top
 
@@ -137,6 +147,10 @@ def test_a_saved_model_is_where_the_complaint_stage_starts(encoder_dir: Path) ->
     texts = ["My parcel never arrived", "配達が遅い", "정말 좋아요"]
     states = lower_states(encoder, AutoTokenizer.from_pretrained(encoder_dir), texts, 0, QUERY_PREFIX, 128)
     trained = embed_rows(top, states)
-    merged = E5HeadsModel(encoder_dir.parent, HEADS_PATH, precision="fp32").embedder.embed(texts).vectors
+    embedder = E5HeadsModel(encoder_dir.parent, HEADS_PATH, precision="fp32").embedder
+    merged = embedder.embed(texts, languages=["und"] * len(texts)).vectors  # the shared layers for all three
     assert np.all(np.sum(trained * merged, axis=1) > 0.999)
+    korean = saved_top(encoder, 0, {**saved, "adapter": load_language_adapters(saved)["ko"]}, config)[0]
+    routed = embedder.embed(texts[2:]).vectors  # detected as Korean: Korean's own layers
+    assert float(embed_rows(korean, states[2:])[0] @ routed[0]) > 0.999
     assert any(p.requires_grad for name, p in top.named_parameters() if "lora_" in name)  # ready to train further
