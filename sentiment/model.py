@@ -137,12 +137,13 @@ class E5HeadsModel(SentimentModel):
 
             while len(self._prototypes) >= PROTOTYPE_SPECS:
                 del self._prototypes[next(iter(self._prototypes))]
-            self._prototypes[key] = build_prototypes(self._shared_vectors, TAXONOMY_PATH if topics is None else topics)
+            self._prototypes[key] = build_prototypes(self.shared_vectors, TAXONOMY_PATH if topics is None else topics)
         return self._prototypes[key]
 
-    def _shared_vectors(self, texts: list[str]) -> np.ndarray:
-        """Embeddings through the shared layers whatever the language: a topic's prototype averages its example
-        sentences in every language, and a language's own layers would move it for all of them."""
+    def shared_vectors(self, texts: list[str]) -> np.ndarray:
+        """Embeddings through the shared layers whatever the language, the embedding the heads and the topic head
+        were fitted on: a topic's prototype averages its example sentences in every language, and a language's own
+        layers would move it for all of them."""
         from sentiment.language import UNDETERMINED
 
         return self.embedder.embed(texts, languages=[UNDETERMINED] * len(texts)).vectors

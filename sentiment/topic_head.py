@@ -111,14 +111,14 @@ def _best_threshold(prob: np.ndarray, gold: np.ndarray) -> float:
 
 
 def add_to(heads_path: Path, seed: int = 13) -> TopicHead:
-    """Fit the topic head on the embedding of the model saved at ``heads_path`` and store it in that file."""
+    """Fit the topic head on the shared embedding of the model saved at ``heads_path`` and store it in that file."""
     from sentiment.heads import read_heads_file
     from sentiment.model import E5HeadsModel
     from settings import get_settings
 
     model = E5HeadsModel(get_settings().model_cache_dir, heads_path)
     texts, y, names = training_rows()
-    fitted = fit(model.embedder.embed(texts).vectors, y, names, seed)
+    fitted = fit(model.shared_vectors(texts), y, names, seed)  # as training fits it (train._topic_head)
     payload = read_heads_file(heads_path)
     payload["topics"] = fitted.state()
     save_atomically(payload, heads_path)
