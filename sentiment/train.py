@@ -124,8 +124,6 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     writes) the validation metrics. ``resume`` continues the run whose checkpoint is in the cache folder.
     ``start_from`` (a saved heads.pt) skips the first stage: its adapter and heads, settings and recipe are the
     starting point of the complaint stage and everything after it."""
-    from transformers import AutoTokenizer, BertModel
-
     saved = read_heads_file(Path(start_from)) if start_from else None
     if saved is not None:
         config, recipe = _saved_settings(saved["meta"])
@@ -148,16 +146,14 @@ def train(output: Path = ARTEFACTS, data_dir: Path = DEFAULT_DATA_DIR, cache_dir
     train_rows = [r for r in train_rows if r.text] + extra_parts["train"]
     calib, validation = pool["calib"], validation_rows(Path(data_dir)) + extra_parts["test"]
     complaint_set = datasets.complaints(Path(data_dir))
-    folder = build_encoder(cache)
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+    folder, tokenizer, encoder = _plain_encoder(cache)
     split = len(encoder.encoder.layer) - config.top_layers
     stage = LanguageStage()
     stage_rows, stage_calib = language_stage.stage_rows(Path(data_dir), recipe, written_examples(), stage)
     texts = sorted({r.text for rows in (train_rows, calib, validation, complaint_set, stage_rows, stage_calib)
                     for r in rows})
     states = cached_states(encoder, tokenizer, texts, split, config.max_tokens,
-                           cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
+                           _states_file(cache, folder, split, config), log)
     frozen_at = time.perf_counter()
     if saved is not None:
         top, info, l2 = saved_top(encoder, split, saved, config)
@@ -219,19 +215,15 @@ def fit_language_only(output: Path, data_dir: Path, cache: Path, log: Log = prin
                       stage: LanguageStage | None = None, resume: bool = False) -> dict[str, Any]:
     """Korean's own adapter for the model already in ``output`` (trained from its shared adapter, as ``train`` does
     after the complaint stage), then its lexical blend and metrics.json's sentiment figures (fit_lexical_only)."""
-    from transformers import AutoTokenizer, BertModel
-
     stage = stage or LanguageStage()
     path = Path(output) / "heads.pt"
     saved = read_heads_file(path)
     config, recipe = _saved_settings(saved["meta"])
     rows, calib = language_stage.stage_rows(Path(data_dir), recipe, written_examples(), stage)
-    folder = build_encoder(cache)
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+    folder, tokenizer, encoder = _plain_encoder(cache)
     split = len(encoder.encoder.layer) - config.top_layers
     states = cached_states(encoder, tokenizer, sorted({r.text for r in rows + calib}), split, config.max_tokens,
-                           cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt", log)
+                           _states_file(cache, folder, split, config), log)
     top, _, _ = saved_top(encoder, split, saved, config)
     adapters, info = _language_adapters(encoder, top, rows, calib, states, config, stage, cache, resume, log)
     shared = str(saved["meta"].get("shared_model_version") or saved["meta"]["model_version"])
@@ -243,6 +235,20 @@ def fit_language_only(output: Path, data_dir: Path, cache: Path, log: Log = prin
     metrics.setdefault("seconds", {})["language_adapters"] = info["training_seconds"]
     (Path(output) / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return metrics
+
+
+def _plain_encoder(cache: Path) -> tuple[Path, Any, Any]:
+    """The encoder's folder (built into ``cache`` on first use), its tokenizer and the model without an adapter."""
+    from transformers import AutoTokenizer, BertModel
+
+    folder = build_encoder(cache)
+    encoder = BertModel.from_pretrained(folder, add_pooling_layer=False).eval()  # type: ignore[no-untyped-call]
+    return folder, AutoTokenizer.from_pretrained(folder), encoder
+
+
+def _states_file(cache: Path, folder: Path, split: int, config: FineTuneConfig) -> Path:
+    """Where the frozen lower-layer states of this encoder, split and token cap are cached between runs."""
+    return cache / f"train-states-{folder.name}-L{split}-T{config.max_tokens}.pt"
 
 
 def _language_adapters(encoder: Any, top: TopModel, rows: list[Example], calib: list[Example],
@@ -263,13 +269,7 @@ def _language_adapters(encoder: Any, top: TopModel, rows: list[Example], calib: 
 
 def language_suffix(adapters: dict[str, dict[str, torch.Tensor]]) -> str:
     """What each language's own adapter adds to the model version: ``+ko-<digest>``."""
-    parts = []
-    for language in sorted(adapters):
-        digest = hashlib.sha256()
-        for key in sorted(adapters[language]):
-            digest.update(adapters[language][key].detach().float().numpy().tobytes())
-        parts.append(f"+{language}-{digest.hexdigest()[:10]}")
-    return "".join(parts)
+    return "".join(f"+{language}-{_states_digest(adapters[language])}" for language in sorted(adapters))
 
 
 def _topic_head(top: TopModel, states: dict[str, torch.Tensor], seed: int) -> topic_head.TopicHead:
@@ -396,8 +396,13 @@ def _validation_metrics(top: TopModel, validation: list[Example], complaint_set:
 
 
 def _digest(top: TopModel, adapter: dict[str, torch.Tensor]) -> str:
+    return _states_digest(top.sentiment.state_dict(), top.complaint.state_dict(), adapter)
+
+
+def _states_digest(*states: dict[str, torch.Tensor]) -> str:
+    """Ten hex digits of the tensors' float32 bytes, key by key in sorted order: what a model version names."""
     digest = hashlib.sha256()
-    for state in (top.sentiment.state_dict(), top.complaint.state_dict(), adapter):
+    for state in states:
         for key in sorted(state):
             digest.update(state[key].detach().float().numpy().tobytes())
     return digest.hexdigest()[:10]
@@ -441,10 +446,11 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true", help="continue the run checkpointed in the cache folder")
     parser.add_argument("--from-model", type=Path, default=None,
                         help="skip the first stage: start the complaint stage from this saved heads.pt")
-    parser.add_argument("--lexical-only", action="store_true",
-                        help="only train the lexical head and fit its blend with the model already in --output")
-    parser.add_argument("--language-only", action="store_true",
-                        help="only train Korean's own adapter for the model already in --output, then its blend")
+    partial = parser.add_mutually_exclusive_group()
+    partial.add_argument("--lexical-only", action="store_true",
+                         help="only train the lexical head and fit its blend with the model already in --output")
+    partial.add_argument("--language-only", action="store_true",
+                         help="only train Korean's own adapter for the model already in --output, then its blend")
     args = parser.parse_args()
     cache = args.cache_dir
     if cache is None:
